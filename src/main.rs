@@ -1,1 +1,44 @@
-fn main() {}
+//! `tessera`: the command-line front of the Tessera golden model.
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+/// Tessera: bit-exact golden model, vector generator and RTL co-simulation harness for
+/// wide-and-slow multi-lane optical links.
+#[derive(Parser, Debug)]
+#[command(name = "tessera", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the built-in 800 Gb/s-class link (400 lanes + 16 spares) through TX, channel
+    /// and RX, and print the link report.
+    Demo(cmd::demo::DemoArgs),
+    /// Generate a vector set (stimulus and expected streams for TX and RX).
+    Gen(cmd::vectors::GenArgs),
+    /// Check a vector set against the model: report the first difference.
+    Check(cmd::vectors::CheckArgs),
+    /// Show a vector file's header and a summary of its body.
+    Inspect(cmd::vectors::InspectArgs),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo(a) => cmd::demo::run(a),
+        Command::Gen(a) => cmd::vectors::gen(a),
+        Command::Check(a) => cmd::vectors::check(a),
+        Command::Inspect(a) => cmd::vectors::inspect(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}

@@ -19,12 +19,15 @@
 pub mod block;
 pub mod channel;
 pub mod coding;
+pub mod deskew;
 pub mod config;
 pub mod lanemap;
 pub mod link;
+pub mod lock;
 pub mod marker;
 pub mod rx;
 pub mod scrambler;
+pub mod serial;
 pub mod tx;
 
 pub use block::{Block, SyncHeader, BLOCK_BITS};

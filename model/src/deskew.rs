@@ -1,0 +1,502 @@
+//! Deskew, reorder and reassembly: the link-level receive state machine.
+//!
+//! Fed per RX port by the per-channel machines (markers with their arrival time in bits,
+//! decoded symbols, loss of lock), it lines the lanes up by their markers, puts them in
+//! logical-lane order using the lane numbers the markers carry (no prior knowledge of the
+//! channel permutation), and releases whole stripes in lock step. The rules are
+//! `docs/spec.md`, "Deskew and reassembly":
+//!
+//! * Every block slot of a locked lane gets a *global slot index*; marker slots are the
+//!   multiples of `am_period`. The link *forms* when every lane 0..N has a marker whose
+//!   arrival times span at most `max_skew_bits`: those markers are slot 0.
+//! * A lane that (re)gains marker lock while the link is formed *joins*: its marker is
+//!   given the marker slot whose other lanes' markers arrived within `max_skew_bits` of it.
+//! * Slot `G` is released when every aligned lane has delivered slot `G + RELEASE_HOLD`
+//!   (or a later one). A stripe comes out only when all N lanes delivered a data block at
+//!   `G` with no invalid sync header on that lane in the `RELEASE_HOLD` slots after it;
+//!   a slot where any lane shows data but which is not such a stripe is a *lost stripe*,
+//!   counted, never handed out.
+//!
+//! Nothing here panics on what the ports deliver.
+
+use std::collections::VecDeque;
+
+use crate::block::BLOCK_BITS;
+use crate::coding::RxSymbol;
+use crate::config::LinkConfig;
+
+/// Slots after a stripe in which an invalid sync header on any lane makes the stripe
+/// suspect (lost). A slip turns a lane's blocks into garbage until lock is lost; a
+/// slipped lane shows an invalid header in each block with probability 1/2, so garbage
+/// passes this hold with probability 2^-8 per slip.
+pub const RELEASE_HOLD: u64 = 8;
+/// Extra blocks a deskew buffer holds beyond the skew capacity (arrival jitter of one
+/// block between ports plus the release hold).
+const BUFFER_SLACK: usize = 3 + RELEASE_HOLD as usize;
+
+/// What a lane delivered in one slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LaneSlot {
+    Marker,
+    Symbol(RxSymbol),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PortState {
+    /// Not taking part: not marker-locked, a spare, or waiting for a marker.
+    Idle,
+    /// Marker-locked to `lane`, link not formed: buffering from the lane's last marker.
+    Buffering { lane: u16, arrival: u64 },
+    /// Part of the formed link; `next` is the global index of the next slot it delivers.
+    Aligned { lane: u16, next: u64 },
+}
+
+#[derive(Debug, Clone)]
+struct PortQueue {
+    state: PortState,
+    /// Delivered slots with their index (offset from the marker while buffering, global
+    /// once aligned).
+    fifo: VecDeque<(u64, LaneSlot)>,
+    /// Indices of queued slots whose sync header was invalid.
+    bad_headers: VecDeque<u64>,
+    /// Global index and arrival time (in bits) of the last marker while aligned.
+    last_marker: Option<(u64, u64)>,
+}
+
+/// A link that could not form, or a lane that could not join, because of skew.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SkewFault {
+    /// Spread of marker arrival times seen, in bits.
+    pub spread_bits: u64,
+    /// The configured maximum.
+    pub max_skew_bits: u64,
+    /// The lane whose marker arrived first.
+    pub early_lane: u16,
+    /// The lane whose marker arrived last.
+    pub late_lane: u16,
+}
+
+impl std::fmt::Display for SkewFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "lane {} arrives {} bits after lane {}, more than the maximum skew of {} bits",
+            self.late_lane, self.spread_bits, self.early_lane, self.max_skew_bits
+        )
+    }
+}
+
+/// Counters of the reassembly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeskewCounters {
+    /// Stripes handed out.
+    pub stripes_out: u64,
+    /// Slots where some lane carried data but no good stripe could be handed out.
+    pub stripes_lost: u64,
+    /// Idle slots (all lanes idle).
+    pub idle_slots: u64,
+    /// Non-marker slots where no lane showed data but some lane was missing or invalid:
+    /// an idle slot that could not be read whole.
+    pub unreadable_slots: u64,
+    /// Times the link formed (1 after the first alignment; more after a total loss).
+    pub formations: u64,
+    /// Lanes that joined a formed link.
+    pub joins: u64,
+}
+
+/// The deskew and reassembly machine.
+#[derive(Debug, Clone)]
+pub struct Deskew {
+    lanes: usize,
+    am_period: u64,
+    period_bits: u64,
+    max_skew: u64,
+    buffer_cap: usize,
+    ports: Vec<PortQueue>,
+    /// The aligned port carrying each lane.
+    port_of_lane: Vec<Option<u32>>,
+    /// The buffering port of each lane before formation.
+    buffering_port_of_lane: Vec<Option<u32>>,
+    buffering: usize,
+    aligned: usize,
+    formed: bool,
+    next_global: u64,
+    stripe: Vec<u64>,
+    counters: DeskewCounters,
+    skew_fault: Option<SkewFault>,
+    /// Smallest spread seen in the current period while unformed.
+    spread_probe: Option<(u64, SkewFault)>,
+    /// Lane claimed by two ports at once: (lane, port kept, port refused).
+    duplicate: Option<(u16, u32, u32)>,
+}
+
+impl Deskew {
+    /// A machine for `cfg`'s lanes over `ports` RX ports.
+    pub fn new(cfg: &LinkConfig, ports: u32) -> Self {
+        let max_skew = u64::from(cfg.max_skew_bits());
+        Deskew {
+            lanes: cfg.lanes() as usize,
+            am_period: u64::from(cfg.am_period()),
+            period_bits: u64::from(cfg.am_period()) * u64::from(BLOCK_BITS),
+            max_skew,
+            buffer_cap: (max_skew / u64::from(BLOCK_BITS)) as usize + 1 + BUFFER_SLACK,
+            ports: vec![
+                PortQueue {
+                    state: PortState::Idle,
+                    fifo: VecDeque::new(),
+                    bad_headers: VecDeque::new(),
+                    last_marker: None,
+                };
+                ports as usize
+            ],
+            port_of_lane: vec![None; cfg.lanes() as usize],
+            buffering_port_of_lane: vec![None; cfg.lanes() as usize],
+            buffering: 0,
+            aligned: 0,
+            formed: false,
+            next_global: 0,
+            stripe: vec![0; cfg.lanes() as usize],
+            counters: DeskewCounters::default(),
+            skew_fault: None,
+            spread_probe: None,
+            duplicate: None,
+        }
+    }
+
+    /// Whether every lane is aligned: the link is up.
+    pub fn is_aligned(&self) -> bool {
+        self.formed && self.aligned == self.lanes
+    }
+    /// Whether the link has formed (some lanes may be missing).
+    pub fn is_formed(&self) -> bool {
+        self.formed
+    }
+    /// The counters.
+    pub fn counters(&self) -> DeskewCounters {
+        self.counters
+    }
+    /// The last skew fault seen, if any.
+    pub fn skew_fault(&self) -> Option<SkewFault> {
+        self.skew_fault
+    }
+    /// A lane claimed by two ports: (lane, port kept, port refused).
+    pub fn duplicate_lane(&self) -> Option<(u16, u32, u32)> {
+        self.duplicate
+    }
+    /// The aligned port carrying `lane`.
+    pub fn port_of_lane(&self, lane: u32) -> Option<u32> {
+        self.port_of_lane.get(lane as usize).copied().flatten()
+    }
+
+    /// Measured skew of each aligned port in bits, relative to the earliest aligned lane:
+    /// `(port, skew)`.
+    pub fn skews(&self) -> Vec<(u32, u64)> {
+        let norm: Vec<(u32, u64)> = self
+            .ports
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| matches!(q.state, PortState::Aligned { .. }))
+            .filter_map(|(p, q)| q.last_marker.map(|m| (p as u32, self.normalised(m))))
+            .collect();
+        let min = norm.iter().map(|&(_, t)| t).min().unwrap_or(0);
+        norm.into_iter().map(|(p, t)| (p, t - min)).collect()
+    }
+
+    /// Arrival time of a marker moved back to marker slot 0 of the global index.
+    fn normalised(&self, (global, arrival): (u64, u64)) -> u64 {
+        arrival.wrapping_sub(global / self.am_period * self.period_bits)
+    }
+
+    /// A marker slot of a marker-locked lane on `port`, its first bit having arrived at
+    /// bit `arrival` of the port's stream.
+    pub fn handle_marker(&mut self, port: u32, lane: u16, arrival: u64) {
+        if usize::from(lane) >= self.lanes {
+            // Spares and lane numbers beyond N take no part; the status shows them.
+            self.leave(port);
+            return;
+        }
+        let p = port as usize;
+        match self.ports[p].state {
+            PortState::Aligned { lane: l, next } if l == lane && next % self.am_period == 0 => {
+                let q = &mut self.ports[p];
+                q.fifo.push_back((next, LaneSlot::Marker));
+                q.last_marker = Some((next, arrival));
+                q.state = PortState::Aligned { lane, next: next + 1 };
+            }
+            PortState::Aligned { .. } => {
+                self.leave(port);
+                self.handle_marker(port, lane, arrival);
+            }
+            _ if self.formed => self.join(port, lane, arrival),
+            _ => self.buffer(port, lane, arrival),
+        }
+    }
+
+    /// A non-marker slot of a marker-locked lane on `port`.
+    #[inline]
+    pub fn handle_symbol(&mut self, port: u32, symbol: RxSymbol, header_valid: bool) {
+        let cap = self.buffer_cap;
+        let q = &mut self.ports[port as usize];
+        let index = match q.state {
+            PortState::Idle => return,
+            PortState::Buffering { .. } => {
+                let i = q.fifo.len() as u64;
+                if q.fifo.len() >= cap {
+                    // Its marker is too old to pair with any other within the skew.
+                    self.leave(port);
+                    return;
+                }
+                i
+            }
+            PortState::Aligned { lane, next } => {
+                q.state = PortState::Aligned { lane, next: next + 1 };
+                next
+            }
+        };
+        q.fifo.push_back((index, LaneSlot::Symbol(symbol)));
+        if !header_valid {
+            q.bad_headers.push_back(index);
+        }
+    }
+
+    /// The lane on `port` lost block or marker lock: it leaves the link.
+    pub fn handle_unlock(&mut self, port: u32) {
+        self.leave(port);
+    }
+
+    fn leave(&mut self, port: u32) {
+        let q = &mut self.ports[port as usize];
+        match std::mem::replace(&mut q.state, PortState::Idle) {
+            PortState::Idle => {}
+            PortState::Buffering { lane, .. } => {
+                if self.buffering_port_of_lane[usize::from(lane)] == Some(port) {
+                    self.buffering_port_of_lane[usize::from(lane)] = None;
+                    self.buffering -= 1;
+                }
+            }
+            PortState::Aligned { lane, .. } => {
+                self.port_of_lane[usize::from(lane)] = None;
+                self.aligned -= 1;
+                if self.aligned == 0 {
+                    self.formed = false;
+                }
+            }
+        }
+        q.fifo.clear();
+        q.bad_headers.clear();
+        q.last_marker = None;
+    }
+
+    fn buffer(&mut self, port: u32, lane: u16, arrival: u64) {
+        let l = usize::from(lane);
+        match self.buffering_port_of_lane[l] {
+            Some(other) if other != port => {
+                self.duplicate = Some((lane, other, port));
+                self.leave(other);
+            }
+            _ => {}
+        }
+        let was_buffering = matches!(self.ports[port as usize].state, PortState::Buffering { lane: bl, .. } if bl == lane);
+        if !was_buffering {
+            self.leave(port);
+            self.buffering_port_of_lane[l] = Some(port);
+            self.buffering += 1;
+        }
+        let q = &mut self.ports[port as usize];
+        q.state = PortState::Buffering { lane, arrival };
+        q.fifo.clear();
+        q.bad_headers.clear();
+        q.fifo.push_back((0, LaneSlot::Marker));
+        self.try_form(arrival);
+    }
+
+    fn try_form(&mut self, now: u64) {
+        if self.buffering < self.lanes {
+            return;
+        }
+        let mut early = (u64::MAX, 0u16);
+        let mut late = (0u64, 0u16);
+        for (lane, port) in self.buffering_port_of_lane.iter().enumerate() {
+            let Some(port) = *port else { return };
+            if let PortState::Buffering { arrival, .. } = self.ports[port as usize].state {
+                early = early.min((arrival, lane as u16));
+                late = late.max((arrival, lane as u16));
+            }
+        }
+        let spread = late.0 - early.0;
+        if spread > self.max_skew {
+            self.probe_spread(now, spread, early.1, late.1);
+            return;
+        }
+        for port in self.buffering_port_of_lane.iter_mut() {
+            let port = port.take().expect("all lanes buffering");
+            let q = &mut self.ports[port as usize];
+            if let PortState::Buffering { lane, arrival } = q.state {
+                q.state = PortState::Aligned { lane, next: q.fifo.len() as u64 };
+                q.last_marker = Some((0, arrival));
+                self.port_of_lane[usize::from(lane)] = Some(port);
+            }
+        }
+        self.buffering = 0;
+        self.aligned = self.lanes;
+        self.formed = true;
+        self.next_global = 0;
+        self.skew_fault = None;
+        self.spread_probe = None;
+        self.counters.formations += 1;
+    }
+
+    /// Keeps the smallest spread seen over a marker period as the skew fault: the true
+    /// spread shows when the latest lane's marker arrives.
+    fn probe_spread(&mut self, now: u64, spread: u64, early: u16, late: u16) {
+        let fault =
+            SkewFault { spread_bits: spread, max_skew_bits: self.max_skew, early_lane: early, late_lane: late };
+        match self.spread_probe {
+            Some((start, best)) if now - start < self.period_bits => {
+                if spread < best.spread_bits {
+                    self.spread_probe = Some((start, fault));
+                    self.skew_fault = Some(fault);
+                }
+            }
+            _ => {
+                self.spread_probe = Some((now, fault));
+                self.skew_fault = Some(fault);
+            }
+        }
+    }
+
+    fn join(&mut self, port: u32, lane: u16, arrival: u64) {
+        let l = usize::from(lane);
+        if let Some(other) = self.port_of_lane[l] {
+            if other != port {
+                self.duplicate = Some((lane, other, port));
+                self.leave(port);
+                return;
+            }
+        }
+        self.leave(port);
+        // Normalised arrival times of the aligned lanes' last markers.
+        let mut early = (u64::MAX, 0u16);
+        let mut late = (0u64, 0u16);
+        for (ln, p) in self.port_of_lane.iter().enumerate() {
+            if let Some(m) = p.and_then(|p| self.ports[p as usize].last_marker) {
+                let t = self.normalised(m);
+                early = early.min((t, ln as u16));
+                late = late.max((t, ln as u16));
+            }
+        }
+        if early.0 == u64::MAX {
+            return;
+        }
+        let centre = early.0 / 2 + late.0 / 2;
+        let periods = ((arrival as i128 - centre as i128) as f64 / self.period_bits as f64).round();
+        if periods < 0.0 {
+            return;
+        }
+        let periods = periods as u64;
+        let t = arrival - periods * self.period_bits;
+        let lo = early.min((t, lane));
+        let hi = late.max((t, lane));
+        if hi.0 - lo.0 > self.max_skew {
+            self.skew_fault = Some(SkewFault {
+                spread_bits: hi.0 - lo.0,
+                max_skew_bits: self.max_skew,
+                early_lane: lo.1,
+                late_lane: hi.1,
+            });
+            return;
+        }
+        let global = periods * self.am_period;
+        let q = &mut self.ports[port as usize];
+        q.state = PortState::Aligned { lane, next: global + 1 };
+        q.fifo.push_back((global, LaneSlot::Marker));
+        q.last_marker = Some((global, arrival));
+        self.port_of_lane[l] = Some(port);
+        self.aligned += 1;
+        self.counters.joins += 1;
+    }
+
+    /// Releases every slot that can be released; appends each good stripe (N words, lane
+    /// 0 first) to `out`. Returns the number of stripes appended.
+    pub fn poll(&mut self, out: &mut Vec<u64>) -> usize {
+        let mut released = 0;
+        'slots: while self.formed {
+            let g = self.next_global;
+            let ready_at = g + RELEASE_HOLD;
+            for lane in 0..self.lanes {
+                let Some(port) = self.port_of_lane[lane] else { continue };
+                let q = &mut self.ports[port as usize];
+                while q.fifo.front().is_some_and(|&(i, _)| i < g) {
+                    q.fifo.pop_front();
+                }
+                while q.bad_headers.front().is_some_and(|&i| i < g) {
+                    q.bad_headers.pop_front();
+                }
+                let PortState::Aligned { next, .. } = q.state else { continue };
+                if next <= ready_at {
+                    if self.ports.iter().any(|q| q.fifo.len() > 2 * self.buffer_cap) {
+                        // This lane fell behind the others by more than any skew the
+                        // buffers hold: it leaves, the others go on without it.
+                        self.leave(port);
+                        self.skew_fault = Some(SkewFault {
+                            spread_bits: 2 * self.buffer_cap as u64 * u64::from(BLOCK_BITS),
+                            max_skew_bits: self.max_skew,
+                            early_lane: lane as u16,
+                            late_lane: lane as u16,
+                        });
+                        continue 'slots;
+                    }
+                    break 'slots;
+                }
+            }
+            released += self.release(g, out);
+            self.next_global = g + 1;
+        }
+        released
+    }
+
+    /// Takes slot `g` from every aligned lane and classifies it.
+    fn release(&mut self, g: u64, out: &mut Vec<u64>) -> usize {
+        let is_marker = g % self.am_period == 0;
+        let (mut data, mut idle, mut present, mut suspect) = (0usize, 0usize, 0usize, false);
+        for lane in 0..self.lanes {
+            let Some(port) = self.port_of_lane[lane] else { continue };
+            let q = &mut self.ports[port as usize];
+            let Some(&(i, slot)) = q.fifo.front() else { continue };
+            if i != g {
+                continue;
+            }
+            q.fifo.pop_front();
+            present += 1;
+            if q.bad_headers.front().is_some_and(|&b| b <= g + RELEASE_HOLD) {
+                suspect = true;
+            }
+            match slot {
+                LaneSlot::Symbol(RxSymbol::Data(w)) => {
+                    self.stripe[lane] = w;
+                    data += 1;
+                }
+                LaneSlot::Symbol(RxSymbol::Idle) => idle += 1,
+                LaneSlot::Symbol(RxSymbol::Invalid) | LaneSlot::Marker => {}
+            }
+        }
+        if is_marker {
+            return 0;
+        }
+        if data == self.lanes && !suspect {
+            out.extend_from_slice(&self.stripe);
+            self.counters.stripes_out += 1;
+            1
+        } else if data > 0 {
+            self.counters.stripes_lost += 1;
+            0
+        } else {
+            if idle == self.lanes {
+                self.counters.idle_slots += 1;
+            } else if present > 0 || self.aligned > 0 {
+                self.counters.unreadable_slots += 1;
+            }
+            0
+        }
+    }
+}
