@@ -352,7 +352,7 @@ impl Deskew {
         let fault =
             SkewFault { spread_bits: spread, max_skew_bits: self.max_skew, early_lane: early, late_lane: late };
         match self.spread_probe {
-            Some((start, best)) if now - start < self.period_bits => {
+            Some((start, best)) if now.abs_diff(start) < self.period_bits => {
                 if spread < best.spread_bits {
                     self.spread_probe = Some((start, fault));
                     self.skew_fault = Some(fault);

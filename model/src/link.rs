@@ -93,20 +93,21 @@ impl Link {
                     .skew_fault
                     .map(|f| f.to_string())
                     .or_else(|| {
-                        let missing: Vec<u32> = s
-                            .port_of_lane
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, p)| p.is_none())
-                            .map(|(l, _)| l as u32)
-                            .collect();
+                        let lanes = self.tx.config().lanes();
+                        let mut seen = vec![false; lanes as usize];
+                        for lane in s.ports.iter().filter_map(|p| p.lane) {
+                            if let Some(f) = seen.get_mut(usize::from(lane)) {
+                                *f = true;
+                            }
+                        }
+                        let missing: Vec<String> =
+                            (0..lanes).filter(|&l| !seen[l as usize]).map(|l| l.to_string()).collect();
                         (!missing.is_empty()).then(|| {
-                            let shown: Vec<String> = missing.iter().take(8).map(|l| l.to_string()).collect();
+                            let more = if missing.len() > 8 { ", ..." } else { "" };
                             format!(
-                                "{} lanes not found ({}{})",
+                                "{} of {lanes} lanes marker-locked on no port (lanes {}{more})",
                                 missing.len(),
-                                shown.join(", "),
-                                if missing.len() > 8 { ", ..." } else { "" }
+                                missing[..missing.len().min(8)].join(", "),
                             )
                         })
                     });

@@ -18,6 +18,13 @@ use crate::config::LinkConfig;
 use crate::lanemap::LaneMap;
 use crate::marker::SPARE_LANE;
 
+/// Clocks from the clock on which the TX takes a stripe (or starts an idle or marker
+/// slot) to the clock on which the first serial word of that slot leaves on the channels.
+/// The RTL's `tx_serial_o` carries, at clock `c`, serial word `(c - TX_LATENCY_CLOCKS) %
+/// (66 / ser_w)` of slot `(c - TX_LATENCY_CLOCKS) / (66 / ser_w)`, and zeros before
+/// clock `TX_LATENCY_CLOCKS` (`docs/spec.md`, "TX timing").
+pub const TX_LATENCY_CLOCKS: u32 = 2;
+
 /// A lane map that does not fit the link.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("lane map has {map_lanes} lanes on {map_channels} channels, but the link has {lanes} lanes on {channels} channels")]
