@@ -500,3 +500,98 @@ impl Deskew {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::LinkParams;
+
+    const PERIOD: u32 = 8;
+
+    fn deskew(lanes: u32, max_skew_bits: u32) -> Deskew {
+        let cfg = LinkConfig::new(LinkParams {
+            lanes,
+            spares: 0,
+            am_period: PERIOD,
+            max_skew_bits,
+            ser_w: 66,
+            seed: 0,
+        })
+        .unwrap();
+        Deskew::new(&cfg, lanes)
+    }
+
+    /// Feeds `slots` block slots to every port; `lane_on[p]` is port p's lane and
+    /// `skew[p]` its delay in bits; slot s of lane l carries data word `100 * s + l`.
+    fn feed(d: &mut Deskew, lane_on: &[u16], skew: &[u64], slots: std::ops::Range<u64>, out: &mut Vec<u64>) {
+        for s in slots {
+            for (p, (&lane, &k)) in lane_on.iter().zip(skew).enumerate() {
+                if s % u64::from(PERIOD) == 0 {
+                    d.handle_marker(p as u32, lane, s * 66 + k);
+                } else {
+                    d.handle_symbol(p as u32, RxSymbol::Data(100 * s + u64::from(lane)), true);
+                }
+            }
+            d.poll(out);
+        }
+    }
+
+    #[test]
+    fn lanes_are_put_in_order_and_their_skew_measured() {
+        let mut d = deskew(3, 200);
+        let mut out = Vec::new();
+        feed(&mut d, &[2, 0, 1], &[100, 0, 50], 0..40, &mut out);
+        assert!(d.is_aligned());
+        // Slots 1..=7 of the first period and onward, lane 0 first, minus the hold.
+        assert_eq!(&out[..3], &[100, 101, 102]);
+        assert_eq!(out.len() % 3, 0);
+        let mut skews = d.skews();
+        skews.sort();
+        assert_eq!(skews, vec![(0, 100), (1, 0), (2, 50)], "(port, skew)");
+        assert_eq!(d.counters().stripes_lost, 0);
+    }
+
+    #[test]
+    fn too_much_skew_forms_nothing_and_says_why() {
+        let mut d = deskew(2, 200);
+        let mut out = Vec::new();
+        feed(&mut d, &[0, 1], &[0, 250], 0..40, &mut out);
+        assert!(!d.is_formed());
+        assert!(out.is_empty());
+        let f = d.skew_fault().expect("a skew fault");
+        assert_eq!((f.spread_bits, f.early_lane, f.late_lane), (250, 0, 1));
+        assert_eq!(
+            f.to_string(),
+            "lane 1 arrives 250 bits after lane 0, more than the maximum skew of 200 bits"
+        );
+    }
+
+    #[test]
+    fn a_missing_lane_turns_data_slots_into_lost_stripes() {
+        let mut d = deskew(2, 200);
+        let mut out = Vec::new();
+        feed(&mut d, &[0, 1], &[0, 0], 0..16, &mut out);
+        let before = out.len() / 2;
+        d.handle_unlock(1);
+        assert!(d.is_formed() && !d.is_aligned());
+        for s in 16..32u64 {
+            if s % u64::from(PERIOD) == 0 {
+                d.handle_marker(0, 0, s * 66);
+            } else {
+                d.handle_symbol(0, RxSymbol::Data(s), true);
+            }
+            d.poll(&mut out);
+        }
+        assert_eq!(out.len() / 2, before, "nothing comes out with a lane missing");
+        assert!(d.counters().stripes_lost >= 10);
+    }
+
+    #[test]
+    fn a_lane_claimed_twice_is_reported() {
+        let mut d = deskew(2, 200);
+        let mut out = Vec::new();
+        feed(&mut d, &[0, 0], &[0, 10], 0..4, &mut out);
+        assert_eq!(d.duplicate_lane(), Some((0, 0, 1)));
+        assert!(!d.is_formed());
+    }
+}

@@ -115,6 +115,21 @@ mod tests {
     }
 
     #[test]
+    fn descrambler_is_right_from_the_59th_bit_whatever_its_state() {
+        // Bits 58..=63 of the first word depend only on bits received in that word.
+        let mut x = 5;
+        for _ in 0..200 {
+            let mut tx = Scrambler::with_state(lcg(&mut x));
+            let mut rx = Descrambler { prev: lcg(&mut x) };
+            let d = lcg(&mut x);
+            let got = rx.descramble(tx.scramble(d));
+            assert_eq!(got >> 58, d >> 58);
+            let d2 = lcg(&mut x);
+            assert_eq!(rx.descramble(tx.scramble(d2)), d2);
+        }
+    }
+
+    #[test]
     fn descrambler_syncs_from_any_state_after_one_word() {
         let mut x = 99;
         for start in [0u64, u64::MAX, 0x0123_4567_89AB_CDEF] {
