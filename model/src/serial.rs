@@ -6,6 +6,9 @@
 //! offset `o` has the bit at offset `o` in its bit 0. This is the representation of every
 //! physical channel's line in the model: TX output, channel model, RX input.
 //!
+//! The stream is also a bitvec [`BitSlice`] ([`BitQueue::as_bitslice`]) for bit-level
+//! work that is not on the hot path.
+//!
 //! ## What may panic
 //! [`BitQueue::peek`] and [`BitQueue::consume`] panic when asked for bits beyond
 //! [`BitQueue::len`], and `push`/`peek` when `n > 64`: both are the caller's contract.
@@ -15,9 +18,16 @@ use bitvec::prelude::*;
 use crate::block::{Block, BLOCK_BITS};
 
 /// A FIFO of bits in wire order.
+///
+/// Storage is a vector of 64-bit words, bit `i` of the stream in bit `i % 64` of word
+/// `i / 64` (bitvec's `Lsb0` order over `u64`, which [`BitQueue::as_bitslice`] exposes);
+/// bits above the tail are kept zero, so a push is one OR and at most one new word.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BitQueue {
-    bits: BitVec<u64, Lsb0>,
+    words: Vec<u64>,
+    /// Bits stored, counted from bit 0 of word 0.
+    end: usize,
+    /// Bits already consumed from the front.
     head: usize,
 }
 
@@ -30,7 +40,7 @@ impl BitQueue {
     /// Bits waiting between head and tail.
     #[inline]
     pub fn len(&self) -> usize {
-        self.bits.len() - self.head
+        self.end - self.head
     }
 
     /// True when no bit is waiting.
@@ -46,39 +56,68 @@ impl BitQueue {
         if n == 0 {
             return;
         }
-        let at = self.bits.len();
-        self.bits.resize(at + n as usize, false);
-        self.bits[at..].store_le(value);
+        let value = if n == 64 { value } else { value & ((1u64 << n) - 1) };
+        let off = (self.end % 64) as u32;
+        if off == 0 {
+            self.words.push(value);
+        } else {
+            *self.words.last_mut().expect("a partial word exists") |= value << off;
+            if off + n > 64 {
+                self.words.push(value >> (64 - off));
+            }
+        }
+        self.end += n as usize;
     }
 
     /// Appends one 66-bit block, block bit 0 first.
     #[inline]
     pub fn push_block(&mut self, block: Block) {
-        let bits = block.to_bits();
-        self.push(bits as u64, 64);
-        self.push((bits >> 64) as u64, BLOCK_BITS - 64);
+        self.push_wire(block.to_bits(), BLOCK_BITS);
+    }
+
+    /// Appends the low `n <= 128` bits of a wire value, bit 0 first.
+    #[inline]
+    pub fn push_wire(&mut self, wire: u128, n: u32) {
+        if n > 64 {
+            self.push(wire as u64, 64);
+            self.push((wire >> 64) as u64, n - 64);
+        } else {
+            self.push(wire as u64, n);
+        }
     }
 
     /// Appends `n` zero bits (an idle or dark line).
     pub fn push_zeros(&mut self, n: usize) {
-        let at = self.bits.len();
-        self.bits.resize(at + n, false);
+        self.end += n;
+        self.words.resize(self.end.div_ceil(64), 0);
     }
 
     /// Appends a slice of bits in order.
     pub fn push_bits(&mut self, bits: &BitSlice<u64, Lsb0>) {
-        self.bits.extend_from_bitslice(bits);
+        for chunk in bits.chunks(64) {
+            self.push(chunk.load_le::<u64>(), chunk.len() as u32);
+        }
     }
 
     /// Reads `n <= 64` bits starting `offset` bits after the head, the first in bit 0.
     #[inline]
     pub fn peek(&self, offset: usize, n: u32) -> u64 {
         assert!(n <= 64, "BitQueue::peek of {n} bits");
+        let at = self.head + offset;
+        assert!(at + n as usize <= self.end, "BitQueue::peek beyond the tail");
         if n == 0 {
             return 0;
         }
-        let at = self.head + offset;
-        self.bits[at..at + n as usize].load_le::<u64>()
+        let (w, off) = (at / 64, (at % 64) as u32);
+        let mut v = self.words[w] >> off;
+        if off + n > 64 {
+            v |= self.words[w + 1] << (64 - off);
+        }
+        if n == 64 {
+            v
+        } else {
+            v & ((1u64 << n) - 1)
+        }
     }
 
     /// Reads a 66-bit field starting `offset` bits after the head (a block's wire value).
@@ -94,24 +133,24 @@ impl BitQueue {
     pub fn consume(&mut self, n: usize) {
         assert!(n <= self.len(), "BitQueue::consume of {n} bits with {} queued", self.len());
         self.head += n;
-        // Reclaim the consumed prefix once it is large, keeping the work amortised O(1).
-        if self.head >= 1 << 16 && self.head * 2 >= self.bits.len() {
-            let keep_from = self.head - self.head % 64;
-            self.bits.drain(..keep_from);
-            self.head -= keep_from;
+        // Reclaim the consumed words once they are many, keeping the work amortised O(1).
+        if self.head >= 1 << 12 && self.head * 2 >= self.end {
+            let words = self.head / 64;
+            self.words.drain(..words);
+            self.head -= words * 64;
+            self.end -= words * 64;
         }
     }
 
     /// The waiting bits, head first.
     pub fn as_bitslice(&self) -> &BitSlice<u64, Lsb0> {
-        &self.bits[self.head..]
+        &self.words.view_bits::<Lsb0>()[self.head..self.end]
     }
 
     /// Removes and returns every waiting bit.
     pub fn take_all(&mut self) -> BitVec<u64, Lsb0> {
-        let out = self.bits[self.head..].to_bitvec();
-        self.bits.clear();
-        self.head = 0;
+        let out = self.as_bitslice().to_bitvec();
+        *self = BitQueue::default();
         out
     }
 }
@@ -152,6 +191,48 @@ mod tests {
                 expect += 1;
             }
         }
-        assert!(q.bits.len() < 1 << 18, "consumed bits are reclaimed");
+        assert!(q.words.len() < 1 << 10, "consumed bits are reclaimed");
+    }
+
+    #[test]
+    fn matches_a_bitvec_reference_under_random_use() {
+        let mut q = BitQueue::new();
+        let mut reference: BitVec<u64, Lsb0> = BitVec::new();
+        let mut x = 0x1234_5678u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            match next() % 4 {
+                0 | 1 => {
+                    let n = (next() % 65) as u32;
+                    let v = next();
+                    q.push(v, n);
+                    for k in 0..n {
+                        reference.push((v >> k) & 1 == 1);
+                    }
+                }
+                2 => {
+                    let n = (next() % 70) as usize;
+                    q.push_zeros(n);
+                    reference.resize(reference.len() + n, false);
+                }
+                _ => {
+                    let n = (next() as usize) % (q.len() + 1);
+                    q.consume(n);
+                    reference.drain(..n);
+                }
+            }
+            assert_eq!(q.len(), reference.len());
+            assert_eq!(q.as_bitslice(), &reference[..]);
+            if q.len() >= 64 {
+                let off = (next() as usize) % (q.len() - 63);
+                let n = (next() % 64) as u32 + 1;
+                assert_eq!(q.peek(off, n), reference[off..off + n as usize].load_le::<u64>(), "{n} bits at {off}");
+            }
+        }
     }
 }
