@@ -42,7 +42,11 @@ fn each_marker_period_with_one_bit_error_is_one_bip_error() {
             for k in start_period..start_period + periods {
                 if rng.gen_bool(0.5) {
                     let bit = rng.gen_range(0..64 * u64::from(BLOCK_BITS));
-                    events.push(ChannelEvent { channel: ch, at_bit: k * 64 * 66 + bit, kind: EventKind::BitError });
+                    events.push(ChannelEvent {
+                        channel: ch,
+                        at_bit: k * 64 * 66 + bit,
+                        kind: EventKind::BitError,
+                    });
                     expected[ch as usize].insert(k);
                 }
             }
@@ -56,7 +60,11 @@ fn each_marker_period_with_one_bit_error_is_one_bip_error() {
         let out = send_stripes(&mut link, &mut source, stripes);
         let status = link.rx.status();
         let injected = link.channel.injections().len();
-        assert_eq!(injected, expected.iter().map(|s| s.len()).sum::<usize>(), "seed {seed}: every error logged");
+        assert_eq!(
+            injected,
+            expected.iter().map(|s| s.len()).sum::<usize>(),
+            "seed {seed}: every error logged"
+        );
         for ch in 0..cfg.channels() {
             let port = link.channel.port_of_channel(ch) as usize;
             assert_eq!(
@@ -160,5 +168,8 @@ fn a_dead_channel_is_repaired_onto_a_spare_at_run_time() {
     let status = link.rx.status();
     assert_eq!(status.port_of_lane[4], Some(link.channel.port_of_channel(10)));
     let lost_before = before.missing_in_order(10).unwrap() as u64;
-    assert_eq!(lost_before, status.counters.stripes_lost, "stripes sent while lane 4 was down are reported lost");
+    assert_eq!(
+        lost_before, status.counters.stripes_lost,
+        "stripes sent while lane 4 was down are reported lost"
+    );
 }

@@ -45,7 +45,8 @@ fn clean_round_trip(
         prop_assert_eq!(
             p.skew_bits,
             Some(u64::from(lane_skew(lane) - min_skew)),
-            "lane {} measured skew", lane
+            "lane {} measured skew",
+            lane
         );
     }
     Ok(())
@@ -76,15 +77,9 @@ proptest! {
 }
 
 fn big_case(lanes: u32, spares: u32, am_period: u32, seed: u64) -> (LinkConfig, Vec<u32>, Vec<u32>) {
-    let cfg = LinkConfig::new(LinkParams {
-        lanes,
-        spares,
-        am_period,
-        max_skew_bits: 16 * 66,
-        ser_w: 22,
-        seed,
-    })
-    .unwrap();
+    let cfg =
+        LinkConfig::new(LinkParams { lanes, spares, am_period, max_skew_bits: 16 * 66, ser_w: 22, seed })
+            .unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut skews = ChannelFaults::random_skew(cfg.channels(), cfg.max_skew_bits(), &mut rng);
     // One lane exactly at the maximum, one at zero.
@@ -109,8 +104,15 @@ fn link_of_4096_lanes_round_trips_at_maximum_skew() {
 
 #[test]
 fn skew_beyond_the_maximum_is_a_clear_status_not_data() {
-    let cfg = LinkConfig::new(LinkParams { lanes: 8, spares: 0, am_period: 256, max_skew_bits: 1056, ser_w: 66, seed: 5 })
-        .unwrap();
+    let cfg = LinkConfig::new(LinkParams {
+        lanes: 8,
+        spares: 0,
+        am_period: 256,
+        max_skew_bits: 1056,
+        ser_w: 66,
+        seed: 5,
+    })
+    .unwrap();
     let mut skews = vec![0u32; 8];
     skews[5] = 1056 + 300;
     let faults = ChannelFaults { skew_bits: skews, ..Default::default() };
@@ -120,7 +122,8 @@ fn skew_beyond_the_maximum_is_a_clear_status_not_data() {
         panic!("expected a reason, got {err}");
     };
     assert!(
-        reason.contains("lane 5 arrives 1356 bits after lane") && reason.contains("maximum skew of 1056 bits"),
+        reason.contains("lane 5 arrives 1356 bits after lane")
+            && reason.contains("maximum skew of 1056 bits"),
         "{reason}"
     );
     // Stripes offered meanwhile never come out as data.

@@ -80,10 +80,9 @@ impl LaneEncoder for Encoder64b66b {
     fn encode(&mut self, symbol: TxSymbol) -> u128 {
         let block = match symbol {
             TxSymbol::Data(word) => Block::data(self.scrambler.scramble(word)),
-            TxSymbol::Idle => Block {
-                header: SyncHeader::Control,
-                payload: self.scrambler.scramble(IDLE_PAYLOAD),
-            },
+            TxSymbol::Idle => {
+                Block { header: SyncHeader::Control, payload: self.scrambler.scramble(IDLE_PAYLOAD) }
+            }
             TxSymbol::Marker(lane) => {
                 let marker = MarkerRepr { lane, bip: self.bip.0 }.emit();
                 self.bip = Bip8::default();

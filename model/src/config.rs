@@ -88,9 +88,7 @@ impl LinkConfig {
             return err(
                 "spares",
                 p.spares.into(),
-                format!(
-                    "lanes + spares = {channels} physical channels, more than {MAX_CHANNELS}"
-                ),
+                format!("lanes + spares = {channels} physical channels, more than {MAX_CHANNELS}"),
             );
         }
         if !(MIN_AM_PERIOD..=MAX_AM_PERIOD).contains(&p.am_period) {

@@ -296,7 +296,8 @@ impl Deskew {
             }
             _ => {}
         }
-        let was_buffering = matches!(self.ports[port as usize].state, PortState::Buffering { lane: bl, .. } if bl == lane);
+        let was_buffering =
+            matches!(self.ports[port as usize].state, PortState::Buffering { lane: bl, .. } if bl == lane);
         if !was_buffering {
             self.leave(port);
             self.buffering_port_of_lane[l] = Some(port);
@@ -349,8 +350,12 @@ impl Deskew {
     /// Keeps the smallest spread seen over a marker period as the skew fault: the true
     /// spread shows when the latest lane's marker arrives.
     fn probe_spread(&mut self, now: u64, spread: u64, early: u16, late: u16) {
-        let fault =
-            SkewFault { spread_bits: spread, max_skew_bits: self.max_skew, early_lane: early, late_lane: late };
+        let fault = SkewFault {
+            spread_bits: spread,
+            max_skew_bits: self.max_skew,
+            early_lane: early,
+            late_lane: late,
+        };
         match self.spread_probe {
             Some((start, best)) if now.abs_diff(start) < self.period_bits => {
                 if spread < best.spread_bits {
@@ -457,7 +462,7 @@ impl Deskew {
 
     /// Takes slot `g` from every aligned lane and classifies it.
     fn release(&mut self, g: u64, out: &mut Vec<u64>) -> usize {
-        let is_marker = g % self.am_period == 0;
+        let is_marker = g.is_multiple_of(self.am_period);
         let (mut data, mut idle, mut present, mut suspect) = (0usize, 0usize, 0usize, false);
         for lane in 0..self.lanes {
             let Some(port) = self.port_of_lane[lane] else { continue };

@@ -19,8 +19,8 @@
 pub mod block;
 pub mod channel;
 pub mod coding;
-pub mod deskew;
 pub mod config;
+pub mod deskew;
 pub mod lanemap;
 pub mod link;
 pub mod lock;

@@ -89,28 +89,25 @@ impl Link {
         while !self.rx.is_aligned() {
             if periods == max_periods {
                 let s = self.rx.status();
-                let reason = s
-                    .skew_fault
-                    .map(|f| f.to_string())
-                    .or_else(|| {
-                        let lanes = self.tx.config().lanes();
-                        let mut seen = vec![false; lanes as usize];
-                        for lane in s.ports.iter().filter_map(|p| p.lane) {
-                            if let Some(f) = seen.get_mut(usize::from(lane)) {
-                                *f = true;
-                            }
+                let reason = s.skew_fault.map(|f| f.to_string()).or_else(|| {
+                    let lanes = self.tx.config().lanes();
+                    let mut seen = vec![false; lanes as usize];
+                    for lane in s.ports.iter().filter_map(|p| p.lane) {
+                        if let Some(f) = seen.get_mut(usize::from(lane)) {
+                            *f = true;
                         }
-                        let missing: Vec<String> =
-                            (0..lanes).filter(|&l| !seen[l as usize]).map(|l| l.to_string()).collect();
-                        (!missing.is_empty()).then(|| {
-                            let more = if missing.len() > 8 { ", ..." } else { "" };
-                            format!(
-                                "{} of {lanes} lanes marker-locked on no port (lanes {}{more})",
-                                missing.len(),
-                                missing[..missing.len().min(8)].join(", "),
-                            )
-                        })
-                    });
+                    }
+                    let missing: Vec<String> =
+                        (0..lanes).filter(|&l| !seen[l as usize]).map(|l| l.to_string()).collect();
+                    (!missing.is_empty()).then(|| {
+                        let more = if missing.len() > 8 { ", ..." } else { "" };
+                        format!(
+                            "{} of {lanes} lanes marker-locked on no port (lanes {}{more})",
+                            missing.len(),
+                            missing[..missing.len().min(8)].join(", "),
+                        )
+                    })
+                });
                 return Err(LinkError::NoAlignment { periods, reason });
             }
             self.step(None);

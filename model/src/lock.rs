@@ -74,9 +74,10 @@ impl BlockLock {
 }
 
 /// Marker lock state of one channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MarkerLock {
     /// Looking at every block for a valid marker.
+    #[default]
     Hunt,
     /// Found a marker of `lane`; the next is due `am_period` blocks after it.
     Confirm {
@@ -123,12 +124,6 @@ pub enum MarkerEvent {
     },
 }
 
-impl Default for MarkerLock {
-    fn default() -> Self {
-        MarkerLock::Hunt
-    }
-}
-
 impl MarkerLock {
     /// The lane number locked to.
     pub fn lane(&self) -> Option<u16> {
@@ -148,9 +143,7 @@ impl MarkerLock {
     pub fn marker_due(&self, am_period: u32) -> bool {
         match *self {
             MarkerLock::Hunt => false,
-            MarkerLock::Confirm { since, .. } | MarkerLock::Locked { since, .. } => {
-                since + 1 == am_period
-            }
+            MarkerLock::Confirm { since, .. } | MarkerLock::Locked { since, .. } => since + 1 == am_period,
         }
     }
 
@@ -260,7 +253,7 @@ mod tests {
         let mut m = MarkerLock::default();
         assert_eq!(m.handle_block(Some(3), p), MarkerEvent::Candidate(3));
         for _ in 1..p {
-            assert!(!m.marker_due(p) || false);
+            assert!(!m.marker_due(p));
             assert_eq!(m.handle_block(None, p), MarkerEvent::Unlocked);
         }
         assert!(m.marker_due(p));

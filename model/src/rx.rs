@@ -180,7 +180,8 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
         }
         let am_period = self.cfg.am_period();
         let due = port.marker_lock.marker_due(am_period);
-        let hunting = !port.marker_lock.is_locked() && !matches!(port.marker_lock, MarkerLock::Confirm { .. });
+        let hunting =
+            !port.marker_lock.is_locked() && !matches!(port.marker_lock, MarkerLock::Confirm { .. });
         let marker = if due || hunting { D::marker(wire) } else { None };
         match port.marker_lock.handle_block(marker, am_period) {
             MarkerEvent::Unlocked => {
@@ -263,4 +264,3 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
         }
     }
 }
-

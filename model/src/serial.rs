@@ -170,10 +170,7 @@ mod tests {
         assert_eq!(q.peek(1, 1), 0);
         assert_eq!(q.peek(0, 3), 0b101);
         assert_eq!(q.peek(3, 64), 0xFFFF_0000_1234_5678);
-        assert_eq!(
-            Block::from_bits(q.peek_block_bits(67)),
-            Some(Block::data(0xA5A5_5A5A_0F0F_F0F0))
-        );
+        assert_eq!(Block::from_bits(q.peek_block_bits(67)), Some(Block::data(0xA5A5_5A5A_0F0F_F0F0)));
         q.consume(67);
         assert_eq!(q.len(), 66);
         assert_eq!(q.peek(0, 2), 0b10);
@@ -231,7 +228,11 @@ mod tests {
             if q.len() >= 64 {
                 let off = (next() as usize) % (q.len() - 63);
                 let n = (next() % 64) as u32 + 1;
-                assert_eq!(q.peek(off, n), reference[off..off + n as usize].load_le::<u64>(), "{n} bits at {off}");
+                assert_eq!(
+                    q.peek(off, n),
+                    reference[off..off + n as usize].load_le::<u64>(),
+                    "{n} bits at {off}"
+                );
             }
         }
     }

@@ -81,15 +81,16 @@ impl<E: LaneEncoder + Clone> Transmitter<E> {
                 channels: self.cfg.channels(),
             });
         }
-        self.carries = (0..map.channels())
-            .map(|c| {
-                if map.is_failed(c) {
-                    None
-                } else {
-                    Some(map.lane_on(c).map_or(SPARE_LANE, |l| l as u16))
-                }
-            })
-            .collect();
+        self.carries =
+            (0..map.channels())
+                .map(|c| {
+                    if map.is_failed(c) {
+                        None
+                    } else {
+                        Some(map.lane_on(c).map_or(SPARE_LANE, |l| l as u16))
+                    }
+                })
+                .collect();
         self.map = map;
         Ok(())
     }
@@ -111,7 +112,7 @@ impl<E: LaneEncoder + Clone> Transmitter<E> {
 
     /// Whether the next slot is a marker slot (a stripe offered then is not taken).
     pub fn next_is_marker(&self) -> bool {
-        self.slot % u64::from(self.cfg.am_period()) == 0
+        self.slot.is_multiple_of(u64::from(self.cfg.am_period()))
     }
 
     /// One block period: writes each physical channel's 66-bit wire value to `out` (0 for

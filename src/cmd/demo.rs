@@ -68,12 +68,13 @@ pub fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
     };
     let cfg = LinkConfig::new(params)?;
     let p = cfg.channels();
-    anyhow::ensure!(a.dead <= a.spares, "--dead {}: more dead channels than the {} spares can replace", a.dead, a.spares);
     anyhow::ensure!(
-        (0.0..=1.0).contains(&a.ber),
-        "--ber {}: a bit error rate is between 0 and 1",
-        a.ber
+        a.dead <= a.spares,
+        "--dead {}: more dead channels than the {} spares can replace",
+        a.dead,
+        a.spares
     );
+    anyhow::ensure!((0.0..=1.0).contains(&a.ber), "--ber {}: a bit error rate is between 0 and 1", a.ber);
 
     println!(
         "Tessera demo: {} lanes + {} spares = {} channels at {} Gb/s, am_period {}, ser_w {}, max skew {} bits",
@@ -85,16 +86,27 @@ pub fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
     let mut rng = ChaCha8Rng::seed_from_u64(a.seed);
     let skew_bits = ChannelFaults::random_skew(p, a.skew_spread.min(cfg.max_skew_bits()), &mut rng);
     let source_of_port = ChannelFaults::random_permutation(p, &mut rng);
-    let mut dead: Vec<u32> = sample(&mut rng, p as usize, a.dead as usize).into_iter().map(|c| c as u32).collect();
+    let mut dead: Vec<u32> =
+        sample(&mut rng, p as usize, a.dead as usize).into_iter().map(|c| c as u32).collect();
     dead.sort_unstable();
-    let faults = ChannelFaults { skew_bits: skew_bits.clone(), source_of_port, ber: a.ber, dead: dead.clone(), ..Default::default() };
+    let faults = ChannelFaults {
+        skew_bits: skew_bits.clone(),
+        source_of_port,
+        ber: a.ber,
+        dead: dead.clone(),
+        ..Default::default()
+    };
     println!(
         "channel: skew 0..={} bits, BER {:e}, core-to-pixel permutation scrambled, dead channels {:?}",
-        a.skew_spread.min(cfg.max_skew_bits()), a.ber, dead
+        a.skew_spread.min(cfg.max_skew_bits()),
+        a.ber,
+        dead
     );
 
     let mut map = LaneMap::identity(cfg.lanes(), cfg.spares());
     let mut link = Link::new(&cfg, map.clone(), faults, a.seed ^ 0x7E55_E8A0)?;
+    // The injection log would grow with every error of a long run; the report needs none.
+    link.channel.set_logging(false);
     let budget = Link::bring_up_budget(&cfg);
 
     // First bring-up, with the identity map: lanes on dead channels never lock.
@@ -195,7 +207,10 @@ fn report(cfg: &LinkConfig, map: &LaneMap, status: &RxStatus, skew_bits: &[u32],
         .filter(|&l| map.channel_of(l) != l)
         .map(|l| format!("{}->{}", l, map.channel_of(l)))
         .collect();
-    println!("lane map: identity except lane->channel {}", if moved.is_empty() { "none".into() } else { moved.join(" ") });
+    println!(
+        "lane map: identity except lane->channel {}",
+        if moved.is_empty() { "none".into() } else { moved.join(" ") }
+    );
     let mut skews: Vec<u64> = status.ports.iter().filter_map(|s| s.skew_bits).collect();
     skews.sort_unstable();
     if !skews.is_empty() {

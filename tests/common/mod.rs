@@ -48,7 +48,10 @@ impl Outcome {
                 i += 1;
             }
             if i == sent.len() {
-                return Err(format!("received stripe {k} is not a sent stripe (in order): {:x?}", &g[..n.min(4)]));
+                return Err(format!(
+                    "received stripe {k} is not a sent stripe (in order): {:x?}",
+                    &g[..n.min(4)]
+                ));
             }
             i += 1;
         }
