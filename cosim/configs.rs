@@ -1,0 +1,31 @@
+// The RTL configurations the co-simulation builds, in one place: build.rs verilates each
+// (with `-G` parameters and a prefix of its own) and the harness offers them by name.
+// Adding a configuration is one line here; build.rs reruns when this file or rtl/ changes.
+//
+// This file is included by build.rs and by the crate (src/configs.rs), so it holds plain
+// data only.
+
+/// One RTL build: a name and the top-level parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DutConfig {
+    /// Name used in `tessera cosim --config NAME`, in prefixes and in reports.
+    pub name: &'static str,
+    /// LANES.
+    pub lanes: u32,
+    /// SPARES.
+    pub spares: u32,
+    /// AM_PERIOD.
+    pub am_period: u32,
+    /// SER_W.
+    pub ser_w: u32,
+    /// MAX_SKEW_BITS (RX).
+    pub max_skew_bits: u32,
+}
+
+/// Every configuration built.
+pub const CONFIGS: &[DutConfig] = &[
+    DutConfig { name: "one", lanes: 1, spares: 0, am_period: 16, ser_w: 66, max_skew_bits: 200 },
+    DutConfig { name: "small", lanes: 4, spares: 1, am_period: 32, ser_w: 22, max_skew_bits: 500 },
+    DutConfig { name: "mid", lanes: 16, spares: 2, am_period: 64, ser_w: 11, max_skew_bits: 1056 },
+    DutConfig { name: "wide", lanes: 1020, spares: 4, am_period: 128, ser_w: 66, max_skew_bits: 1056 },
+];

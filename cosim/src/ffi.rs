@@ -1,0 +1,22 @@
+//! The cxx bridge to the C++ shim (`cpp/shim.h`). Private: use [`crate::TxDut`].
+
+#[cxx::bridge(namespace = "tessera")]
+pub(crate) mod bridge {
+    unsafe extern "C++" {
+        include!("tessera-cosim/cpp/shim.h");
+
+        type TxDut;
+
+        fn new_tx_dut(config: &str) -> Result<UniquePtr<TxDut>>;
+        fn set_reset(self: Pin<&mut TxDut>, rst_n: bool, map_rst_n: bool) -> Result<()>;
+        fn set_host(self: Pin<&mut TxDut>, valid: bool, data: &[u32]) -> Result<()>;
+        fn set_map_write(self: Pin<&mut TxDut>, wr: bool, channel: u16, lane: u16, failed: bool);
+        fn eval(self: Pin<&mut TxDut>) -> Result<()>;
+        fn tick(self: Pin<&mut TxDut>) -> Result<()>;
+        fn ready(&self) -> bool;
+        fn serial(&self, out: &mut [u32]) -> Result<()>;
+        fn data_words(&self) -> usize;
+        fn serial_words(&self) -> usize;
+        fn open_trace(self: Pin<&mut TxDut>, path: &str);
+    }
+}
