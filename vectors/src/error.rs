@@ -105,7 +105,8 @@ mod tests {
 
     #[test]
     fn message_names_file_line_column_and_expectation() {
-        let e = ParseError::new("a.hex", 3, 7, ErrorKind::BadHex, "bad hex digit 'g'", "a lowercase hex digit");
+        let e =
+            ParseError::new("a.hex", 3, 7, ErrorKind::BadHex, "bad hex digit 'g'", "a lowercase hex digit");
         assert_eq!(e.to_string(), "a.hex:3:7: bad hex digit 'g'; expected a lowercase hex digit");
         assert_eq!(show_byte(b'\r'), "a carriage return (\\r)");
         assert_eq!(show_byte(0xff), "byte 0xff");

@@ -14,8 +14,8 @@
 //! * **TX** takes the offer of each slot; its wires go through the channel model (seeded
 //!   by `seed`).
 //! * **RX stimulus**: clock `c` carries bits `c*ser_w ..` of each port's received stream;
-//!   the model's RX is fed exactly these clocks, so `rx_stripes` and `rx_status` are what
-//!   an RX sees from exactly `rx_stimulus`. A port whose stream is short at the end (a bit
+//!   the model's RX is fed exactly these clocks, one `handle_bits` per clock, so
+//!   `rx_stripes` and `rx_status` are what an RX sees from exactly `rx_stimulus`. A port whose stream is short at the end (a bit
 //!   slip that dropped bits) is padded with zeros.
 
 use std::collections::VecDeque;
@@ -103,7 +103,15 @@ impl Host {
     pub fn new(seed: u64, lanes: u32, am_period: u32, run: RunSpec) -> Host {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(STIMULUS_STREAM);
-        Host { rng, am_period: u64::from(am_period), run, stripe: vec![0; lanes as usize], pending: false, offered: 0, taken: 0 }
+        Host {
+            rng,
+            am_period: u64::from(am_period),
+            run,
+            stripe: vec![0; lanes as usize],
+            pending: false,
+            offered: 0,
+            taken: 0,
+        }
     }
 
     /// The stripe offered in `slot` (call once per slot, in order).
@@ -124,7 +132,7 @@ impl Host {
     /// Whether the TX takes the offer of `slot` (a stripe pending, not a marker slot); the
     /// host then forgets it.
     pub fn take(&mut self, slot: u64) -> bool {
-        let taken = self.pending && slot % self.am_period != 0;
+        let taken = self.pending && !slot.is_multiple_of(self.am_period);
         if taken {
             self.pending = false;
             self.taken += 1;
@@ -317,7 +325,6 @@ impl Machine {
         while self.rx_clocks < self.total_clocks && self.acc.iter().all(|a| a.len() >= w as usize) {
             self.rx_clock(sink)?;
         }
-        self.rx.handle_bits(&mut self.rx_in);
         self.emit_stripes(sink)?;
         Ok(taken)
     }
@@ -343,6 +350,8 @@ impl Machine {
             }
         }
         self.rx_clocks += 1;
+        // The RX takes in each clock's bits as they arrive (docs/rtl.md, "RX timing").
+        self.rx.handle_bits(&mut self.rx_in);
         sink.word(StreamKind::RxStimulus, &self.serial)
     }
 
@@ -362,7 +371,6 @@ impl Machine {
         while self.rx_clocks < self.total_clocks {
             self.rx_clock(sink)?;
         }
-        self.rx.handle_bits(&mut self.rx_in);
         self.emit_stripes(sink)?;
         let status = self.rx.status();
         for p in &status.ports {
@@ -382,7 +390,10 @@ pub fn run<S: Sink>(set: &SetSpec, sink: &mut S) -> Result<Result<Outcome, S::Er
             let offer = host.offer(slot);
             let taken = m.slot(offer, sink)?;
             let host_taken = host.take(slot);
-            debug_assert_eq!(taken, host_taken, "host and TX agree on slot {slot}");
+            assert_eq!(
+                taken, host_taken,
+                "the host and the model's TX disagree on slot {slot}: the TX ready rule changed"
+            );
             sink.slot_done(slot);
         }
         let status = m.finish(sink)?;
@@ -400,7 +411,10 @@ pub fn plan(g: &GenSpec) -> Result<SetSpec, GenError> {
     };
     ChannelModel::new(&cfg, g.faults.clone(), g.params.seed)?;
     if !(1..=100).contains(&g.valid_percent) {
-        return Err(GenError::Run(format!("valid_percent = {}: must be a percentage from 1 to 100", g.valid_percent)));
+        return Err(GenError::Run(format!(
+            "valid_percent = {}: must be a percentage from 1 to 100",
+            g.valid_percent
+        )));
     }
     let mut set = SetSpec {
         params: g.params,
@@ -428,7 +442,8 @@ pub fn plan(g: &GenSpec) -> Result<SetSpec, GenError> {
 
 /// Idle slots until the model's RX (fed clock by clock, as in [`run`]) is aligned.
 fn measure_lead(set: &SetSpec, cfg: &LinkConfig) -> Result<u64, GenError> {
-    let budget = Link::bring_up_budget(cfg) + 2 * u64::from(cfg.am_period()) + flush_slots(&set.params, &set.faults);
+    let budget =
+        Link::bring_up_budget(cfg) + 2 * u64::from(cfg.am_period()) + flush_slots(&set.params, &set.faults);
     let mut probe = set.clone();
     probe.run.slots = budget;
     let mut m = Machine::new(&probe)?;
@@ -437,7 +452,7 @@ fn measure_lead(set: &SetSpec, cfg: &LinkConfig) -> Result<u64, GenError> {
         if m.rx.is_aligned() {
             return Ok(slot);
         }
-        let Ok(_) = m.slot(None, &mut sink);
+        m.slot(None, &mut sink).unwrap_or_else(|e| match e {});
     }
     let s = m.rx.status();
     let reason = match (s.skew_fault, s.port_of_lane.iter().filter(|p| p.is_none()).count()) {
@@ -490,7 +505,10 @@ mod tests {
                 .words(StreamKind::TxStimulus)
                 .iter()
                 .enumerate()
-                .filter(|(c, w)| *c as u64 % u64::from(66 / ser_w) == 0 && w[3] == 1 && (*c as u64 / u64::from(66 / ser_w)) % 16 != 0)
+                .filter(|(c, w)| {
+                    let k = u64::from(66 / ser_w);
+                    (*c as u64).is_multiple_of(k) && w[3] == 1 && !(*c as u64 / k).is_multiple_of(16)
+                })
                 .map(|(_, w)| w)
                 .collect();
             assert_eq!(sent.len(), 30);
@@ -512,7 +530,7 @@ mod tests {
         let mut m = Machine::new(&probe).unwrap();
         for _ in 0..set.run.lead_slots {
             assert!(!m.rx.is_aligned());
-            let Ok(_) = m.slot(None, &mut NullSink);
+            m.slot(None, &mut NullSink).unwrap_or_else(|e| match e {});
         }
         assert!(m.rx.is_aligned());
     }

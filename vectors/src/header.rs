@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use tessera_model::channel::{ChannelEvent, ChannelFaults, ChannelModel, EventKind};
+use tessera_model::channel::{ChannelError, ChannelEvent, ChannelFaults, ChannelModel, EventKind};
 use tessera_model::{LaneMap, LinkConfig, LinkParams};
 
 use crate::error::{ErrorKind, ParseError};
@@ -164,7 +164,7 @@ impl SetSpec {
     }
     /// Clocks of the run: slots x clocks per block.
     pub fn clocks(&self) -> u64 {
-        self.run.slots * u64::from(66 / self.params.ser_w.max(1))
+        self.run.slots.saturating_mul(u64::from(66 / self.params.ser_w.max(1)))
     }
     /// Words a data stream has for this set (`stripes_out` for `rx_stripes`, which only
     /// the model knows).
@@ -273,7 +273,12 @@ pub fn parse_events(value: &[u8]) -> Result<Vec<ChannelEvent>, Fault> {
     for (part, at) in syntax::parts(value) {
         let mut it = part.splitn(3, |&b| b == b':');
         let (Some(ch), Some(bit), Some(kind)) = (it.next(), it.next(), it.next()) else {
-            return Err(Fault::new(at, ErrorKind::BadValue, format!("event `{}` is incomplete", String::from_utf8_lossy(part)), EVENT_EXPECTED));
+            return Err(Fault::new(
+                at,
+                ErrorKind::BadValue,
+                format!("event `{}` is incomplete", String::from_utf8_lossy(part)),
+                EVENT_EXPECTED,
+            ));
         };
         let channel = syntax::u32_value(ch).map_err(|f| f.shift(at))?;
         let bit_at = at + ch.len() + 1;
@@ -286,7 +291,9 @@ pub fn parse_events(value: &[u8]) -> Result<Vec<ChannelEvent>, Fault> {
             b"kill" => EventKind::Kill,
             b"revive" => EventKind::Revive,
             k => match syntax::keyed(k, "burst") {
-                Some(len) => EventKind::Burst { len: syntax::u32_value(len).map_err(|f| f.shift(kind_at + 6))? },
+                Some(len) => {
+                    EventKind::Burst { len: syntax::u32_value(len).map_err(|f| f.shift(kind_at + 6))? }
+                }
                 None => {
                     return Err(Fault::new(
                         kind_at,
@@ -355,7 +362,11 @@ impl Header {
             (key::DEAD, list(&f.dead)),
             (
                 key::EVENTS,
-                if f.events.is_empty() { "none".into() } else { f.events.iter().map(event_text).collect::<Vec<_>>().join(" ") },
+                if f.events.is_empty() {
+                    "none".into()
+                } else {
+                    f.events.iter().map(event_text).collect::<Vec<_>>().join(" ")
+                },
             ),
             (key::VALID_PERCENT, s.run.valid_percent.to_string()),
             (key::LEAD_SLOTS, s.run.lead_slots.to_string()),
@@ -365,7 +376,14 @@ impl Header {
         ]);
         let mut out: Vec<String> = v.into_iter().map(|(k, val)| format!("// {k}: {val}")).collect();
         for e in &self.files {
-            out.push(format!("// {}{}: {} {} {}", key::FILE_PREFIX, e.stream.name(), e.file, e.width, e.words));
+            out.push(format!(
+                "// {}{}: {} {} {}",
+                key::FILE_PREFIX,
+                e.stream.name(),
+                e.file,
+                e.width,
+                e.words
+            ));
         }
         for n in &self.notes {
             out.push(format!("// {}: {n}", key::NOTE));
@@ -406,7 +424,14 @@ struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    fn err(&self, line: u64, column: u64, kind: ErrorKind, problem: impl Into<String>, expected: impl Into<String>) -> ParseError {
+    fn err(
+        &self,
+        line: u64,
+        column: u64,
+        kind: ErrorKind,
+        problem: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> ParseError {
         ParseError::new(self.file, line, column, kind, problem, expected)
     }
 
@@ -417,7 +442,13 @@ impl<'a> Fields<'a> {
     fn new(raw: &'a RawHeader, file: &'a str) -> Result<Fields<'a>, ParseError> {
         let mut me = Fields { file, raw, by_key: BTreeMap::new(), notes: Vec::new(), files: Vec::new() };
         let first = raw.fields.first().ok_or_else(|| {
-            me.err(1, 1, ErrorKind::NotVectorFile, "not a Tessera vector file: the file is empty", format!("`// {}: {FORMAT_NAME}` on line 1", key::FORMAT))
+            me.err(
+                1,
+                1,
+                ErrorKind::NotVectorFile,
+                "not a Tessera vector file: the file is empty",
+                format!("`// {}: {FORMAT_NAME}` on line 1", key::FORMAT),
+            )
         })?;
         if first.line != 1 || first.key != key::FORMAT || first.value != FORMAT_NAME.as_bytes() {
             return Err(me.err(
@@ -443,7 +474,13 @@ impl<'a> Fields<'a> {
             }
             other => {
                 let line = other.map_or(raw.end_line, |f| f.line);
-                return Err(me.err(line, 1, ErrorKind::MissingKey, "the format version is missing", format!("`// {}: {FORMAT_VERSION}` on line 2", key::VERSION)));
+                return Err(me.err(
+                    line,
+                    1,
+                    ErrorKind::MissingKey,
+                    "the format version is missing",
+                    format!("`// {}: {FORMAT_VERSION}` on line 2", key::VERSION),
+                ));
             }
         }
         for f in &raw.fields[2..] {
@@ -459,7 +496,9 @@ impl<'a> Fields<'a> {
                     f.key_column,
                     ErrorKind::UnknownKey,
                     format!("unknown header key `{k}`"),
-                    format!("one of the keys of format version {FORMAT_VERSION} (docs/vectors.md, \"Header\")"),
+                    format!(
+                        "one of the keys of format version {FORMAT_VERSION} (docs/vectors.md, \"Header\")"
+                    ),
                 ));
             }
             if let Some(prev) = me.by_key.insert(k, f) {
@@ -519,7 +558,11 @@ impl<'a> Fields<'a> {
     fn derived(&self, k: &str, want: u64, rule: &str) -> Result<(), ParseError> {
         let got = self.u64(k)?;
         if got != want {
-            return Err(self.disagree(k, format!("header says `{k}: {got}`, but {rule} is {want}"), format!("`{k}: {want}`")));
+            return Err(self.disagree(
+                k,
+                format!("header says `{k}: {got}`, but {rule} is {want}"),
+                format!("`{k}: {want}`"),
+            ));
         }
         Ok(())
     }
@@ -539,11 +582,23 @@ impl<'a> Fields<'a> {
         // Keys that only some streams have.
         for (k, wanted) in [(key::WIDTH, !stream.is_manifest()), (key::WORDS, !stream.is_manifest())] {
             if let (false, Some(f)) = (wanted, self.by_key.get(k)) {
-                return Err(self.err(f.line, f.key_column, ErrorKind::UnknownKey, format!("header key `{k}` in the manifest"), "no width or words in a manifest: each file entry has its own"));
+                return Err(self.err(
+                    f.line,
+                    f.key_column,
+                    ErrorKind::UnknownKey,
+                    format!("header key `{k}` in the manifest"),
+                    "no width or words in a manifest: each file entry has its own",
+                ));
             }
         }
         if let (false, Some(f)) = (stream.is_manifest(), self.files.first()) {
-            return Err(self.err(f.line, f.key_column, ErrorKind::UnknownKey, format!("header key `{}` outside the manifest", f.key), "file entries only in manifest.txt"));
+            return Err(self.err(
+                f.line,
+                f.key_column,
+                ErrorKind::UnknownKey,
+                format!("header key `{}` outside the manifest", f.key),
+                "file entries only in manifest.txt",
+            ));
         }
 
         let params = LinkParams {
@@ -554,10 +609,15 @@ impl<'a> Fields<'a> {
             ser_w: self.u32(key::SER_W)?,
             seed: self.u64(key::SEED)?,
         };
-        let cfg = LinkConfig::new(params).map_err(|e| self.bad_config(e.field, format!("impossible link: {e}")))?;
+        let cfg =
+            LinkConfig::new(params).map_err(|e| self.bad_config(e.field, format!("impossible link: {e}")))?;
         self.derived(key::CHANNELS, u64::from(cfg.channels()), "lanes + spares")?;
         self.derived(key::CLOCKS_PER_BLOCK, u64::from(cfg.clocks_per_block()), "66 / ser_w")?;
-        self.derived(key::TX_LATENCY_CLOCKS, u64::from(tessera_model::tx::TX_LATENCY_CLOCKS), "this tessera's TX latency")?;
+        self.derived(
+            key::TX_LATENCY_CLOCKS,
+            u64::from(tessera_model::tx::TX_LATENCY_CLOCKS),
+            "this tessera's TX latency",
+        )?;
 
         let channel_of = self.list(key::CHANNEL_OF)?;
         let failed = self.list(key::FAILED)?;
@@ -577,7 +637,7 @@ impl<'a> Fields<'a> {
             dead: self.list(key::DEAD)?,
             events: parse_events(&ef.value).map_err(|x| self.at(ef, x))?,
         };
-        if let Err(e) = ChannelModel::new(&cfg, faults.clone(), params.seed) {
+        if let Err(e) = check_channel(&cfg, &faults) {
             let k = channel_error_key(&e);
             return Err(self.bad_config(k, format!("impossible channel: {e}")));
         }
@@ -589,7 +649,10 @@ impl<'a> Fields<'a> {
             slots: self.u64(key::SLOTS)?,
         };
         if !(1..=100).contains(&run.valid_percent) {
-            return Err(self.bad_config(key::VALID_PERCENT, format!("valid_percent = {} is not a percentage from 1 to 100", run.valid_percent)));
+            return Err(self.bad_config(
+                key::VALID_PERCENT,
+                format!("valid_percent = {} is not a percentage from 1 to 100", run.valid_percent),
+            ));
         }
         if run.lead_slots > run.slots {
             return Err(self.disagree(
@@ -622,7 +685,10 @@ impl<'a> Fields<'a> {
             if u64::from(width) != want {
                 return Err(self.disagree(
                     key::WIDTH,
-                    format!("header says `width: {width}`, but a {stream} word of this link is {want} bits ({})", stream.width_rule(&cfg)),
+                    format!(
+                        "header says `width: {width}`, but a {stream} word of this link is {want} bits ({})",
+                        stream.width_rule(&cfg)
+                    ),
                     format!("`width: {want}`"),
                 ));
             }
@@ -642,10 +708,16 @@ impl<'a> Fields<'a> {
         if !ok {
             let rule = match stream {
                 StreamKind::RxStripes => format!("at most the {} stripes sent", set.run.stripes),
-                StreamKind::RxStatus => format!("one per channel and one for the link: {}", set.words(stream, 0)),
+                StreamKind::RxStatus => {
+                    format!("one per channel and one for the link: {}", set.words(stream, 0))
+                }
                 _ => format!("one per clock: {} (`clocks`)", set.clocks()),
             };
-            return Err(self.disagree(k, format!("{stream} has {words} words, but the run gives {rule}"), rule));
+            return Err(self.disagree(
+                k,
+                format!("{stream} has {words} words, but the run gives {rule}"),
+                rule,
+            ));
         }
         Ok(())
     }
@@ -658,11 +730,27 @@ impl<'a> Fields<'a> {
             let parts = syntax::parts(&f.value);
             let expected = format!("`{k}: {} <width> <words>`", stream.file_name());
             if parts.len() != 3 {
-                return Err(self.at(f, Fault::new(0, ErrorKind::BadValue, format!("{} parts in a file entry", parts.len()), expected)));
+                return Err(self.at(
+                    f,
+                    Fault::new(
+                        0,
+                        ErrorKind::BadValue,
+                        format!("{} parts in a file entry", parts.len()),
+                        expected,
+                    ),
+                ));
             }
             let file = syntax::name_value(parts[0].0).map_err(|x| self.at(f, x))?;
             if file != stream.file_name() {
-                return Err(self.at(f, Fault::new(0, ErrorKind::BadValue, format!("the {stream} file is named `{file}`"), format!("`{}`", stream.file_name()))));
+                return Err(self.at(
+                    f,
+                    Fault::new(
+                        0,
+                        ErrorKind::BadValue,
+                        format!("the {stream} file is named `{file}`"),
+                        format!("`{}`", stream.file_name()),
+                    ),
+                ));
             }
             let width = syntax::u32_value(parts[1].0).map_err(|x| self.at(f, x.shift(parts[1].1)))?;
             if u64::from(width) != stream.width(cfg) {
@@ -671,7 +759,11 @@ impl<'a> Fields<'a> {
                     Fault::new(
                         parts[1].1,
                         ErrorKind::Disagree,
-                        format!("the manifest gives {stream} a width of {width} bits, but this link's is {} ({})", stream.width(cfg), stream.width_rule(cfg)),
+                        format!(
+                            "the manifest gives {stream} a width of {width} bits, but this link's is {} ({})",
+                            stream.width(cfg),
+                            stream.width_rule(cfg)
+                        ),
                         format!("{}", stream.width(cfg)),
                     ),
                 ));
@@ -685,27 +777,57 @@ impl<'a> Fields<'a> {
             !DATA_STREAMS.iter().any(|d| d.name() == s)
         });
         if let Some(f) = extra {
-            return Err(self.err(f.line, f.key_column, ErrorKind::UnknownKey, format!("unknown stream in `{}`", f.key), "file entries for the five streams of docs/vectors.md"));
+            return Err(self.err(
+                f.line,
+                f.key_column,
+                ErrorKind::UnknownKey,
+                format!("unknown stream in `{}`", f.key),
+                "file entries for the five streams of docs/vectors.md",
+            ));
         }
         Ok(out)
     }
+}
+
+/// Checks channel settings as `ChannelModel::new` does, without building the model's
+/// skew lines (a header may ask for up to 2^24 x 66 bits of skew on each of 65536 ports;
+/// parsing it must not allocate them).
+fn check_channel(cfg: &LinkConfig, faults: &ChannelFaults) -> Result<(), ChannelError> {
+    let p = cfg.channels();
+    let n = faults.skew_bits.len();
+    if n != 0 && n != p as usize {
+        return Err(ChannelError::WrongLength { field: "skew_bits", got: n, expected: p });
+    }
+    let limit = u64::from(cfg.am_period()) * u64::from(tessera_model::BLOCK_BITS);
+    if let Some((c, &skew)) = faults.skew_bits.iter().enumerate().find(|(_, &s)| u64::from(s) > limit) {
+        return Err(ChannelError::SkewTooLarge {
+            channel: c as u32,
+            skew,
+            limit,
+            am_period: cfg.am_period(),
+        });
+    }
+    let rest = ChannelFaults { skew_bits: Vec::new(), ..faults.clone() };
+    ChannelModel::new(cfg, rest, cfg.seed()).map(|_| ())
 }
 
 /// The header key a channel error is about.
 fn channel_error_key(e: &tessera_model::channel::ChannelError) -> &'static str {
     use tessera_model::channel::ChannelError as E;
     match e {
-        E::WrongLength { field, .. } | E::ChannelOutOfRange { field, .. } | E::BadRate { field, .. } => match *field {
-            "skew_bits" => key::SKEW_BITS,
-            "source_of_port" => key::SOURCE_OF_PORT,
-            "ber_per_channel" => key::BER_PER_CHANNEL,
-            "dead" => key::DEAD,
-            "events" => key::EVENTS,
-            "ber" => key::BER,
-            "burst_rate" => key::BURST_RATE,
-            "slip_rate" => key::SLIP_RATE,
-            _ => key::EVENTS,
-        },
+        E::WrongLength { field, .. } | E::ChannelOutOfRange { field, .. } | E::BadRate { field, .. } => {
+            match *field {
+                "skew_bits" => key::SKEW_BITS,
+                "source_of_port" => key::SOURCE_OF_PORT,
+                "ber_per_channel" => key::BER_PER_CHANNEL,
+                "dead" => key::DEAD,
+                "events" => key::EVENTS,
+                "ber" => key::BER,
+                "burst_rate" => key::BURST_RATE,
+                "slip_rate" => key::SLIP_RATE,
+                _ => key::EVENTS,
+            }
+        }
         E::NotABijection { .. } => key::SOURCE_OF_PORT,
         E::ZeroBurstLen { .. } => key::BURST_LEN,
         E::ZeroBurstEvent { .. } => key::EVENTS,
@@ -757,7 +879,9 @@ mod tests {
     fn lines_parse_back() {
         let h = Header::for_stream(StreamKind::TxStimulus, &set(), 129, 600);
         let text = h.text();
-        assert!(text.starts_with("// format: tessera-vectors\n// version: 1\n// stream: tx_stimulus\n// width: 129\n"));
+        assert!(text.starts_with(
+            "// format: tessera-vectors\n// version: 1\n// stream: tx_stimulus\n// width: 129\n"
+        ));
         assert!(text.contains("// events: 2:700:burst=5\n"), "{text}");
         assert!(text.contains("// ber: 1e-6\n"));
         assert_eq!(Header::parse(&raw(&text), "t").unwrap(), h);
@@ -770,23 +894,51 @@ mod tests {
         let e = Header::parse(&raw(&without), "t").unwrap_err();
         assert_eq!(e.kind, ErrorKind::MissingKey);
         assert!(e.to_string().contains("missing header key `seed`; expected `// seed: <number>`"), "{e}");
-        let e = Header::parse(&raw(&text.replace("// seed: 9\n", "// seed: 9\n// sead: 9\n")), "t").unwrap_err();
+        let e =
+            Header::parse(&raw(&text.replace("// seed: 9\n", "// seed: 9\n// sead: 9\n")), "t").unwrap_err();
         assert_eq!((e.kind, e.column), (ErrorKind::UnknownKey, 4));
-        let e = Header::parse(&raw(&text.replace("// seed: 9\n", "// seed: 9\n// seed: 9\n")), "t").unwrap_err();
+        let e =
+            Header::parse(&raw(&text.replace("// seed: 9\n", "// seed: 9\n// seed: 9\n")), "t").unwrap_err();
         assert_eq!(e.kind, ErrorKind::DuplicateKey);
         let e = Header::parse(&raw(&text.replace("// width: 129", "// width: 128")), "t").unwrap_err();
         assert_eq!(e.to_string(), "t:4:11: header says `width: 128`, but a tx_stimulus word of this link is 129 bits (1 + 64 x 2 lanes); expected `width: 129`");
         let e = Header::parse(&raw(&text.replace("// words: 600", "// words: 601")), "t").unwrap_err();
         assert_eq!(e.kind, ErrorKind::Disagree);
         let e = Header::parse(&raw(&text.replace("// version: 1", "// version: 2")), "t").unwrap_err();
-        assert_eq!(e.to_string(), "t:2:13: unknown format version 2; expected version 1, the only version this tessera reads");
-        let e = Header::parse(&raw(&text.replace("// channel_of: 0 2", "// channel_of: 0 1")), "t").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t:2:13: unknown format version 2; expected version 1, the only version this tessera reads"
+        );
+        let e =
+            Header::parse(&raw(&text.replace("// channel_of: 0 2", "// channel_of: 0 1")), "t").unwrap_err();
         assert_eq!(e.kind, ErrorKind::BadConfig);
         assert!(e.problem.contains("impossible lane map"), "{e}");
         let e = Header::parse(&raw(&text.replace("// ser_w: 22", "// ser_w: 21")), "t").unwrap_err();
         assert!(e.problem.starts_with("impossible link: invalid link configuration: ser_w = 21"), "{e}");
-        let e = Header::parse(&raw(&text.replace("// events: 2:700:burst=5", "// events: 2:700:bust")), "t").unwrap_err();
-        assert_eq!((e.kind, e.column, e.problem.as_str()), (ErrorKind::BadValue, 17, "unknown event kind `bust`"));
+        let e = Header::parse(&raw(&text.replace("// events: 2:700:burst=5", "// events: 2:700:bust")), "t")
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.column, e.problem.as_str()),
+            (ErrorKind::BadValue, 18, "unknown event kind `bust`")
+        );
+    }
+
+    #[test]
+    fn huge_skews_are_checked_without_building_them() {
+        let mut s = set();
+        s.params.am_period = 1 << 24;
+        s.faults.skew_bits = vec![4_000_000_000, 1 << 30, 0];
+        let text = Header::for_stream(StreamKind::RxStatus, &s, 128, 4).text();
+        let e = Header::parse(&raw(&text), "t").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::BadConfig);
+        assert!(e.problem.contains("skew_bits[0] = 4000000000: more than one marker period"), "{e}");
+        s.faults.skew_bits = vec![1 << 30, 1 << 30, 0];
+        let text = Header::for_stream(StreamKind::RxStatus, &s, 128, 4).text();
+        assert!(Header::parse(&raw(&text), "t").is_ok());
+        s.faults.skew_bits = vec![0, 0];
+        let text = Header::for_stream(StreamKind::RxStatus, &s, 128, 4).text();
+        let e = Header::parse(&raw(&text), "t").unwrap_err();
+        assert!(e.problem.contains("skew_bits has 2 entries, expected 3"), "{e}");
     }
 
     #[test]
@@ -804,7 +956,8 @@ mod tests {
         let text = h.text();
         assert!(text.contains("// file.rx_stripes: rx_stripes.hex 128 3\n"), "{text}");
         assert_eq!(Header::parse(&raw(&text), "m").unwrap(), h);
-        let e = Header::parse(&raw(&text.replace("rx_status.hex 128 4", "rx_status.hex 128 5")), "m").unwrap_err();
+        let e = Header::parse(&raw(&text.replace("rx_status.hex 128 4", "rx_status.hex 128 5")), "m")
+            .unwrap_err();
         assert_eq!(e.kind, ErrorKind::Disagree);
     }
 }

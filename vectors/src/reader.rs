@@ -102,7 +102,8 @@ impl<R: BufRead> VectorReader<R> {
         let mut buf = Vec::new();
         let mut line = 0u64;
         let pending = loop {
-            let end = read_line(&mut src, &mut buf, MAX_HEADER_LINE).map_err(|e| io_error(file, line + 1, &e))?;
+            let end =
+                read_line(&mut src, &mut buf, MAX_HEADER_LINE).map_err(|e| io_error(file, line + 1, &e))?;
             if end == LineEnd::Nothing {
                 break None;
             }
@@ -141,9 +142,20 @@ impl<R: BufRead> VectorReader<R> {
                     "a newline at the end of every line",
                 ));
             }
+            if buf.last() == Some(&b'\r') {
+                return Err(ParseError::new(
+                    file,
+                    line,
+                    buf.len() as u64,
+                    ErrorKind::HeaderSyntax,
+                    "a carriage return at the end of the line",
+                    "a newline (\\n) alone: the format uses Unix line ends",
+                ));
+            }
             let (key, value, at) = syntax::header_line(&buf).map_err(|f| {
                 let kind = if line == 1 { ErrorKind::NotVectorFile } else { f.kind };
-                let problem = if line == 1 { format!("not a Tessera vector file: {}", f.problem) } else { f.problem };
+                let problem =
+                    if line == 1 { format!("not a Tessera vector file: {}", f.problem) } else { f.problem };
                 ParseError::new(file, line, f.offset as u64 + 1, kind, problem, f.expected)
             })?;
             raw.fields.push(RawField {
@@ -196,7 +208,14 @@ impl<R: BufRead> VectorReader<R> {
         self.raw_lines.len() as u64 + index + 1
     }
 
-    fn err(&self, line: u64, column: u64, kind: ErrorKind, problem: impl Into<String>, expected: impl Into<String>) -> ParseError {
+    fn err(
+        &self,
+        line: u64,
+        column: u64,
+        kind: ErrorKind,
+        problem: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> ParseError {
         ParseError::new(&self.file, line, column, kind, problem, expected)
     }
 
@@ -213,7 +232,8 @@ impl<R: BufRead> VectorReader<R> {
                 self.buf = b;
                 end
             }
-            None => read_line(&mut self.src, &mut self.buf, digits + 2).map_err(|e| io_error(&self.file, self.line + 1, &e))?,
+            None => read_line(&mut self.src, &mut self.buf, digits + 2)
+                .map_err(|e| io_error(&self.file, self.line + 1, &e))?,
         };
         let words = self.header.words;
         if end == LineEnd::Nothing {
@@ -223,8 +243,15 @@ impl<R: BufRead> VectorReader<R> {
                     self.line + 1,
                     1,
                     ErrorKind::Truncated,
-                    format!("the file ends after {} of the {} words its header announces", self.words_read, words),
-                    format!("{} more word{}", words - self.words_read, if words - self.words_read == 1 { "" } else { "s" }),
+                    format!(
+                        "the file ends after {} of the {} words its header announces",
+                        self.words_read, words
+                    ),
+                    format!(
+                        "{} more word{}",
+                        words - self.words_read,
+                        if words - self.words_read == 1 { "" } else { "s" }
+                    ),
                 ));
             }
             return Ok(None);
@@ -232,7 +259,11 @@ impl<R: BufRead> VectorReader<R> {
         self.line += 1;
         if self.words_read == words {
             self.finished = true;
-            let what = if self.header.stream.is_manifest() { "the manifest has no body" } else { "more words than the header announces" };
+            let what = if self.header.stream.is_manifest() {
+                "the manifest has no body"
+            } else {
+                "more words than the header announces"
+            };
             return Err(self.err(
                 self.line,
                 1,
@@ -281,7 +312,7 @@ impl<R: BufRead> VectorReader<R> {
 
 /// A whole vector file read into memory: the header and every word (for tests and small
 /// files; use [`VectorReader`] for large ones).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VectorFile {
     /// The header.
     pub header: Header,

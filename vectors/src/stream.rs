@@ -24,8 +24,13 @@ pub enum StreamKind {
 }
 
 /// The data streams in the order a set lists them.
-pub const DATA_STREAMS: [StreamKind; 5] =
-    [StreamKind::TxStimulus, StreamKind::TxExpected, StreamKind::RxStimulus, StreamKind::RxStripes, StreamKind::RxStatus];
+pub const DATA_STREAMS: [StreamKind; 5] = [
+    StreamKind::TxStimulus,
+    StreamKind::TxExpected,
+    StreamKind::RxStimulus,
+    StreamKind::RxStripes,
+    StreamKind::RxStatus,
+];
 
 /// Bits of one port's word in `rx_status`.
 pub const STATUS_WIDTH: u32 = 128;
@@ -124,7 +129,9 @@ impl StreamKind {
                 let lat = u64::from(tessera_model::tx::TX_LATENCY_CLOCKS);
                 let (ch, b) = (bit / w, bit % w);
                 if index < lat {
-                    format!("tx_serial_o channel {ch} serial bit {b} at clock {index} (before the first slot)")
+                    format!(
+                        "tx_serial_o channel {ch} serial bit {b} at clock {index} (before the first slot)"
+                    )
                 } else {
                     let (slot, j) = ((index - lat) / k, (index - lat) % k);
                     format!(
@@ -135,7 +142,10 @@ impl StreamKind {
             }
             StreamKind::RxStimulus => {
                 let (port, b) = (bit / w, bit % w);
-                format!("rx_serial_i port {port} serial bit {b} at clock {index}: received bit {} of the port", index * w + b)
+                format!(
+                    "rx_serial_i port {port} serial bit {b} at clock {index}: received bit {} of the port",
+                    index * w + b
+                )
             }
             StreamKind::RxStripes => format!("stripe {index} lane {} bit {}", bit / 64, bit % 64),
             StreamKind::RxStatus => {
@@ -225,7 +235,8 @@ pub mod status {
     pub const PORT_LAYOUT: &str = "port word: [15:0] lane (ffff spare), [16] block_lock, [17] marker_lock, \
          [18] aligned (skew valid), [19] spare, [63:32] bip_errors, [95:64] skew_bits, [127:96] slips";
     /// The link word's layout.
-    pub const LINK_LAYOUT: &str = "link word: [0] aligned, [63:32] stripes_out, [95:64] stripes_lost, [127:96] formations";
+    pub const LINK_LAYOUT: &str =
+        "link word: [0] aligned, [63:32] stripes_out, [95:64] stripes_lost, [127:96] formations";
 
     /// Port word fields: name, low bit, width.
     pub const PORT_FIELDS: [(&str, u64, u32); 8] = [
@@ -297,7 +308,11 @@ pub mod status {
             PORT_FIELDS.iter().find(|x| x.0 == name).map_or(0, |&(_, lo, n)| get_field(w, lo, n) as u64)
         };
         let lane = if f("marker_lock") == 1 {
-            if f("spare") == 1 { "spare".to_string() } else { format!("lane {}", f("lane")) }
+            if f("spare") == 1 {
+                "spare".to_string()
+            } else {
+                format!("lane {}", f("lane"))
+            }
         } else {
             "no lane".to_string()
         };
@@ -314,7 +329,9 @@ pub mod status {
 
     /// The link word in words.
     pub fn describe_link(w: &[u64]) -> String {
-        let f = |name: &str| LINK_FIELDS.iter().find(|x| x.0 == name).map_or(0, |&(_, lo, n)| get_field(w, lo, n) as u64);
+        let f = |name: &str| {
+            LINK_FIELDS.iter().find(|x| x.0 == name).map_or(0, |&(_, lo, n)| get_field(w, lo, n) as u64)
+        };
         format!(
             "{}, stripes_out {}, stripes_lost {}, formations {}",
             if f("aligned") == 1 { "aligned" } else { "not aligned" },
@@ -331,7 +348,15 @@ mod tests {
     use tessera_model::LinkParams;
 
     fn cfg() -> LinkConfig {
-        LinkConfig::new(LinkParams { lanes: 2, spares: 1, am_period: 16, max_skew_bits: 0, ser_w: 22, seed: 1 }).unwrap()
+        LinkConfig::new(LinkParams {
+            lanes: 2,
+            spares: 1,
+            am_period: 16,
+            max_skew_bits: 0,
+            ser_w: 22,
+            seed: 1,
+        })
+        .unwrap()
     }
 
     #[test]
@@ -350,13 +375,19 @@ mod tests {
     fn bits_are_named() {
         let c = cfg();
         assert_eq!(StreamKind::TxStimulus.describe_bit(&c, 7, 128), "tx_valid_i at clock 7 (slot 2)");
-        assert_eq!(StreamKind::TxStimulus.describe_bit(&c, 7, 65), "tx_data_i lane 1 bit 1 at clock 7 (slot 2)");
+        assert_eq!(
+            StreamKind::TxStimulus.describe_bit(&c, 7, 65),
+            "tx_data_i lane 1 bit 1 at clock 7 (slot 2)"
+        );
         assert_eq!(
             StreamKind::TxExpected.describe_bit(&c, 6, 23),
-            "tx_serial_o channel 1 serial bit 1 at clock 6: block bit 45 of slot 1"
+            "tx_serial_o channel 1 serial bit 1 at clock 6: block bit 23 of slot 1"
         );
         assert_eq!(StreamKind::RxStatus.describe_bit(&c, 3, 40), "link status field stripes_out (bit 40)");
-        assert_eq!(StreamKind::RxStatus.describe_bit(&c, 0, 20), "port 0 status field reserved (zero) (bit 20)");
+        assert_eq!(
+            StreamKind::RxStatus.describe_bit(&c, 0, 20),
+            "port 0 status field reserved (zero) (bit 20)"
+        );
     }
 
     #[test]

@@ -30,7 +30,12 @@ pub struct Fault {
 
 impl Fault {
     /// A fault at `offset`.
-    pub fn new(offset: usize, kind: ErrorKind, problem: impl Into<String>, expected: impl Into<String>) -> Fault {
+    pub fn new(
+        offset: usize,
+        kind: ErrorKind,
+        problem: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> Fault {
         Fault { offset, kind, problem: problem.into(), expected: expected.into() }
     }
     /// The same fault moved `by` bytes to the right (a value parsed out of a longer line).
@@ -107,11 +112,15 @@ pub fn header_line(line: &[u8]) -> Result<(&[u8], &[u8], usize), Fault> {
         ));
     }
     if value.is_empty() || value.first() == Some(&b' ') || value.last() == Some(&b' ') {
-        let at = if value.is_empty() { at } else if value[0] == b' ' { at } else { at + value.len() - 1 };
+        let at = if value.is_empty() || value[0] == b' ' { at } else { at + value.len() - 1 };
         return Err(Fault::new(
             at,
             ErrorKind::HeaderSyntax,
-            if value.is_empty() { "empty header value".to_string() } else { "a space at the edge of a header value".to_string() },
+            if value.is_empty() {
+                "empty header value".to_string()
+            } else {
+                "a space at the edge of a header value".to_string()
+            },
             "one space after `:` and a value with no leading or trailing space",
         ));
     }
@@ -129,10 +138,15 @@ fn decimal(i: &[u8]) -> Res<'_, &[u8]> {
 
 fn to_u64(text: &[u8], at: usize, what: &str) -> Result<u64, Fault> {
     if text.len() > 1 && text[0] == b'0' {
-        return Err(bad_value(at, format!("{what} `{}` has a leading zero", String::from_utf8_lossy(text)), "a decimal number written without leading zeros"));
+        return Err(bad_value(
+            at,
+            format!("{what} `{}` has a leading zero", String::from_utf8_lossy(text)),
+            "a decimal number written without leading zeros",
+        ));
     }
     let s = std::str::from_utf8(text).unwrap_or("");
-    s.parse::<u64>().map_err(|_| bad_value(at, format!("{what} `{s}` does not fit 64 bits"), "a number below 2^64"))
+    s.parse::<u64>()
+        .map_err(|_| bad_value(at, format!("{what} `{s}` does not fit 64 bits"), "a number below 2^64"))
 }
 
 /// A whole value that is one unsigned decimal number.
@@ -143,7 +157,11 @@ pub fn u64_value(value: &[u8]) -> Result<u64, Fault> {
         Err(_) => {
             let ok: Res<&[u8]> = decimal(value);
             let at = ok.map(|(rest, _)| value.len() - rest.len()).unwrap_or(0);
-            Err(bad_value(at, format!("found {} in a number", found(&value[at..])), "an unsigned decimal number"))
+            Err(bad_value(
+                at,
+                format!("found {} in a number", found(&value[at..])),
+                "an unsigned decimal number",
+            ))
         }
     }
 }
@@ -163,20 +181,30 @@ pub fn u32_list(value: &[u8]) -> Result<Vec<u32>, Fault> {
     let (rest, items) = match r {
         Ok(x) => x,
         Err(_) => {
-            return Err(bad_value(0, format!("found {} at the start of a list", found(value)), "numbers separated by single spaces, or `none`"))
+            return Err(bad_value(
+                0,
+                format!("found {} at the start of a list", found(value)),
+                "numbers separated by single spaces, or `none`",
+            ))
         }
     };
     if !rest.is_empty() {
         let at = value.len() - rest.len();
         // A separator followed by junk: point at the junk.
         let at = if rest.first() == Some(&b' ') && rest.len() > 1 { at + 1 } else { at };
-        return Err(bad_value(at, format!("found {} in a list", found(&value[at..])), "numbers separated by single spaces, or `none`"));
+        return Err(bad_value(
+            at,
+            format!("found {} in a list", found(&value[at..])),
+            "numbers separated by single spaces, or `none`",
+        ));
     }
     let mut out = Vec::with_capacity(items.len());
     for it in items {
         let at = it.as_ptr() as usize - value.as_ptr() as usize;
         let v = to_u64(it, at, "list item")?;
-        out.push(u32::try_from(v).map_err(|_| bad_value(at, format!("list item {v} does not fit 32 bits"), "numbers below 2^32"))?);
+        out.push(u32::try_from(v).map_err(|_| {
+            bad_value(at, format!("list item {v} does not fit 32 bits"), "numbers below 2^32")
+        })?);
     }
     Ok(out)
 }
@@ -185,10 +213,16 @@ pub fn u32_list(value: &[u8]) -> Result<Vec<u32>, Fault> {
 /// Rust writes an `f64` with `{:?}` (`0.0`, `1e-6`, `0.25`).
 pub fn rate_value(value: &[u8]) -> Result<f64, Fault> {
     let r: Res<&[u8]> = take_while1(|b: u8| b.is_ascii_digit() || b"eE.+-".contains(&b)).parse(value);
-    let (rest, t) = r.map_err(|_| bad_value(0, format!("found {} in a rate", found(value)), "a number between 0 and 1, such as 1e-6"))?;
+    let (rest, t) = r.map_err(|_| {
+        bad_value(0, format!("found {} in a rate", found(value)), "a number between 0 and 1, such as 1e-6")
+    })?;
     if !rest.is_empty() {
         let at = value.len() - rest.len();
-        return Err(bad_value(at, format!("found {} in a rate", found(rest)), "a number between 0 and 1, such as 1e-6"));
+        return Err(bad_value(
+            at,
+            format!("found {} in a rate", found(rest)),
+            "a number between 0 and 1, such as 1e-6",
+        ));
     }
     let s = std::str::from_utf8(t).unwrap_or("");
     match s.parse::<f64>() {
@@ -199,13 +233,22 @@ pub fn rate_value(value: &[u8]) -> Result<f64, Fault> {
 
 /// A word of text (a name): lowercase letters, digits, `_`, `-`, `.`.
 pub fn name_value(value: &[u8]) -> Result<&str, Fault> {
-    let r: Res<&[u8]> =
-        all_consuming(take_while1(|b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b))).parse(value);
+    let r: Res<&[u8]> = all_consuming(take_while1(|b: u8| {
+        b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b)
+    }))
+    .parse(value);
     match r {
         Ok((_, t)) => Ok(std::str::from_utf8(t).unwrap_or("")),
         Err(_) => {
-            let at = value.iter().position(|&b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b))).unwrap_or(0);
-            Err(bad_value(at, format!("found {} in a name", found(&value[at..])), "lowercase letters, digits, `_`, `-` and `.`"))
+            let at = value
+                .iter()
+                .position(|&b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b)))
+                .unwrap_or(0);
+            Err(bad_value(
+                at,
+                format!("found {} in a name", found(&value[at..])),
+                "lowercase letters, digits, `_`, `-` and `.`",
+            ))
         }
     }
 }
@@ -240,7 +283,12 @@ pub fn body_word(line: &[u8], digits: usize, width: u32) -> Result<&[u8], Fault>
     }
     let expected = format!("{digits} lowercase hex digits (a {width}-bit word) and a newline");
     if hex.len() > digits {
-        return Err(Fault::new(digits, ErrorKind::Width, format!("word has more than {digits} hex digits"), expected));
+        return Err(Fault::new(
+            digits,
+            ErrorKind::Width,
+            format!("word has more than {digits} hex digits"),
+            expected,
+        ));
     }
     match rest.first() {
         None if line.is_empty() => Err(Fault::new(0, ErrorKind::Width, "empty line in the body", expected)),
@@ -253,15 +301,40 @@ pub fn body_word(line: &[u8], digits: usize, width: u32) -> Result<&[u8], Fault>
         Some(&b) => {
             let at = hex.len();
             if line.starts_with(b"//") {
-                Err(Fault::new(0, ErrorKind::HeaderSyntax, "a comment line inside the body", "the header (`//` lines) only before the first word"))
+                Err(Fault::new(
+                    0,
+                    ErrorKind::HeaderSyntax,
+                    "a comment line inside the body",
+                    "the header (`//` lines) only before the first word",
+                ))
             } else if b.is_ascii_uppercase() && (b'A'..=b'F').contains(&b) {
-                Err(Fault::new(at, ErrorKind::BadHex, format!("uppercase hex digit '{}'", b as char), "a lowercase hex digit (0-9, a-f): the format writes every word one way only"))
+                Err(Fault::new(
+                    at,
+                    ErrorKind::BadHex,
+                    format!("uppercase hex digit '{}'", b as char),
+                    "a lowercase hex digit (0-9, a-f): the format writes every word one way only",
+                ))
             } else if b == b'\r' && at + 1 == line.len() {
-                Err(Fault::new(at, ErrorKind::BadHex, "a carriage return at the end of the line", "a newline (\\n) alone: the format uses Unix line ends"))
+                Err(Fault::new(
+                    at,
+                    ErrorKind::BadHex,
+                    "a carriage return at the end of the line",
+                    "a newline (\\n) alone: the format uses Unix line ends",
+                ))
             } else if hex.len() >= digits {
-                Err(Fault::new(at, ErrorKind::Width, format!("found {} after {digits} hex digits", show_byte(b)), expected))
+                Err(Fault::new(
+                    at,
+                    ErrorKind::Width,
+                    format!("found {} after {digits} hex digits", show_byte(b)),
+                    expected,
+                ))
             } else {
-                Err(Fault::new(at, ErrorKind::BadHex, format!("bad hex digit {}", show_byte(b)), "a lowercase hex digit (0-9, a-f)"))
+                Err(Fault::new(
+                    at,
+                    ErrorKind::BadHex,
+                    format!("bad hex digit {}", show_byte(b)),
+                    "a lowercase hex digit (0-9, a-f)",
+                ))
             }
         }
     }
@@ -298,7 +371,7 @@ mod tests {
         assert_eq!(u32_list(b"none"), Ok(vec![]));
         assert_eq!(u32_list(b"3 0 12"), Ok(vec![3, 0, 12]));
         assert_eq!(u32_list(b"3 0 x2").unwrap_err().offset, 4);
-        assert_eq!(u32_list(b"3  4").unwrap_err().offset, 1);
+        assert_eq!(u32_list(b"3  4").unwrap_err().offset, 2);
         assert_eq!(u32_list(b"3 04").unwrap_err().offset, 2);
         assert_eq!(rate_value(b"1e-6"), Ok(1e-6));
         assert_eq!(rate_value(b"0.0"), Ok(0.0));

@@ -37,7 +37,10 @@ impl<W: Write> VectorWriter<W> {
     /// Writes one word (little-endian 64-bit limbs of exactly the header's width).
     pub fn write_word(&mut self, w: &[u64]) -> io::Result<()> {
         if self.written == self.words {
-            return Err(invalid(format!("word {} written, but the header announces {} words", self.written, self.words)));
+            return Err(invalid(format!(
+                "word {} written, but the header announces {} words",
+                self.written, self.words
+            )));
         }
         write_line(&mut self.out, &mut self.line, w, self.width)?;
         self.written += 1;
@@ -47,7 +50,10 @@ impl<W: Write> VectorWriter<W> {
     /// Checks that every announced word was written and returns the output, flushed.
     pub fn finish(mut self) -> io::Result<W> {
         if self.written != self.words {
-            return Err(invalid(format!("{} words written, but the header announces {}", self.written, self.words)));
+            return Err(invalid(format!(
+                "{} words written, but the header announces {}",
+                self.written, self.words
+            )));
         }
         self.out.flush()?;
         Ok(self.out)
@@ -126,5 +132,70 @@ impl BodyFile {
     /// Drops the temporary file (a run that failed).
     pub fn abandon(self) {
         let _ = fs::remove_file(&self.tmp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::header::{RunSpec, SetSpec};
+    use crate::stream::StreamKind;
+    use tessera_model::channel::ChannelFaults;
+    use tessera_model::LinkParams;
+
+    fn header(words: u64) -> Header {
+        let set = SetSpec {
+            params: LinkParams { lanes: 1, spares: 0, am_period: 16, max_skew_bits: 0, ser_w: 11, seed: 1 },
+            channel_of: vec![0],
+            failed: vec![],
+            faults: ChannelFaults::default(),
+            run: RunSpec { valid_percent: 100, lead_slots: 0, stripes: 0, slots: words / 6 },
+        };
+        Header::for_stream(StreamKind::TxExpected, &set, 11, words)
+    }
+
+    #[test]
+    fn words_are_fixed_width_lines() {
+        let bytes =
+            to_bytes(&header(6), &[vec![0x7ff], vec![1], vec![0], vec![0x305], vec![0xa], vec![0x100]])
+                .unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.ends_with("\n7ff\n001\n000\n305\n00a\n100\n"), "{text}");
+    }
+
+    #[test]
+    fn counts_and_widths_are_enforced() {
+        let mut w = VectorWriter::new(Vec::new(), &header(6)).unwrap();
+        assert_eq!(
+            w.write_word(&[0x800]).unwrap_err().to_string(),
+            "word has bit 11 set, beyond the 11-bit bus"
+        );
+        assert_eq!(
+            w.write_word(&[0, 0]).unwrap_err().to_string(),
+            "word has 2 64-bit limbs, a 11-bit bus needs 1"
+        );
+        w.write_word(&[1]).unwrap();
+        assert_eq!(w.finish().unwrap_err().to_string(), "1 words written, but the header announces 6");
+        let mut w = VectorWriter::new(Vec::new(), &header(0)).unwrap();
+        assert!(w.write_word(&[1]).is_err());
+    }
+
+    #[test]
+    fn body_file_puts_the_header_first() {
+        let dir = std::env::temp_dir().join(format!("tessera-writer-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("tx_expected.hex");
+        let mut f = BodyFile::create(&path, 11).unwrap();
+        for i in 0..6 {
+            f.write_word(&[i]).unwrap();
+        }
+        assert_eq!(f.written(), 6);
+        f.finish(&header(6)).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("// format: tessera-vectors\n") && text.ends_with("\n004\n005\n"));
+        assert!(!dir.join("tx_expected.hex.body").exists());
+        let f = BodyFile::create(&path, 11).unwrap();
+        assert!(f.finish(&header(6)).is_err(), "a body of 0 words under a header of 6");
+        let _ = fs::remove_dir_all(&dir);
     }
 }
