@@ -126,7 +126,8 @@ pub struct Deskew {
     skew_fault: Option<SkewFault>,
     /// Smallest spread seen in the current period while unformed.
     spread_probe: Option<(u64, SkewFault)>,
-    /// Lane claimed by two ports at once: (lane, port kept, port refused).
+    /// Lane claimed by two ports at once: (lane, first claimant, second claimant). Before
+    /// formation the second claim wins; once formed the first one keeps the lane.
     duplicate: Option<(u16, u32, u32)>,
 }
 
@@ -179,7 +180,8 @@ impl Deskew {
     pub fn skew_fault(&self) -> Option<SkewFault> {
         self.skew_fault
     }
-    /// A lane claimed by two ports: (lane, port kept, port refused).
+    /// A lane claimed by two ports: (lane, first claimant, second claimant); before
+    /// formation the second claim wins, once formed the first keeps the lane.
     pub fn duplicate_lane(&self) -> Option<(u16, u32, u32)> {
         self.duplicate
     }

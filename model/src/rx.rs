@@ -76,7 +76,8 @@ pub struct RxStatus {
     pub counters: DeskewCounters,
     /// Why the link could not align, when skew is the reason.
     pub skew_fault: Option<SkewFault>,
-    /// A lane number two ports claimed: (lane, port used, port refused).
+    /// A lane number two ports claimed: (lane, first claimant, second claimant); before
+    /// formation the second claim wins, once formed the first keeps the lane.
     pub duplicate_lane: Option<(u16, u32, u32)>,
 }
 
