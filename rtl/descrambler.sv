@@ -1,0 +1,41 @@
+// descrambler: per-port 64b/66b payload descrambler, x^58 + x^39 + 1, self-synchronous
+// (802.3 Clause 49.2.6; docs/spec.md section 4).
+//
+// Function:   data_o is data_i descrambled with the current state (combinational); on a
+//             clock with en_i the state becomes the last 64 received bits, the most recent
+//             in bit 63. In step with any line after one word, whatever the state was.
+// Parameters: RESET_STATE - state after reset (the model's Descrambler starts at 0).
+// Latency:    data_o is combinational; the state advances on the clock edge with en_i.
+module descrambler #(
+  parameter logic [63:0] RESET_STATE = 64'h0
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  input  logic        en_i,
+  input  logic [63:0] data_i,
+  output logic [63:0] data_o
+);
+
+  logic [63:0] state_q, state_d;
+
+  lfsr #(
+    .STATE_W(64),
+    .DATA_W (64),
+    .TAPS   ((64'd1 << 38) | (64'd1 << 57)),
+    .MODE   (1)
+  ) u_lfsr (
+    .state_i(state_q),
+    .data_i (data_i),
+    .data_o (data_o),
+    .state_o(state_d)
+  );
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q <= RESET_STATE;
+    end else if (en_i) begin
+      state_q <= state_d;
+    end
+  end
+
+endmodule

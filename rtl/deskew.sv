@@ -1,0 +1,853 @@
+// deskew: deskew buffers, reorder by lane number and stripe reassembly of the receiver
+// (docs/spec.md 11.5-11.6; model deskew::Deskew).
+//
+// Function:   takes each RX port's events (marker slot with its lane number and arrival
+//             bit position, payload symbol, loss of lock) and
+//             * buffers every marker-locked port from its latest marker on (deskew_fifo);
+//               a buffer that would exceed CAP = MAX_SKEW_BITS/66 + 12 blocks before
+//               formation is dropped;
+//             * forms the link when every lane 0..LANES-1 is buffering and the arrival
+//               times of those markers span at most MAX_SKEW_BITS: they are global slot 0;
+//             * lets a lane that regains marker lock join a formed link at the marker slot
+//               whose markers arrived within MAX_SKEW_BITS of it;
+//             * releases global slot G when every aligned lane has delivered slot
+//               G + RELEASE_HOLD; a non-marker slot with data from all LANES lanes and no
+//               invalid sync header in slots G..G+RELEASE_HOLD is a stripe (rx_valid_o),
+//               any other slot with data is a lost stripe, all-idle is idle, the rest
+//               unreadable;
+//             * reports per port membership and measured skew, link formation and the
+//               reassembly counters, and skew faults.
+//             Cross-port decisions (formation, release, overflow) are taken each clock on
+//             the registered state, i.e. after all ports' blocks of the previous clock,
+//             which is the model's order when it is fed one clock of bits at a time.
+//             A lane number claimed by two ports: while buffering the later claim
+//             replaces the earlier one, once aligned the later one is refused; dup_* report
+//             the last such claim (lane, port kept, port refused).
+// Parameters: LANES, PORTS, AM_PERIOD, MAX_SKEW_BITS, POS_W (bit positions), G_W (global
+//             slot index, wraps), CNT_W (counters, saturating).
+// Latency:    a slot is released on the clock after the block that completes its hold was
+//             delivered; the stripe is on rx_data_o one clock after that (registered).
+module deskew #(
+  parameter int LANES         = 4,
+  parameter int PORTS         = 5,
+  parameter int AM_PERIOD     = 16,
+  parameter int MAX_SKEW_BITS = 264,
+  parameter int POS_W         = 48,
+  parameter int G_W           = 32,
+  parameter int CNT_W         = 32
+) (
+  input  logic                     clk_i,
+  input  logic                     rst_ni,
+  // Port events.
+  input  logic [PORTS-1:0]         ev_marker_i,
+  input  logic [PORTS-1:0]         ev_sym_i,
+  input  logic [PORTS-1:0]         ev_unlock_i,
+  input  logic [16*PORTS-1:0]      ev_lane_i,
+  input  logic [POS_W*PORTS-1:0]   ev_pos_i,
+  input  logic [2*PORTS-1:0]       ev_kind_i,
+  input  logic [64*PORTS-1:0]      ev_data_i,
+  input  logic [PORTS-1:0]         ev_sh_valid_i,
+  // Stripes.
+  output logic                     rx_valid_o,
+  output logic [64*LANES-1:0]      rx_data_o,
+  // Status.
+  output logic                     aligned_o,
+  output logic                     formed_o,
+  output logic [PORTS-1:0]         port_in_link_o,
+  output logic [POS_W*PORTS-1:0]   port_skew_o,
+  output logic [CNT_W-1:0]         stripes_out_o,
+  output logic [CNT_W-1:0]         stripes_lost_o,
+  output logic [CNT_W-1:0]         idle_slots_o,
+  output logic [CNT_W-1:0]         unreadable_slots_o,
+  output logic [CNT_W-1:0]         formations_o,
+  output logic [CNT_W-1:0]         joins_o,
+  output logic                     skew_fault_o,
+  output logic [POS_W-1:0]         skew_fault_spread_o,
+  output logic [15:0]              skew_fault_early_o,
+  output logic [15:0]              skew_fault_late_o,
+  output logic                     dup_o,
+  output logic [15:0]              dup_lane_o,
+  output logic [15:0]              dup_kept_o,
+  output logic [15:0]              dup_refused_o
+);
+
+  // Spec constants.
+  localparam int BLOCK_BITS   = 66;
+  localparam int RELEASE_HOLD = 8;
+  localparam int BUFFER_SLACK = 3 + RELEASE_HOLD;
+
+  // Derived.
+  localparam int CAP      = MAX_SKEW_BITS / BLOCK_BITS + 1 + BUFFER_SLACK;
+  localparam int DEPTH    = 1 << $clog2(2 * CAP + 2);
+  localparam int AW       = $clog2(DEPTH);
+  localparam int AM_W     = $clog2(AM_PERIOD);
+  localparam int PN_W     = (PORTS > 1) ? $clog2(PORTS) : 1;
+  localparam int NB_W     = $clog2(PORTS + 1) + 1;
+  localparam int LI_W     = (LANES > 1) ? $clog2(LANES) : 1;
+
+  localparam logic [POS_W-1:0] PB        = POS_W'(AM_PERIOD * BLOCK_BITS);
+  localparam logic [POS_W-1:0] MAX_SKEW  = POS_W'(MAX_SKEW_BITS);
+  localparam logic [POS_W-1:0] OVF_SPREAD = POS_W'(2 * CAP * BLOCK_BITS);
+  localparam logic [AW:0]      CAP_C     = (AW+1)'(CAP);
+  localparam logic [AW:0]      CAP2_C    = (AW+1)'(2 * CAP);
+  localparam logic [AW:0]      DEPTH_C   = (AW+1)'(DEPTH);
+  localparam logic [G_W-1:0]   HOLD_G    = G_W'(RELEASE_HOLD);
+  localparam logic [G_W-1:0]   AM_G      = G_W'(AM_PERIOD);
+  localparam logic [AM_W-1:0]  AM_LAST   = AM_W'(AM_PERIOD - 1);
+  localparam logic [15:0]      LANES16   = 16'(LANES);
+  localparam logic [NB_W-1:0]  LANES_NB  = NB_W'(LANES);
+
+  localparam logic [1:0] ST_IDLE = 2'd0;
+  localparam logic [1:0] ST_BUF  = 2'd1;
+  localparam logic [1:0] ST_AL   = 2'd2;
+
+  // Entry kinds (lane_decoder's SYM_INVALID = 0 is stored as is).
+  localparam logic [1:0] SYM_DATA    = 2'd1;
+  localparam logic [1:0] SYM_IDLE    = 2'd2;
+  localparam logic [1:0] SYM_MARKER  = 2'd3;
+
+  param_assert #(
+    .OK (LANES >= 1 && PORTS >= LANES && PORTS <= 65536),
+    .MSG("deskew: need 1 <= LANES <= PORTS <= 65536")
+  ) u_chk_ports ();
+  param_assert #(
+    .OK (AM_PERIOD >= 4 && MAX_SKEW_BITS >= 0 && MAX_SKEW_BITS < AM_PERIOD * BLOCK_BITS / 2),
+    .MSG("deskew: MAX_SKEW_BITS must be below half a marker period (AM_PERIOD * 33 bits)")
+  ) u_chk_skew ();
+  param_assert #(
+    .OK (POS_W >= 24 && POS_W <= 62 && G_W >= AM_W + 4 && G_W <= 62),
+    .MSG("deskew: POS_W must be 24..62 and G_W at least log2(AM_PERIOD) + 4")
+  ) u_chk_widths ();
+
+  // ---------------------------------------------------------------------------------------
+  // Registered per-port state, flattened for the cross-port logic.
+  // ---------------------------------------------------------------------------------------
+  logic [2*PORTS-1:0]      st_v;
+  logic [16*PORTS-1:0]     lane_v;
+  logic [POS_W*PORTS-1:0]  arr_v, lma_v, base_v, norm_v;
+  logic [G_W*PORTS-1:0]    next_v, lmg_v;
+  logic [(AW+1)*PORTS-1:0] cnt_v;
+  logic [2*PORTS-1:0]      hkind_v, skind_v;
+  logic [64*PORTS-1:0]     hdata_v;
+  logic [PORTS-1:0]        badw_v;
+
+  // Global registered state.
+  logic             formed_q, try_q;
+  logic [POS_W-1:0] try_pos_q;
+  logic [G_W-1:0]   g_q;
+  logic [AM_W-1:0]  gph_q;
+
+  // ---------------------------------------------------------------------------------------
+  // Formation check over the buffering ports (model: try_form).
+  // ---------------------------------------------------------------------------------------
+  logic [NB_W-1:0]  nbuf;
+  logic             fb_have;
+  logic [POS_W-1:0] fe_arr, fl_arr, f_spread;
+  logic [15:0]      fe_lane, fl_lane;
+  logic             form_now, probe_ev;
+
+  always @(*) begin
+    nbuf    = {NB_W{1'b0}};
+    fb_have = 1'b0;
+    fe_arr  = {POS_W{1'b0}};
+    fl_arr  = {POS_W{1'b0}};
+    fe_lane = 16'h0;
+    fl_lane = 16'h0;
+    for (int p = 0; p < PORTS; p++) begin
+      if (st_v[2*p +: 2] == ST_BUF) begin
+        nbuf = nbuf + 1'b1;
+        if (!fb_have || arr_v[POS_W*p +: POS_W] < fe_arr ||
+            (arr_v[POS_W*p +: POS_W] == fe_arr && lane_v[16*p +: 16] < fe_lane)) begin
+          fe_arr  = arr_v[POS_W*p +: POS_W];
+          fe_lane = lane_v[16*p +: 16];
+        end
+        if (!fb_have || arr_v[POS_W*p +: POS_W] > fl_arr ||
+            (arr_v[POS_W*p +: POS_W] == fl_arr && lane_v[16*p +: 16] > fl_lane)) begin
+          fl_arr  = arr_v[POS_W*p +: POS_W];
+          fl_lane = lane_v[16*p +: 16];
+        end
+        fb_have = 1'b1;
+      end
+    end
+  end
+
+  assign f_spread = fl_arr - fe_arr;
+  assign form_now = !formed_q && try_q && (nbuf == LANES_NB) && (f_spread <= MAX_SKEW);
+  assign probe_ev = !formed_q && try_q && (nbuf == LANES_NB) && (f_spread > MAX_SKEW);
+
+  // ---------------------------------------------------------------------------------------
+  // Aligned lanes: normalised marker arrival times (model: normalised, skews, join).
+  // ---------------------------------------------------------------------------------------
+  logic             a_have;
+  logic [POS_W-1:0] ae_norm, al_norm;
+  logic [15:0]      ae_lane, al_lane;
+  logic [PN_W-1:0]  ae_port;
+  logic [NB_W-1:0]  n_al;
+
+  always @(*) begin
+    a_have  = 1'b0;
+    ae_norm = {POS_W{1'b0}};
+    al_norm = {POS_W{1'b0}};
+    ae_lane = 16'h0;
+    al_lane = 16'h0;
+    ae_port = {PN_W{1'b0}};
+    n_al    = {NB_W{1'b0}};
+    for (int p = 0; p < PORTS; p++) begin
+      if (st_v[2*p +: 2] == ST_AL) begin
+        n_al = n_al + 1'b1;
+        if (!a_have || norm_v[POS_W*p +: POS_W] < ae_norm ||
+            (norm_v[POS_W*p +: POS_W] == ae_norm && lane_v[16*p +: 16] < ae_lane)) begin
+          ae_norm = norm_v[POS_W*p +: POS_W];
+          ae_lane = lane_v[16*p +: 16];
+          ae_port = PN_W'(p);
+        end
+        if (!a_have || norm_v[POS_W*p +: POS_W] > al_norm ||
+            (norm_v[POS_W*p +: POS_W] == al_norm && lane_v[16*p +: 16] > al_lane)) begin
+          al_norm = norm_v[POS_W*p +: POS_W];
+          al_lane = lane_v[16*p +: 16];
+        end
+        a_have = 1'b1;
+      end
+    end
+  end
+
+  // Reference for joins: the earliest aligned lane's last marker.
+  logic [POS_W-1:0] e_lma, e_base, centre;
+  logic [G_W-1:0]   e_lmg;
+  assign e_lma  = lma_v[POS_W*ae_port +: POS_W];
+  assign e_base = base_v[POS_W*ae_port +: POS_W];
+  assign e_lmg  = lmg_v[G_W*ae_port +: G_W];
+  assign centre = (ae_norm >> 1) + (al_norm >> 1);
+
+  // Which lanes are aligned, on which port (for reorder and duplicate checks).
+  logic [LANES*PORTS-1:0] sel;      // sel[l*PORTS + p]: port p is aligned with lane l
+  logic [LANES-1:0]       lane_al;  // lane l is aligned on some port
+  logic [(1<<LI_W)-1:0]   lane_al_pad;
+
+  always @(*) begin
+    sel = {(LANES*PORTS){1'b0}};
+    for (int l = 0; l < LANES; l++) begin
+      for (int p = 0; p < PORTS; p++) begin
+        if (st_v[2*p +: 2] == ST_AL && lane_v[16*p +: 16] == 16'(l)) sel[l*PORTS + p] = 1'b1;
+      end
+    end
+    for (int l = 0; l < LANES; l++) lane_al[l] = |sel[l*PORTS +: PORTS];
+  end
+  assign lane_al_pad = {{((1<<LI_W)-LANES){1'b0}}, lane_al};
+
+  // The same for buffering ports, the port of each lane in both tables (model:
+  // port_of_lane, buffering_port_of_lane), and the lanes buffered by this clock's markers.
+  logic [LANES*PORTS-1:0]         bsel, bev;
+  logic [(1<<LI_W)-1:0]           lane_buf_pad, bev_lane_pad;
+  logic [PN_W*(1<<LI_W)-1:0]      pol_al, pol_buf, last_bev, first_bev;
+  logic [PORTS-1:0]               buf_ev_v;
+  logic [16*PORTS-1:0]            ev_lane_v;
+
+  assign ev_lane_v = ev_lane_i;
+
+  always @(*) begin
+    bsel         = {(LANES*PORTS){1'b0}};
+    bev          = {(LANES*PORTS){1'b0}};
+    lane_buf_pad = {(1<<LI_W){1'b0}};
+    bev_lane_pad = {(1<<LI_W){1'b0}};
+    pol_al       = {(PN_W*(1<<LI_W)){1'b0}};
+    pol_buf      = {(PN_W*(1<<LI_W)){1'b0}};
+    last_bev     = {(PN_W*(1<<LI_W)){1'b0}};
+    first_bev    = {(PN_W*(1<<LI_W)){1'b0}};
+    for (int l = 0; l < LANES; l++) begin
+      for (int p = PORTS - 1; p >= 0; p--) begin
+        if (buf_ev_v[p] && ev_lane_v[16*p +: 16] == 16'(l)) first_bev[PN_W*l +: PN_W] = PN_W'(p);
+      end
+      for (int p = 0; p < PORTS; p++) begin
+        if (st_v[2*p +: 2] == ST_BUF && lane_v[16*p +: 16] == 16'(l)) bsel[l*PORTS + p] = 1'b1;
+        if (buf_ev_v[p] && ev_lane_v[16*p +: 16] == 16'(l)) bev[l*PORTS + p] = 1'b1;
+        if (sel[l*PORTS + p])  pol_al[PN_W*l +: PN_W]  = PN_W'(p);
+        if (bsel[l*PORTS + p]) pol_buf[PN_W*l +: PN_W] = PN_W'(p);
+        if (bev[l*PORTS + p])  last_bev[PN_W*l +: PN_W] = PN_W'(p);
+      end
+      lane_buf_pad[l] = |bsel[l*PORTS +: PORTS];
+      bev_lane_pad[l] = |bev[l*PORTS +: PORTS];
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Release of global slot g (model: poll, release).
+  // ---------------------------------------------------------------------------------------
+  logic [PORTS-1:0] al_v, rdy_v, rdy2_v, stale_v, present_v, present2_v, data2_v, big_v;
+  logic [PORTS-1:0] behind_v;  // the port's oldest entry is slot g + 1
+  logic [G_W*PORTS-1:0] d_v;
+
+  for (genvar p = 0; p < PORTS; p++) begin : gen_rel
+    logic [G_W-1:0] front, ahead, d;
+    logic [AW:0]    cnt;
+    assign cnt          = cnt_v[(AW+1)*p +: AW+1];
+    assign front        = next_v[G_W*p +: G_W] - {{(G_W-AW-1){1'b0}}, cnt};
+    assign d            = g_q - front;
+    assign ahead        = next_v[G_W*p +: G_W] - g_q;
+    assign d_v[G_W*p +: G_W] = d;
+    assign al_v[p]      = (st_v[2*p +: 2] == ST_AL);
+    assign rdy_v[p]     = !ahead[G_W-1] && (ahead > HOLD_G);
+    assign rdy2_v[p]    = !ahead[G_W-1] && (ahead > HOLD_G + 1'b1);
+    assign behind_v[p]  = (d == {G_W{1'b1}});
+    assign stale_v[p]   = al_v[p] && (cnt != {(AW+1){1'b0}}) && !d[G_W-1] &&
+                          (d != {G_W{1'b0}});
+    assign present_v[p] = al_v[p] && (cnt != {(AW+1){1'b0}}) && (d == {G_W{1'b0}});
+    // Slot g + 1: second entry when the head is slot g, head when the head is slot g + 1.
+    assign present2_v[p] = al_v[p] &&
+                           (((d == {G_W{1'b0}}) && (cnt > {{AW{1'b0}}, 1'b1})) ||
+                            (behind_v[p] && (cnt != {(AW+1){1'b0}})));
+    assign data2_v[p]    = present2_v[p] &&
+                           ((behind_v[p] ? hkind_v[2*p +: 2] : skind_v[2*p +: 2]) == SYM_DATA);
+    assign big_v[p]     = (cnt > CAP2_C);
+  end
+
+  logic all_ready, all_ready2, any_stale, rel, rel2, degraded;
+  assign all_ready  = &(rdy_v | ~al_v);
+  assign all_ready2 = &(rdy2_v | ~al_v);
+  assign any_stale  = |stale_v;
+  assign rel        = formed_q && all_ready && !any_stale;
+  // With a lane missing no slot can be a stripe, so a second slot (g + 1) is released in
+  // the same clock when it is ready: the backlog a leaving lane leaves (the model releases
+  // it at once) drains before the lane can rejoin, even at one block per clock.
+  assign degraded   = (n_al != LANES_NB);
+  assign rel2       = rel && degraded && all_ready2;
+
+  // A lane that falls behind by more than the buffers hold leaves (lowest lane first).
+  logic [PORTS-1:0] ovf_leave;
+  logic             ovf_ev;
+  logic [15:0]      ovf_lane;
+  always @(*) begin
+    ovf_leave = {PORTS{1'b0}};
+    ovf_ev    = 1'b0;
+    ovf_lane  = 16'h0;
+    if (formed_q && !all_ready && (|big_v)) begin
+      for (int l = LANES - 1; l >= 0; l--) begin
+        if (|(sel[l*PORTS +: PORTS] & ~rdy_v)) begin
+          ovf_leave = sel[l*PORTS +: PORTS] & ~rdy_v;
+          ovf_ev    = 1'b1;
+          ovf_lane  = 16'(l);
+        end
+      end
+    end
+  end
+
+  // Classification of the released slot.
+  logic [NB_W-1:0]     data_n, idle_n, present_n;
+  logic                suspect, is_marker, stripe, lost, idle, unread;
+  logic [64*LANES-1:0] stripe_data;
+
+  always @(*) begin
+    data_n      = {NB_W{1'b0}};
+    idle_n      = {NB_W{1'b0}};
+    present_n   = {NB_W{1'b0}};
+    suspect     = 1'b0;
+    stripe_data = {(64*LANES){1'b0}};
+    for (int p = 0; p < PORTS; p++) begin
+      if (present_v[p]) begin
+        present_n = present_n + 1'b1;
+        if (hkind_v[2*p +: 2] == SYM_DATA) data_n = data_n + 1'b1;
+        if (hkind_v[2*p +: 2] == SYM_IDLE) idle_n = idle_n + 1'b1;
+        if (badw_v[p]) suspect = 1'b1;
+      end
+    end
+    for (int l = 0; l < LANES; l++) begin
+      for (int p = 0; p < PORTS; p++) begin
+        if (sel[l*PORTS + p] && present_v[p] && hkind_v[2*p +: 2] == SYM_DATA) begin
+          stripe_data[64*l +: 64] = stripe_data[64*l +: 64] | hdata_v[64*p +: 64];
+        end
+      end
+    end
+  end
+
+  assign is_marker = (gph_q == {AM_W{1'b0}});
+  assign stripe    = rel && !is_marker && (data_n == LANES_NB) && !suspect;
+  assign lost      = rel && !is_marker && !stripe && (data_n != {NB_W{1'b0}});
+  assign idle      = rel && !is_marker && (data_n == {NB_W{1'b0}}) && (idle_n == LANES_NB);
+  assign unread    = rel && !is_marker && (data_n == {NB_W{1'b0}}) && (idle_n != LANES_NB) &&
+                     ((present_n != {NB_W{1'b0}}) || (n_al != {NB_W{1'b0}}));
+
+  // The second slot of a degraded release: lost if any lane has data, else unreadable.
+  logic is_marker2, lost2, unread2;
+  assign is_marker2 = (gph_q == AM_LAST);
+  assign lost2      = rel2 && !is_marker2 && (|data2_v);
+  assign unread2    = rel2 && !is_marker2 && !(|data2_v);
+
+  // ---------------------------------------------------------------------------------------
+  // Per port: deskew state machine and buffer.
+  // ---------------------------------------------------------------------------------------
+  logic             formed_eff;
+  logic [PORTS-1:0] al_d_v, join_ev_v, jfault_v, dup_ev_v, leave_now_v;
+
+  // Aligned ports that leave in this clock whatever else happens (loss of lock, overflow,
+  // a marker of another lane).
+  always @(*) begin
+    for (int q = 0; q < PORTS; q++) begin
+      leave_now_v[q] = (st_v[2*q +: 2] == ST_AL) &&
+                       (ev_unlock_i[q] || ovf_leave[q] ||
+                        (ev_marker_i[q] && ev_lane_v[16*q +: 16] != lane_v[16*q +: 16]));
+    end
+  end
+  logic [PN_W*PORTS-1:0] dup_kept_v;
+  logic [POS_W*PORTS-1:0] jf_spread_v;
+  logic [16*PORTS-1:0]    jf_early_v, jf_late_v;
+  logic [POS_W*PORTS-1:0] ev_pos_v;
+
+  assign formed_eff = formed_q || form_now;
+  assign ev_pos_v   = ev_pos_i;
+
+  for (genvar p = 0; p < PORTS; p++) begin : gen_port
+    logic [1:0]       st_q, st_d, st_d0, st_eff, st_base;
+    logic [15:0]      lane_q, lane_d, ev_lane;
+    logic [POS_W-1:0] arr_q, arr_d, lma_q, lma_d, base_q, base_d, pos;
+    logic [G_W-1:0]   next_q, next_d, lmg_q, lmg_d;
+    logic [AW:0]      cnt, drop;
+    logic             clear, clear0, push, push0, push_bad, leaving, dup_leave;
+    logic [1:0]       push_kind;
+    logic [1:0]       hkind, skind;
+    logic [63:0]      hdata;
+    logic             badw;
+
+    assign ev_lane = ev_lane_i[16*p +: 16];
+    assign pos     = ev_pos_i[POS_W*p +: POS_W];
+    assign st_eff  = (form_now && st_q == ST_BUF) ? ST_AL : st_q;
+    assign leaving = ev_unlock_i[p] || ovf_leave[p];
+    assign st_base = leaving ? ST_IDLE : st_eff;
+
+    // Join arithmetic (model: join): the marker slot whose aligned markers arrived within
+    // MAX_SKEW_BITS. k = round(delta / PB) with delta the offset from the earliest aligned
+    // lane's last marker period, centred; k in -1..2 covers every marker that can pair.
+    logic [POS_W-1:0] delta, t_norm, kpb, lo_t, hi_t;
+    logic [15:0]      lo_l, hi_l;
+    logic signed [2:0] k;
+    logic             k_ok, j_neg, j_fault, j_dup;
+    logic [G_W-1:0]   j_global;
+
+    logic [POS_W+1:0] twice;  // 2 * delta + PB, sign-extended
+    assign delta = (pos - e_lma) + (ae_norm - centre);
+    assign twice = {delta[POS_W-1], delta, 1'b0} + {2'b00, PB};
+    always @(*) begin
+      k_ok  = 1'b1;
+      if (twice[POS_W+1]) begin
+        // negative: -1 when twice >= -2 PB
+        k    = -3'sd1;
+        k_ok = ($signed(twice) >= -$signed({2'b00, PB} << 1));
+      end else if (twice < ({2'b00, PB} << 1)) begin
+        k = 3'sd0;
+      end else if (twice < ({2'b00, PB} << 2)) begin
+        k = 3'sd1;
+      end else begin
+        k    = 3'sd2;
+        k_ok = (twice < (({2'b00, PB} << 2) + ({2'b00, PB} << 1)));
+      end
+    end
+    always @(*) begin
+      case (k)
+        -3'sd1:  kpb = -PB;
+        3'sd1:   kpb = PB;
+        3'sd2:   kpb = PB << 1;
+        default: kpb = {POS_W{1'b0}};
+      endcase
+    end
+    assign j_neg  = (k == -3'sd1) && (e_lmg == {G_W{1'b0}});
+    assign t_norm = pos - e_base - kpb;
+    logic t_lo, t_hi;
+    assign t_lo = (t_norm < ae_norm) || (t_norm == ae_norm && ev_lane < ae_lane);
+    assign t_hi = (t_norm > al_norm) || (t_norm == al_norm && ev_lane > al_lane);
+    assign lo_t = t_lo ? t_norm : ae_norm;
+    assign lo_l = t_lo ? ev_lane : ae_lane;
+    assign hi_t = t_hi ? t_norm : al_norm;
+    assign hi_l = t_hi ? ev_lane : al_lane;
+    assign j_fault  = (hi_t - lo_t) > MAX_SKEW;
+    assign j_global = e_lmg + ((k == -3'sd1) ? -AM_G : (k == 3'sd1) ? AM_G :
+                               (k == 3'sd2) ? (AM_G << 1) : {G_W{1'b0}});
+    // Another port already carries this lane in the link, unless that port leaves in this
+    // clock before this one's marker in the model's order (a lower port, or an overflow
+    // decided on the clock before).
+    logic [PN_W-1:0] holder;
+    logic            holder_below;  // the holder is a lower port than this one
+    assign holder   = pol_al[PN_W*ev_lane[LI_W-1:0] +: PN_W];
+    if (p == 0) begin : gen_first
+      assign holder_below = 1'b0;
+    end else begin : gen_later
+      assign holder_below = (holder < PN_W'(p));
+    end
+    assign j_dup    = (ev_lane < LANES16) && lane_al_pad[ev_lane[LI_W-1:0]] &&
+                      !(st_q == ST_AL && lane_q == ev_lane) &&
+                      !(leave_now_v[holder] && (holder_below || ovf_leave[holder]));
+
+    always @(*) begin
+      st_d0        = st_base;
+      lane_d       = lane_q;
+      arr_d        = arr_q;
+      next_d       = next_q;
+      lma_d        = lma_q;
+      lmg_d        = lmg_q;
+      base_d       = base_q;
+      clear0       = leaving;
+      push0        = 1'b0;
+      push_kind    = SYM_MARKER;
+      push_bad     = 1'b0;
+      buf_ev_v[p]  = 1'b0;
+      join_ev_v[p] = 1'b0;
+      jfault_v[p]  = 1'b0;
+      if (form_now && st_q == ST_BUF) begin
+        lma_d  = arr_q;
+        lmg_d  = {G_W{1'b0}};
+        base_d = {POS_W{1'b0}};
+      end
+      if (ev_marker_i[p]) begin
+        if (ev_lane >= LANES16) begin
+          // Spares and lane numbers beyond LANES take no part.
+          st_d0  = ST_IDLE;
+          clear0 = 1'b1;
+        end else if (st_base == ST_AL && ev_lane == lane_q) begin
+          push0   = 1'b1;
+          lma_d  = pos;
+          lmg_d  = next_q;
+          base_d = base_q + PB;
+          next_d = next_q + 1'b1;
+        end else if (formed_eff) begin
+          st_d0  = ST_IDLE;
+          clear0 = 1'b1;
+          if (!j_dup && a_have && k_ok && !j_neg) begin
+            if (j_fault) begin
+              jfault_v[p] = 1'b1;
+            end else begin
+              st_d0         = ST_AL;
+              lane_d       = ev_lane;
+              push0         = 1'b1;
+              lma_d        = pos;
+              lmg_d        = j_global;
+              base_d       = e_base + kpb;
+              next_d       = j_global + 1'b1;
+              join_ev_v[p] = 1'b1;
+            end
+          end
+        end else begin
+          st_d0        = ST_BUF;
+          clear0       = 1'b1;
+          push0        = 1'b1;
+          lane_d      = ev_lane;
+          arr_d       = pos;
+          next_d      = {{(G_W-1){1'b0}}, 1'b1};
+          buf_ev_v[p] = 1'b1;
+        end
+      end else if (ev_sym_i[p]) begin
+        push_kind = ev_kind_i[2*p +: 2];
+        push_bad  = !ev_sh_valid_i[p];
+        if (st_base == ST_BUF && cnt >= CAP_C) begin
+          // Its marker is too old to pair with any other within the skew.
+          st_d0  = ST_IDLE;
+          clear0 = 1'b1;
+        end else if (st_base == ST_BUF || st_base == ST_AL) begin
+          if (cnt - drop == DEPTH_C) begin
+            // Never reached with DEPTH >= 2 CAP + 2; leave rather than lose a slot.
+            st_d0  = ST_IDLE;
+            clear0 = 1'b1;
+          end else begin
+            push0   = 1'b1;
+            next_d = next_q + 1'b1;
+          end
+        end
+      end
+    end
+
+    // A later marker of the same lane on another port replaces this buffering claim; of
+    // two such markers in one clock the higher port's is the later (model: port order).
+    logic [PN_W-1:0] last_claim;
+    assign last_claim = last_bev[PN_W*ev_lane[LI_W-1:0] +: PN_W];
+    assign dup_leave  = ((st_q == ST_BUF) && !buf_ev_v[p] &&
+                         bev_lane_pad[lane_q[LI_W-1:0]] && (lane_q < LANES16)) ||
+                        (buf_ev_v[p] && last_claim != PN_W'(p));
+    assign st_d  = dup_leave ? ST_IDLE : st_d0;
+    assign clear = clear0 || dup_leave;
+    assign push  = push0 && !dup_leave;
+
+    // Duplicate lane numbers (model: duplicate_lane): (lane, port kept, port refused).
+    logic [PN_W-1:0] al_port, buf_port;
+    assign al_port  = pol_al[PN_W*ev_lane[LI_W-1:0] +: PN_W];
+    assign buf_port = pol_buf[PN_W*ev_lane[LI_W-1:0] +: PN_W];
+    logic [PN_W-1:0] first_claim;
+    logic            same_clock_dup;
+    assign first_claim    = first_bev[PN_W*ev_lane[LI_W-1:0] +: PN_W];
+    assign same_clock_dup = buf_ev_v[p] && last_claim == PN_W'(p) && first_claim != PN_W'(p);
+    // The tuple is the model's: (lane, the other port, this port); when buffering, the
+    // other port is the one that leaves.
+    assign dup_ev_v[p] = ev_marker_i[p] && (ev_lane < LANES16) &&
+                         ((formed_eff && !(st_base == ST_AL && ev_lane == lane_q) && j_dup) ||
+                          (buf_ev_v[p] && lane_buf_pad[ev_lane[LI_W-1:0]] &&
+                           buf_port != PN_W'(p)) || same_clock_dup);
+    assign dup_kept_v[PN_W*p +: PN_W] = same_clock_dup ? first_claim :
+                                        buf_ev_v[p] ? buf_port : al_port;
+
+    assign jf_spread_v[POS_W*p +: POS_W] = hi_t - lo_t;
+    assign jf_early_v[16*p +: 16]        = lo_l;
+    assign jf_late_v[16*p +: 16]         = hi_l;
+
+    // Entries to drop: stale ones below g, and the released slot.
+    logic [G_W-1:0] d;
+    assign d = d_v[G_W*p +: G_W];
+    always @(*) begin
+      drop = {(AW+1){1'b0}};
+      if (stale_v[p]) begin
+        drop = (d > {{(G_W-AW-1){1'b0}}, cnt}) ? cnt : d[AW:0];
+      end else if (rel) begin
+        drop = {{AW{1'b0}}, present_v[p]} + {{AW{1'b0}}, rel2 && present2_v[p]};
+      end
+    end
+
+    deskew_fifo #(
+      .DEPTH(DEPTH),
+      .HOLD (RELEASE_HOLD)
+    ) u_deskew_fifo (
+      .clk_i      (clk_i),
+      .rst_ni     (rst_ni),
+      .clear_i    (clear),
+      .drop_i     (drop),
+      .push_i     (push),
+      .push_kind_i(push_kind),
+      .push_data_i(push_kind == SYM_MARKER ? 64'h0 : ev_data_i[64*p +: 64]),
+      .push_bad_i (push_bad),
+      .count_o    (cnt),
+      .head_kind_o(hkind),
+      .head_data_o(hdata),
+      .second_kind_o(skind),
+      .bad_win_o  (badw)
+    );
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        st_q   <= ST_IDLE;
+        lane_q <= 16'h0;
+        arr_q  <= {POS_W{1'b0}};
+        next_q <= {G_W{1'b0}};
+        lma_q  <= {POS_W{1'b0}};
+        lmg_q  <= {G_W{1'b0}};
+        base_q <= {POS_W{1'b0}};
+      end else begin
+        st_q   <= st_d;
+        lane_q <= lane_d;
+        arr_q  <= arr_d;
+        next_q <= next_d;
+        lma_q  <= lma_d;
+        lmg_q  <= lmg_d;
+        base_q <= base_d;
+      end
+    end
+
+    assign st_v[2*p +: 2]              = st_q;
+    assign lane_v[16*p +: 16]          = lane_q;
+    assign arr_v[POS_W*p +: POS_W]     = arr_q;
+    assign lma_v[POS_W*p +: POS_W]     = lma_q;
+    assign base_v[POS_W*p +: POS_W]    = base_q;
+    assign norm_v[POS_W*p +: POS_W]    = lma_q - base_q;
+    assign next_v[G_W*p +: G_W]        = next_q;
+    assign lmg_v[G_W*p +: G_W]         = lmg_q;
+    assign cnt_v[(AW+1)*p +: AW+1]     = cnt;
+    assign hkind_v[2*p +: 2]           = hkind;
+    assign skind_v[2*p +: 2]           = skind;
+    assign hdata_v[64*p +: 64]         = hdata;
+    assign badw_v[p]                   = badw;
+    assign al_d_v[p]                   = (st_d == ST_AL);
+    assign port_in_link_o[p]           = (st_q == ST_AL);
+    assign port_skew_o[POS_W*p +: POS_W] = (st_q == ST_AL) ? (lma_q - base_q - ae_norm) :
+                                                             {POS_W{1'b0}};
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Global state: formation, release pointer, counters, skew fault.
+  // ---------------------------------------------------------------------------------------
+  logic             formed_d, try_d;
+  logic [POS_W-1:0] try_pos_d;
+  logic [G_W-1:0]   g_d;
+  logic [AM_W-1:0]  gph_d;
+
+  assign formed_d = form_now || (formed_q && (|al_d_v));
+  assign try_d    = |buf_ev_v;
+  always @(*) begin
+    try_pos_d = try_pos_q;
+    for (int p = 0; p < PORTS; p++) begin
+      if (buf_ev_v[p]) try_pos_d = ev_pos_v[POS_W*p +: POS_W];
+    end
+  end
+
+  always @(*) begin
+    g_d   = g_q;
+    gph_d = gph_q;
+    if (form_now) begin
+      g_d   = {G_W{1'b0}};
+      gph_d = {AM_W{1'b0}};
+    end else if (rel2) begin
+      g_d   = g_q + G_W'(2);
+      gph_d = (gph_q == AM_LAST) ? {{(AM_W-1){1'b0}}, 1'b1} :
+              (gph_q == AM_LAST - 1'b1) ? {AM_W{1'b0}} : gph_q + AM_W'(2);
+    end else if (rel) begin
+      g_d   = g_q + 1'b1;
+      gph_d = (gph_q == AM_LAST) ? {AM_W{1'b0}} : gph_q + 1'b1;
+    end
+  end
+
+  // Skew fault and the spread probe (smallest spread seen within one marker period).
+  logic             fault_q, fault_d, probe_q, probe_d;
+  logic [POS_W-1:0] f_spread_q, f_spread_d, probe_start_q, probe_start_d;
+  logic [15:0]      f_early_q, f_early_d, f_late_q, f_late_d;
+
+  always @(*) begin
+    fault_d       = fault_q;
+    f_spread_d    = f_spread_q;
+    f_early_d     = f_early_q;
+    f_late_d      = f_late_q;
+    probe_d       = probe_q;
+    probe_start_d = probe_start_q;
+    if (form_now) begin
+      fault_d = 1'b0;
+      probe_d = 1'b0;
+    end else if (probe_ev) begin
+      if (probe_q && (try_pos_q - probe_start_q) < PB) begin
+        if (f_spread < f_spread_q || !fault_q) begin
+          fault_d    = 1'b1;
+          f_spread_d = f_spread;
+          f_early_d  = fe_lane;
+          f_late_d   = fl_lane;
+        end
+      end else begin
+        probe_d       = 1'b1;
+        probe_start_d = try_pos_q;
+        fault_d       = 1'b1;
+        f_spread_d    = f_spread;
+        f_early_d     = fe_lane;
+        f_late_d      = fl_lane;
+      end
+    end
+    for (int p = 0; p < PORTS; p++) begin
+      if (jfault_v[p]) begin
+        fault_d    = 1'b1;
+        f_spread_d = jf_spread_v[POS_W*p +: POS_W];
+        f_early_d  = jf_early_v[16*p +: 16];
+        f_late_d   = jf_late_v[16*p +: 16];
+      end
+    end
+    if (ovf_ev) begin
+      fault_d    = 1'b1;
+      f_spread_d = OVF_SPREAD;
+      f_early_d  = ovf_lane;
+      f_late_d   = ovf_lane;
+    end
+  end
+
+  // Duplicate lane number: the last one seen.
+  logic        dup_q, dup_d;
+  logic [15:0] dup_lane_q, dup_lane_d, dup_kept_q, dup_kept_d, dup_ref_q, dup_ref_d;
+
+  always @(*) begin
+    dup_d      = dup_q;
+    dup_lane_d = dup_lane_q;
+    dup_kept_d = dup_kept_q;
+    dup_ref_d  = dup_ref_q;
+    for (int p = 0; p < PORTS; p++) begin
+      if (dup_ev_v[p]) begin
+        dup_d      = 1'b1;
+        dup_lane_d = ev_lane_v[16*p +: 16];
+        dup_kept_d = 16'(dup_kept_v[PN_W*p +: PN_W]);
+        dup_ref_d  = 16'(p);
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      dup_q      <= 1'b0;
+      dup_lane_q <= 16'h0;
+      dup_kept_q <= 16'h0;
+      dup_ref_q  <= 16'h0;
+    end else begin
+      dup_q      <= dup_d;
+      dup_lane_q <= dup_lane_d;
+      dup_kept_q <= dup_kept_d;
+      dup_ref_q  <= dup_ref_d;
+    end
+  end
+
+  assign dup_o         = dup_q;
+  assign dup_lane_o    = dup_lane_q;
+  assign dup_kept_o    = dup_kept_q;
+  assign dup_refused_o = dup_ref_q;
+
+  // Counters, saturating.
+  function automatic logic [CNT_W-1:0] sat_add(input logic [CNT_W-1:0] a,
+                                               input logic [CNT_W-1:0] b);
+    logic [CNT_W:0] sum;
+    sum     = {1'b0, a} + {1'b0, b};
+    sat_add = sum[CNT_W] ? {CNT_W{1'b1}} : sum[CNT_W-1:0];
+  endfunction
+
+  logic [CNT_W-1:0] c_out_q, c_lost_q, c_idle_q, c_unread_q, c_form_q, c_join_q;
+  logic [CNT_W-1:0] n_joins;
+  always @(*) begin
+    n_joins = {CNT_W{1'b0}};
+    for (int p = 0; p < PORTS; p++) n_joins = n_joins + {{(CNT_W-1){1'b0}}, join_ev_v[p]};
+  end
+
+  logic                rx_valid_q;
+  logic [64*LANES-1:0] rx_data_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      formed_q      <= 1'b0;
+      try_q         <= 1'b0;
+      try_pos_q     <= {POS_W{1'b0}};
+      g_q           <= {G_W{1'b0}};
+      gph_q         <= {AM_W{1'b0}};
+      fault_q       <= 1'b0;
+      f_spread_q    <= {POS_W{1'b0}};
+      f_early_q     <= 16'h0;
+      f_late_q      <= 16'h0;
+      probe_q       <= 1'b0;
+      probe_start_q <= {POS_W{1'b0}};
+      c_out_q       <= {CNT_W{1'b0}};
+      c_lost_q      <= {CNT_W{1'b0}};
+      c_idle_q      <= {CNT_W{1'b0}};
+      c_unread_q    <= {CNT_W{1'b0}};
+      c_form_q      <= {CNT_W{1'b0}};
+      c_join_q      <= {CNT_W{1'b0}};
+      rx_valid_q    <= 1'b0;
+      rx_data_q     <= {(64*LANES){1'b0}};
+    end else begin
+      formed_q      <= formed_d;
+      try_q         <= try_d;
+      try_pos_q     <= try_pos_d;
+      g_q           <= g_d;
+      gph_q         <= gph_d;
+      fault_q       <= fault_d;
+      f_spread_q    <= f_spread_d;
+      f_early_q     <= f_early_d;
+      f_late_q      <= f_late_d;
+      probe_q       <= probe_d;
+      probe_start_q <= probe_start_d;
+      if (stripe && !(&c_out_q))      c_out_q    <= c_out_q + 1'b1;
+      c_lost_q      <= sat_add(c_lost_q, CNT_W'(lost) + CNT_W'(lost2));
+      if (idle && !(&c_idle_q))       c_idle_q   <= c_idle_q + 1'b1;
+      c_unread_q    <= sat_add(c_unread_q, CNT_W'(unread) + CNT_W'(unread2));
+      if (form_now && !(&c_form_q))   c_form_q   <= c_form_q + 1'b1;
+      c_join_q      <= sat_add(c_join_q, n_joins);
+      rx_valid_q    <= stripe;
+      if (stripe) rx_data_q <= stripe_data;
+    end
+  end
+
+  assign rx_valid_o          = rx_valid_q;
+  assign rx_data_o           = rx_data_q;
+  assign formed_o            = formed_q;
+  assign aligned_o           = formed_q && (n_al == LANES_NB);
+  assign stripes_out_o       = c_out_q;
+  assign stripes_lost_o      = c_lost_q;
+  assign idle_slots_o        = c_idle_q;
+  assign unreadable_slots_o  = c_unread_q;
+  assign formations_o        = c_form_q;
+  assign joins_o             = c_join_q;
+  assign skew_fault_o        = fault_q;
+  assign skew_fault_spread_o = f_spread_q;
+  assign skew_fault_early_o  = f_early_q;
+  assign skew_fault_late_o   = f_late_q;
+
+endmodule

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Tessera RTL: lint, simulation and synthesis, with no Rust in the loop.
+#
+#   rtl/run.sh lint            verilator --lint-only -Wall on tessera_tx and tessera_rx for
+#                              several parameter sets; fails on any warning
+#   rtl/run.sh sim [SET...]    Icarus (iverilog -g2012 + vvp) on vector sets: a SET is a
+#                              tessera-vectors set (manifest.txt, docs/vectors.md) or a set
+#                              of rtl/tb/vectors (a `params` file); default: vectors/golden/*
+#                              and rtl/tb/vectors/*, after the unit bench tb/lfsr_tb.sv
+#   rtl/run.sh vsim [SET...]   the same benches under Verilator (--binary --timing); slower
+#                              to build, shows that a 2-state simulator agrees
+#   rtl/run.sh synth [L S]     yosys synth of tessera_tx and tessera_rx with L lanes and S
+#                              spares (default 16 2); prints cells in total and per channel
+#   rtl/run.sh all             lint, sim, synth
+# Needs verilator, iverilog and yosys (scripts/setup installs them).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="${TESSERA_RTL_BUILD:-$here/../target/rtl}"
+mkdir -p "$build"
+srcs=("$here"/*.sv)
+
+lint() {
+  local fail=0
+  # top LANES SPARES AM_PERIOD SER_W MAX_SKEW_BITS
+  local sets=(
+    "tessera_tx 1 0 16 66 0"
+    "tessera_tx 4 1 16 22 0"
+    "tessera_tx 16 2 64 1 0"
+    "tessera_tx 7 3 5 11 0"
+    "tessera_tx 400 16 16384 22 0"
+    "tessera_rx 1 0 16 66 100"
+    "tessera_rx 4 1 16 22 264"
+    "tessera_rx 16 2 64 1 1056"
+    "tessera_rx 7 3 5 11 100"
+  )
+  for s in "${sets[@]}"; do
+    read -r top l sp am w sk <<<"$s"
+    local g=(-GLANES="$l" -GSPARES="$sp" -GAM_PERIOD="$am" -GSER_W="$w")
+    [ "$top" = tessera_rx ] && g+=(-GMAX_SKEW_BITS="$sk")
+    if verilator --lint-only -Wall "${g[@]}" --top-module "$top" "${srcs[@]}" >"$build/lint.log" 2>&1; then
+      echo "lint ok:   $top LANES=$l SPARES=$sp AM_PERIOD=$am SER_W=$w$([ "$top" = tessera_rx ] && echo " MAX_SKEW_BITS=$sk")"
+    else
+      echo "lint FAIL: $top LANES=$l SPARES=$sp AM_PERIOD=$am SER_W=$w"; cat "$build/lint.log"; fail=1
+    fi
+  done
+  return $fail
+}
+
+# Data words in a $readmemh file (lines that are neither comments nor blank).
+words() { grep -cv -e '^[[:space:]]*//' -e '^[[:space:]]*$' "$1" || true; }
+
+# Header value of KEY in a tessera-vectors file (docs/vectors.md section 3).
+hdr() { sed -n "s|^// $2: ||p" "$1" | head -n 1; }
+
+# The lane map of a tessera-vectors manifest as tx_tb's +map file: one word per channel,
+# {failed[3:0], lane[15:0]}, lane ffff for a spare.
+map_from_manifest() {
+  local m="$1" out="$2" p="$3"
+  awk -v p="$p" -v of="$(hdr "$m" channel_of)" -v fl="$(hdr "$m" failed)" 'BEGIN {
+    for (c = 0; c < p; c++) { lane[c] = -1; dead[c] = 0 }
+    n = split(of, a, " "); for (i = 1; i <= n; i++) lane[a[i]] = i - 1
+    if (fl != "none") { n = split(fl, b, " "); for (i = 1; i <= n; i++) dead[b[i]] = 1 }
+    for (c = 0; c < p; c++) printf "%x%04x\n", dead[c], (lane[c] < 0 ? 65535 : lane[c])
+  }' > "$out"
+}
+
+# Runs the benches on one vector set: a tessera-vectors set (manifest.txt) or a set of
+# rtl/tb/vectors (params). Each bench runs when its files are there.
+sim_set() {
+  local tool="$1" dir="$2" LANES="" SPARES="" AM_PERIOD="" SER_W="" MAX_SKEW_BITS=""
+  local name; name="$(basename "$dir")"
+  local map=""
+  if [ -f "$dir/manifest.txt" ]; then
+    local m="$dir/manifest.txt"
+    LANES=$(hdr "$m" lanes); SPARES=$(hdr "$m" spares); AM_PERIOD=$(hdr "$m" am_period)
+    SER_W=$(hdr "$m" ser_w); MAX_SKEW_BITS=$(hdr "$m" max_skew_bits)
+    map="$build/$name.tx_map.hex"
+    map_from_manifest "$m" "$map" $((LANES + SPARES))
+  elif [ -f "$dir/params" ]; then
+    # shellcheck disable=SC1091
+    source "$dir/params"
+    [ -f "$dir/tx_map.hex" ] && map="$dir/tx_map.hex"
+  else
+    echo "$name: neither manifest.txt nor params"; return 1
+  fi
+  local fail=0 ran=0
+  if [ -f "$dir/tx_stimulus.hex" ] && [ -f "$dir/tx_expected.hex" ]; then
+    local p=(-P "tx_tb.LANES=$LANES" -P "tx_tb.SPARES=$SPARES" -P "tx_tb.AM_PERIOD=$AM_PERIOD"
+             -P "tx_tb.SER_W=$SER_W" -P "tx_tb.MAX_CLOCKS=$(words "$dir/tx_expected.hex")")
+    local args=(+stim="$dir/tx_stimulus.hex" +expect="$dir/tx_expected.hex")
+    [ -n "$map" ] && args+=(+map="$map")
+    if [ -f "$dir/tx_mapwr.hex" ]; then
+      p+=(-P "tx_tb.MAX_WRITES=$(words "$dir/tx_mapwr.hex")"); args+=(+mapwr="$dir/tx_mapwr.hex")
+    fi
+    run_tb "$tool" tx_tb "$name" p args || fail=1
+    ran=1
+  fi
+  if [ -f "$dir/rx_stimulus.hex" ] && [ -f "$dir/rx_status.hex" ]; then
+    local p=(-P "rx_tb.LANES=$LANES" -P "rx_tb.SPARES=$SPARES" -P "rx_tb.AM_PERIOD=$AM_PERIOD"
+             -P "rx_tb.SER_W=$SER_W" -P "rx_tb.MAX_SKEW_BITS=$MAX_SKEW_BITS"
+             -P "rx_tb.MAX_CLOCKS=$(words "$dir/rx_stimulus.hex")"
+             -P "rx_tb.MAX_STRIPES=$(( $(words "$dir/rx_stripes.hex") + 1 ))")
+    local args=(+stim="$dir/rx_stimulus.hex" +stripes="$dir/rx_stripes.hex"
+                +status="$dir/rx_status.hex")
+    [ -f "$dir/rx_status_full.hex" ] && args+=(+status_full="$dir/rx_status_full.hex")
+    run_tb "$tool" rx_tb "$name" p args || fail=1
+    ran=1
+  fi
+  [ $ran = 1 ] || { echo "$name: no bench files"; return 1; }
+  return $fail
+}
+
+# run_tb TOOL TB NAME PARAMS_ARRAY_NAME ARGS_ARRAY_NAME
+run_tb() {
+  local tool="$1" tb="$2" name="$3"
+  local -n pp="$4" aa="$5"
+  local out
+  if [ "$tool" = icarus ]; then
+    local vvp="$build/$name.$tb.vvp"
+    iverilog -g2012 -o "$vvp" -s "$tb" "${pp[@]}" "${srcs[@]}" "$here/tb/$tb.sv"
+    out="$(vvp -n "$vvp" "${aa[@]}" 2>&1)" || true
+  else
+    local g=() obj="$build/obj_$name.$tb"
+    for ((i = 1; i < ${#pp[@]}; i += 2)); do g+=(-G"${pp[i]#*.}"); done
+    verilator --binary --timing -Wno-fatal -Wno-lint -Wno-style "${g[@]}" --top-module "$tb" \
+      "${srcs[@]}" "$here/tb/$tb.sv" -Mdir "$obj" -o "$tb" >"$build/$name.$tb.vbuild.log" 2>&1 ||
+      { echo "$name: verilator build of $tb failed, see $build/$name.$tb.vbuild.log"; return 1; }
+    out="$("$obj/$tb" "${aa[@]}" 2>&1)" || true
+  fi
+  echo "$name: $(echo "$out" | grep -v -e '^- ' -e 'Verilog \$finish' | tail -n 4)"
+  echo "$out" | grep -q '^PASS' && ! echo "$out" | grep -q 'FAIL'
+}
+
+sim() {
+  local tool="$1"; shift
+  local sets=("$@") fail=0
+  if [ ${#sets[@]} -eq 0 ]; then
+    sets=("$here"/../vectors/golden/*/ "$here"/tb/vectors/*/)
+    local none=() unit=()
+    run_tb "$tool" lfsr_tb unit none unit || fail=1  # self-checking unit bench
+  fi
+  for d in "${sets[@]}"; do
+    sim_set "$tool" "${d%/}" || fail=1
+  done
+  return $fail
+}
+
+synth() {
+  local l="${1:-16}" s="${2:-2}"
+  for top in tessera_tx tessera_rx; do
+    local extra=""
+    [ "$top" = tessera_rx ] && extra="-set MAX_SKEW_BITS 1056"
+    # Generic gates; memories (the RX deskew buffers) stay memories, as they would be SRAM.
+    yosys -q -l "$build/synth_$top.log" -p "read_verilog -sv ${srcs[*]}; \
+      chparam -set LANES $l -set SPARES $s -set AM_PERIOD 16384 -set SER_W 22 $extra $top; \
+      synth -top $top -flatten -run begin:fine; opt -fast; memory -nomap; opt_clean; \
+      techmap; opt -fast; abc -fast; opt_clean; stat" >/dev/null
+    local stats cells ffs mems
+    stats="$(awk '/Printing statistics/ {buf = ""} {buf = buf $0 "\n"} END {printf "%s", buf}' \
+             "$build/synth_$top.log")"
+    cells=$(echo -e "$stats" | awk '/Number of cells:/ {print $4; exit}')
+    ffs=$(echo -e "$stats" | awk '$1 ~ /^\$_(S?DFF|DFFE|ALDFF|DLATCH)/ {n += $2} END {print n + 0}')
+    mems=$(echo -e "$stats" | awk '$1 ~ /^\$mem/ {n += $2} END {print n + 0}')
+    echo "synth $top LANES=$l SPARES=$s AM_PERIOD=16384 SER_W=22${extra:+ MAX_SKEW_BITS=1056}:" \
+         "$cells cells ($ffs flip-flops, $mems memories), $(( (cells - mems) / (l + s) )) gate" \
+         "cells per channel"
+  done
+}
+
+case "${1:-all}" in
+  lint)  lint ;;
+  sim)   shift; sim icarus "$@" ;;
+  vsim)  shift; sim verilator "$@" ;;
+  synth) shift; synth "$@" ;;
+  all)   lint && sim icarus && synth ;;
+  *)     echo "usage: rtl/run.sh lint | sim [SET...] | vsim [SET...] | synth [LANES SPARES] | all" >&2
+         exit 2 ;;
+esac

@@ -1,0 +1,107 @@
+//! The RTL under Icarus Verilog with plain Verilog benches and vector files, no Rust in the
+//! simulation: lint, the golden sets, freshly generated sets (1 lane, 16 lanes, 64 + 4 with
+//! skew and a permutation), and a set with one expected bit flipped, which must fail.
+//!
+//! Needs iverilog and verilator (scripts/setup installs them); without them these tests
+//! fail and say so.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run_sh(args: &[&str]) -> (bool, String) {
+    for tool in ["iverilog", "verilator"] {
+        let found = Command::new(tool).arg("-V").output().is_ok();
+        assert!(found, "{tool} is not installed: run scripts/setup");
+    }
+    let out = Command::new("bash")
+        .arg(root().join("rtl/run.sh"))
+        .args(args)
+        .env("TESSERA_RTL_BUILD", std::env::temp_dir().join(format!("tessera-rtl-{}", std::process::id())))
+        .output()
+        .expect("bash runs rtl/run.sh");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+fn gen(dir: &Path, args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .arg("gen")
+        .arg("--out")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("tessera gen runs");
+    assert!(out.status.success(), "tessera gen {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("tessera-rtl-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn rtl_lints_clean() {
+    let (ok, log) = run_sh(&["lint"]);
+    assert!(ok, "verilator --lint-only -Wall:\n{log}");
+}
+
+#[test]
+fn benches_pass_on_the_golden_and_bench_sets() {
+    let (ok, log) = run_sh(&["sim"]);
+    assert!(ok && log.contains("PASS") && !log.contains("FAIL"), "{log}");
+}
+
+#[test]
+fn benches_pass_on_fresh_sets_with_skew_and_permutation() {
+    let d = scratch("fresh");
+    let sets = [
+        ("one", vec!["--lanes", "1", "--spares", "0", "--am-period", "16", "--ser-w", "66", "--stripes", "60"]),
+        (
+            "sixteen",
+            vec!["--lanes", "16", "--spares", "0", "--am-period", "32", "--ser-w", "22", "--random-skew", "300", "--permute", "--stripes", "100"],
+        ),
+        (
+            "sixty-four",
+            vec!["--lanes", "64", "--spares", "4", "--am-period", "33", "--ser-w", "11", "--max-skew-bits", "1000", "--random-skew", "900", "--permute", "--failed", "5", "--stripes", "80"],
+        ),
+    ];
+    let mut dirs = Vec::new();
+    for (name, args) in &sets {
+        let set = d.join(name);
+        let mut a = args.clone();
+        a.extend(["--seed", "17"]);
+        gen(&set, &a);
+        dirs.push(set.to_string_lossy().to_string());
+    }
+    let mut args = vec!["sim"];
+    args.extend(dirs.iter().map(String::as_str));
+    let (ok, log) = run_sh(&args);
+    assert!(ok && log.matches("PASS").count() >= 2 * sets.len() && !log.contains("FAIL"), "{log}");
+}
+
+#[test]
+fn benches_fail_when_one_expected_bit_is_flipped() {
+    for (file, name) in [("tx_expected.hex", "tx"), ("rx_stripes.hex", "rx")] {
+        let d = scratch(&format!("flip-{name}"));
+        let set = d.join("set");
+        gen(&set, &["--lanes", "4", "--spares", "1", "--am-period", "16", "--ser-w", "22", "--stripes", "40", "--seed", "3"]);
+        let path = set.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Flip the lowest bit of the last data word's last hex digit.
+        let mut lines: Vec<String> = text.lines().map(String::from).collect();
+        let last = lines.iter().rposition(|l| !l.starts_with("//") && !l.trim().is_empty()).unwrap();
+        let mut chars: Vec<char> = lines[last].chars().collect();
+        let c = chars.last_mut().unwrap();
+        *c = std::char::from_digit(c.to_digit(16).unwrap() ^ 1, 16).unwrap();
+        lines[last] = chars.into_iter().collect();
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let (ok, log) = run_sh(&["sim", &set.to_string_lossy()]);
+        assert!(!ok && log.contains("FAIL"), "flipping a bit of {file} must fail the bench:\n{log}");
+    }
+}
