@@ -24,6 +24,15 @@ enum Command {
     Check(cmd::vectors::CheckArgs),
     /// Show a vector file's header and a summary of its body.
     Inspect(cmd::vectors::InspectArgs),
+    /// Sweep link parameters over many cables with the spatial channel model: how often the
+    /// link comes up, spares used, BER, goodput (table and CSV).
+    Explore(cmd::explore::ExploreArgs),
+    /// Run the RTL against the model under Verilator: a regression over configurations and
+    /// seeds (needs the `cosim` feature).
+    Cosim(cmd::cosim::CosimArgs),
+    /// Run one link through the spatial channel and the datapath and write a self-contained
+    /// HTML report (arrays to scale, lane map, skew, BER per channel).
+    Report(cmd::report::ReportArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -33,6 +42,9 @@ fn main() -> std::process::ExitCode {
         Command::Gen(a) => cmd::vectors::gen(a),
         Command::Check(a) => cmd::vectors::check(a),
         Command::Inspect(a) => cmd::vectors::inspect(a),
+        Command::Explore(a) => cmd::explore::run(a),
+        Command::Cosim(a) => cmd::cosim::run(a),
+        Command::Report(a) => cmd::report::run(a),
     };
     match result {
         Ok(code) => code,

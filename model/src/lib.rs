@@ -28,6 +28,7 @@ pub mod marker;
 pub mod rx;
 pub mod scrambler;
 pub mod serial;
+pub mod spatial;
 pub mod tx;
 
 pub use block::{Block, SyncHeader, BLOCK_BITS};

@@ -55,6 +55,9 @@ pub struct DemoArgs {
     /// Channel line rate in Gb/s, for the report's link figures.
     #[arg(long, default_value_t = 2.0)]
     gbps_per_channel: f64,
+    /// Also write the run's report to FILE: one self-contained HTML page (`tessera report`).
+    #[arg(long, value_name = "FILE")]
+    report: Option<std::path::PathBuf>,
 }
 
 pub fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
@@ -187,6 +190,40 @@ pub fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
         sent
     );
     let lost_silently = check.missing() > status.counters.stripes_lost;
+    if let Some(path) = &a.report {
+        let settings: Vec<(String, String)> = [
+            ("seed", a.seed.to_string()),
+            ("lanes", a.lanes.to_string()),
+            ("spares", a.spares.to_string()),
+            ("am-period", a.am_period.to_string()),
+            ("max-skew-bits", a.max_skew_bits.to_string()),
+            ("ser-w", a.ser_w.to_string()),
+            ("stripes", a.stripes.to_string()),
+            ("skew-spread", a.skew_spread.to_string()),
+            ("dead", a.dead.to_string()),
+            ("ber", format!("{:e}", a.ber)),
+            ("gbps-per-channel", a.gbps_per_channel.to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let replay = settings.iter().fold("tessera demo".to_string(), |r, (k, v)| format!("{r} --{k} {v}"));
+        let summary = vec![
+            format!(
+                "link {} after {periods_up} block periods",
+                if status.aligned { "ALIGNED" } else { "NOT ALIGNED" }
+            ),
+            format!(
+                "stripes: sent {sent}, received intact {}, corrupted {}, reported lost {}",
+                check.intact, check.corrupted, status.counters.stripes_lost
+            ),
+        ];
+        let run = super::report::LinkRun::from_demo(
+            &cfg, &map, &status, &link, &skew_bits, &dead, a.ber, settings, summary, replay,
+        );
+        super::report::write_html(&run, path)?;
+        println!("report written to {}", path.display());
+    }
     Ok(if status.aligned && !lost_silently { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 

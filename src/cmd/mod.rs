@@ -1,4 +1,7 @@
 //! One module per subcommand.
 
+pub mod cosim;
 pub mod demo;
+pub mod explore;
+pub mod report;
 pub mod vectors;
