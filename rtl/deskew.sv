@@ -225,7 +225,7 @@ module deskew #(
   logic [(1<<LI_W)-1:0]   lane_al_pad;
 
   always @(*) begin
-    sel = {(LANES*PORTS){1'b0}};
+    sel = '0;
     for (int l = 0; l < LANES; l++) begin
       for (int p = 0; p < PORTS; p++) begin
         if (st_v[2*p +: 2] == ST_AL && lane_v[16*p +: 16] == 16'(l)) sel[l*PORTS + p] = 1'b1;
@@ -246,14 +246,14 @@ module deskew #(
   assign ev_lane_v = ev_lane_i;
 
   always @(*) begin
-    bsel         = {(LANES*PORTS){1'b0}};
-    bev          = {(LANES*PORTS){1'b0}};
-    lane_buf_pad = {(1<<LI_W){1'b0}};
-    bev_lane_pad = {(1<<LI_W){1'b0}};
-    pol_al       = {(PN_W*(1<<LI_W)){1'b0}};
-    pol_buf      = {(PN_W*(1<<LI_W)){1'b0}};
-    last_bev     = {(PN_W*(1<<LI_W)){1'b0}};
-    first_bev    = {(PN_W*(1<<LI_W)){1'b0}};
+    bsel         = '0;
+    bev          = '0;
+    lane_buf_pad = '0;
+    bev_lane_pad = '0;
+    pol_al       = '0;
+    pol_buf      = '0;
+    last_bev     = '0;
+    first_bev    = '0;
     for (int l = 0; l < LANES; l++) begin
       for (int p = PORTS - 1; p >= 0; p--) begin
         if (buf_ev_v[p] && ev_lane_v[16*p +: 16] == 16'(l)) first_bev[PN_W*l +: PN_W] = PN_W'(p);
@@ -341,7 +341,7 @@ module deskew #(
     idle_n      = {NB_W{1'b0}};
     present_n   = {NB_W{1'b0}};
     suspect     = 1'b0;
-    stripe_data = {(64*LANES){1'b0}};
+    stripe_data = '0;
     for (int p = 0; p < PORTS; p++) begin
       if (present_v[p]) begin
         present_n = present_n + 1'b1;
@@ -811,7 +811,7 @@ module deskew #(
       c_form_q      <= {CNT_W{1'b0}};
       c_join_q      <= {CNT_W{1'b0}};
       rx_valid_q    <= 1'b0;
-      rx_data_q     <= {(64*LANES){1'b0}};
+      rx_data_q     <= '0;
     end else begin
       formed_q      <= formed_d;
       try_q         <= try_d;
