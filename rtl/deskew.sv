@@ -27,6 +27,10 @@
 //             slot index, wraps), CNT_W (counters, saturating).
 // Latency:    a slot is released on the clock after the block that completes its hold was
 //             delivered; the stripe is on rx_data_o one clock after that (registered).
+// Waiver: at hundreds of lanes the zeroing of the lane-by-port select matrices and the stripe
+// bus ('0 on buses of up to LANES*PORTS bits) exceeds Verilator's 8k-bit replication
+// heuristic; the width is intended, so WIDTHCONCAT is off for this file only.
+/* verilator lint_off WIDTHCONCAT */
 module deskew #(
   parameter int LANES         = 4,
   parameter int PORTS         = 5,
