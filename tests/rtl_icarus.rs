@@ -61,10 +61,10 @@ fn benches_pass_on_the_golden_and_bench_sets() {
 fn benches_pass_on_fresh_sets_with_skew_and_permutation() {
     let d = scratch("fresh");
     let sets = [
-        ("one", vec!["--lanes", "1", "--spares", "0", "--am-period", "16", "--ser-w", "66", "--stripes", "60"]),
+        ("one", vec!["--lanes", "1", "--spares", "0", "--am-period", "16", "--ser-w", "66", "--max-skew-bits", "200", "--stripes", "60"]),
         (
             "sixteen",
-            vec!["--lanes", "16", "--spares", "0", "--am-period", "32", "--ser-w", "22", "--random-skew", "300", "--permute", "--stripes", "100"],
+            vec!["--lanes", "16", "--spares", "0", "--am-period", "32", "--ser-w", "22", "--max-skew-bits", "500", "--random-skew", "300", "--permute", "--stripes", "100"],
         ),
         (
             "sixty-four",
@@ -90,7 +90,7 @@ fn benches_fail_when_one_expected_bit_is_flipped() {
     for (file, name) in [("tx_expected.hex", "tx"), ("rx_stripes.hex", "rx")] {
         let d = scratch(&format!("flip-{name}"));
         let set = d.join("set");
-        gen(&set, &["--lanes", "4", "--spares", "1", "--am-period", "16", "--ser-w", "22", "--stripes", "40", "--seed", "3"]);
+        gen(&set, &["--lanes", "4", "--spares", "1", "--am-period", "16", "--ser-w", "22", "--max-skew-bits", "200", "--stripes", "40", "--seed", "3"]);
         let path = set.join(file);
         let text = std::fs::read_to_string(&path).unwrap();
         // Flip the lowest bit of the last data word's last hex digit.
