@@ -161,6 +161,13 @@ pub trait Sink {
     fn word(&mut self, stream: StreamKind, w: &[u64]) -> Result<(), Self::Error>;
     /// Called after every slot with the slot's index; a sink may report progress.
     fn slot_done(&mut self, _slot: u64) {}
+    /// Called once per slot, after the slot's TX words, with the 66-bit blocks the channel
+    /// is about to carry (one per channel, bit 0 first on the wire). A sink may replace
+    /// them: the co-simulation feeds the channel with the RTL transmitter's output. Files
+    /// and comparisons leave them alone.
+    fn channel_input(&mut self, _wires: &mut [u128]) -> Result<(), Self::Error> {
+        Ok(())
+    }
 }
 
 /// A sink that keeps nothing.
@@ -219,8 +226,11 @@ pub struct Outcome {
     pub injections: u64,
 }
 
-/// The model wired clock by clock: TX, channel, RX fed with exactly the RX stimulus.
-struct Machine {
+/// The model wired clock by clock: TX, channel, RX fed with exactly the RX stimulus. [`run`]
+/// drives it for a vector set; the co-simulation drives it slot by slot with
+/// [`Machine::slot`], changing the lane map, the channel and the resets in between.
+#[derive(Debug)]
+pub struct Machine {
     tx: Transmitter,
     channel: ChannelModel,
     rx: Receiver,
@@ -253,7 +263,9 @@ fn drain_into(from: &mut BitQueue, to: &mut BitQueue) {
 }
 
 impl Machine {
-    fn new(set: &SetSpec) -> Result<Machine, GenError> {
+    /// The machine of a set: its link, lane map and channel. RX stimulus stops after
+    /// `set.clocks()` clocks.
+    pub fn new(set: &SetSpec) -> Result<Machine, GenError> {
         let cfg = LinkConfig::new(set.params)?;
         let map = set.lane_map()?;
         let tx = Transmitter::new(&cfg, map).map_err(|e| GenError::Run(e.to_string()))?;
@@ -284,7 +296,8 @@ impl Machine {
     }
 
     /// One block period: the offer of the host, then every word the period completes.
-    fn slot<S: Sink>(&mut self, offer: Option<&[u64]>, sink: &mut S) -> Result<bool, S::Error> {
+    /// Returns whether the TX took the offer.
+    pub fn slot<S: Sink>(&mut self, offer: Option<&[u64]>, sink: &mut S) -> Result<bool, S::Error> {
         let n = self.stim.len() - 1;
         // TX stimulus: {valid, data}, held for the K clocks of the period.
         match offer {
@@ -317,6 +330,7 @@ impl Machine {
         }
 
         // Channel, then the clocks of RX stimulus the received bits complete.
+        sink.channel_input(&mut self.wires)?;
         self.channel.carry(&self.wires);
         self.injections += self.channel.take_injections().len() as u64;
         for (q, acc) in self.channel.ports_mut().iter_mut().zip(&mut self.acc) {
@@ -367,7 +381,7 @@ impl Machine {
     }
 
     /// The clocks still due at the end (padded), then the status words.
-    fn finish<S: Sink>(&mut self, sink: &mut S) -> Result<RxStatus, S::Error> {
+    pub fn finish<S: Sink>(&mut self, sink: &mut S) -> Result<RxStatus, S::Error> {
         while self.rx_clocks < self.total_clocks {
             self.rx_clock(sink)?;
         }
@@ -378,6 +392,38 @@ impl Machine {
         }
         sink.word(StreamKind::RxStatus, &status::link_word(&status))?;
         Ok(status)
+    }
+    /// The transmitter (to change its lane map between slots).
+    pub fn tx_mut(&mut self) -> &mut Transmitter {
+        &mut self.tx
+    }
+
+    /// The channel model (to kill or revive channels between slots).
+    pub fn channel_mut(&mut self) -> &mut ChannelModel {
+        &mut self.channel
+    }
+
+    /// The receiver.
+    pub fn rx(&self) -> &Receiver {
+        &self.rx
+    }
+
+    /// Resets the receiver, as `rst_ni` low for a clock between two clocks of stimulus:
+    /// a new [`Receiver`], and the bits it had been handed but not yet framed are gone.
+    /// Stimulus not yet put on a clock stays.
+    pub fn reset_rx(&mut self) {
+        self.rx = Receiver::new(self.tx.config());
+        self.rx_in.iter_mut().for_each(|q| *q = BitQueue::new());
+    }
+
+    /// Clocks of RX stimulus so far.
+    pub fn rx_clocks(&self) -> u64 {
+        self.rx_clocks
+    }
+
+    /// Faults the channel model has applied so far.
+    pub fn injections(&self) -> u64 {
+        self.injections
     }
 }
 
