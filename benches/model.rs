@@ -1,10 +1,18 @@
 //! Model throughput: TX alone, RX alone and TX -> channel -> RX, each against memcpy of the
-//! same payload bytes measured in the same run. The figure that matters is the ratio of
-//! throughputs (see BENCHMARKS.md); criterion reports each as bytes of payload per second.
+//! same payload bytes measured in the same run, at 16, 400 + 16 and 4096 lanes. The figure
+//! that matters is the ratio of throughputs (see BENCHMARKS.md); criterion reports each as
+//! bytes of payload per second, and after the criterion run this bench prints a table of
+//! ratios to memcpy from criterion's own estimates.
 //!
 //! Run: `cargo bench --bench model`.
+//!
+//! For instruction counts (callgrind), `TESSERA_PROFILE=<kind>/<link>` runs one workload a
+//! fixed number of times with no criterion around it, e.g.
+//! `TESSERA_PROFILE=end_to_end/400+16 valgrind --tool=callgrind target/release/deps/model-*`;
+//! `<kind>` is `tx`, `rx`, `end_to_end` or `memcpy`, `<link>` is `16`, `400+16` or `4096`,
+//! and `TESSERA_PROFILE_ITERS` sets the iteration count (default 4).
 
-use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BatchSize, BenchmarkId, Criterion, Throughput};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::hint::black_box;
@@ -13,8 +21,15 @@ use tessera_model::link::Link;
 use tessera_model::serial::BitQueue;
 use tessera_model::{LaneMap, LinkConfig, LinkParams};
 
-/// Stripes per measured iteration.
-const STRIPES: usize = 256;
+/// Payload words (8 bytes each) per measured iteration: 256 stripes of 400 lanes, as whole
+/// stripes of each link, and never fewer than [`MIN_STRIPES`] stripes.
+const WORDS: usize = 256 * 400;
+/// Stripes per iteration at least (the widest link).
+const MIN_STRIPES: usize = 64;
+
+fn stripes_of(lanes: u32) -> usize {
+    (WORDS / lanes as usize).max(MIN_STRIPES)
+}
 
 /// (name, lanes, spares)
 const LINKS: [(&str, u32, u32); 3] = [("16", 16, 0), ("400+16", 400, 16), ("4096", 4096, 0)];
@@ -24,8 +39,18 @@ fn config(lanes: u32, spares: u32) -> LinkConfig {
         .expect("valid benchmark configuration")
 }
 
-/// An aligned link with a realistic skew spread and permutation, and stripes to send.
-fn aligned_link(lanes: u32, spares: u32) -> (Link, Vec<u64>) {
+/// Everything one link's benchmarks need, built outside the timing.
+struct Setup {
+    lanes: usize,
+    /// An aligned link with a realistic skew spread and permutation.
+    link: Link,
+    /// The stripes to send, lane 0 first.
+    stripes: Vec<u64>,
+    /// What the channel delivers to each RX port for those stripes, for RX alone.
+    recorded: Vec<BitQueue>,
+}
+
+fn setup(lanes: u32, spares: u32) -> Setup {
     let cfg = config(lanes, spares);
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let faults = ChannelFaults {
@@ -35,81 +60,112 @@ fn aligned_link(lanes: u32, spares: u32) -> (Link, Vec<u64>) {
     };
     let mut link = Link::new(&cfg, LaneMap::identity(lanes, spares), faults, 7).unwrap();
     link.bring_up(Link::bring_up_budget(&cfg)).unwrap();
-    let stripes = (0..STRIPES * lanes as usize).map(|_| rng.next_u64()).collect();
-    (link, stripes)
+    let n = stripes_of(lanes) * lanes as usize;
+    let stripes: Vec<u64> = (0..n).map(|_| rng.next_u64()).collect();
+
+    // RX alone: the channel's output for the stripes is recorded once, outside the timing.
+    let mut recorder = link.clone();
+    let mut recorded: Vec<BitQueue> = vec![BitQueue::new(); recorder.channel.channels() as usize];
+    let mut wires = vec![0u128; recorded.len()];
+    for s in stripes.chunks(lanes as usize) {
+        loop {
+            let taken = recorder.tx.step(Some(s), &mut wires);
+            recorder.channel.carry(&wires);
+            for (q, port) in recorded.iter_mut().zip(recorder.channel.ports_mut()) {
+                q.push_bits(port.as_bitslice());
+                let n = port.len();
+                port.consume(n);
+            }
+            if taken {
+                break;
+            }
+        }
+    }
+    let mut rx = link.rx.clone();
+    rx.handle_bits(&mut recorded.clone());
+    let mut check = Vec::new();
+    rx.poll_stripes(&mut check);
+    assert!(check.len() + 32 * lanes as usize >= stripes.len(), "RX alone receives the stripes");
+    Setup { lanes: lanes as usize, link, stripes, recorded }
 }
 
-fn send(link: &mut Link, stripes: &[u64], lanes: usize, out: &mut Vec<u64>) {
-    for s in stripes.chunks(lanes) {
-        while !link.step(Some(s)) {}
-        link.poll_stripes(out);
+fn memcpy(s: &Setup, dst: &mut [u64]) {
+    dst.copy_from_slice(black_box(&s.stripes));
+    black_box(dst);
+}
+
+fn tx(s: &Setup, tx: &mut tessera_model::tx::Transmitter, wires: &mut [u128]) {
+    for stripe in s.stripes.chunks(s.lanes) {
+        while !tx.step(Some(stripe), wires) {}
+        black_box(&wires);
     }
+}
+
+fn rx(mut rx: tessera_model::rx::Receiver, mut ports: Vec<BitQueue>, mut out: Vec<u64>) -> Vec<u64> {
+    rx.handle_bits(&mut ports);
+    rx.poll_stripes(&mut out);
+    out
+}
+
+fn end_to_end(s: &Setup, mut link: Link, mut out: Vec<u64>) -> Vec<u64> {
+    for stripe in s.stripes.chunks(s.lanes) {
+        while !link.step(Some(stripe)) {}
+        link.poll_stripes(&mut out);
+    }
+    out
+}
+
+/// `TESSERA_PROFILE=<kind>/<link>`: one workload, a fixed number of times, for callgrind.
+fn profile(which: &str) {
+    let (kind, name) = which.split_once('/').expect("TESSERA_PROFILE=<kind>/<link>");
+    let &(_, lanes, spares) = LINKS.iter().find(|l| l.0 == name).unwrap_or_else(|| panic!("no link {name}"));
+    let iters: usize = std::env::var("TESSERA_PROFILE_ITERS").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
+    let s = setup(lanes, spares);
+    for _ in 0..iters {
+        match kind {
+            "memcpy" => memcpy(&s, &mut vec![0; s.stripes.len()]),
+            "tx" => tx(&s, &mut s.link.tx.clone(), &mut vec![0; s.recorded.len()]),
+            "rx" => {
+                black_box(rx(s.link.rx.clone(), s.recorded.clone(), Vec::with_capacity(s.stripes.len())));
+            }
+            "end_to_end" => {
+                black_box(end_to_end(&s, s.link.clone(), Vec::with_capacity(s.stripes.len())));
+            }
+            _ => panic!("no workload {kind}"),
+        }
+    }
+    println!("{which}: {iters} iterations of {} payload bytes", s.stripes.len() * 8);
 }
 
 fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("model");
-    group.sample_size(10);
     for (name, lanes, spares) in LINKS {
-        let (link, stripes) = aligned_link(lanes, spares);
-        let bytes = (stripes.len() * 8) as u64;
-        group.throughput(Throughput::Bytes(bytes));
+        let s = setup(lanes, spares);
+        group.throughput(Throughput::Bytes((s.stripes.len() * 8) as u64));
+        // The model runs take 10-100 ms an iteration; memcpy takes microseconds.
+        group.sample_size(10).warm_up_time(std::time::Duration::from_secs(1));
+        group.measurement_time(std::time::Duration::from_secs(3));
 
         group.bench_function(BenchmarkId::new("memcpy", name), |b| {
-            let mut dst = vec![0u64; stripes.len()];
-            b.iter(|| {
-                dst.copy_from_slice(black_box(&stripes));
-                black_box(&dst);
-            })
+            let mut dst = vec![0u64; s.stripes.len()];
+            b.iter(|| memcpy(&s, &mut dst))
         });
-
         group.bench_function(BenchmarkId::new("tx", name), |b| {
-            let mut tx = link.tx.clone();
-            let mut wires = vec![0u128; tx.config().channels() as usize];
-            b.iter(|| {
-                for s in stripes.chunks(lanes as usize) {
-                    while !tx.step(Some(s), &mut wires) {}
-                    black_box(&wires);
-                }
-            })
+            let mut t = s.link.tx.clone();
+            let mut wires = vec![0u128; s.recorded.len()];
+            b.iter(|| tx(&s, &mut t, &mut wires))
         });
-
-        // RX alone: the channel's output for the stripes is recorded once, outside the timing.
-        let mut recorder = link.clone();
-        let mut recorded: Vec<BitQueue> = vec![BitQueue::new(); recorder.channel.channels() as usize];
-        let mut wires = vec![0u128; recorded.len()];
-        for s in stripes.chunks(lanes as usize) {
-            loop {
-                let taken = recorder.tx.step(Some(s), &mut wires);
-                recorder.channel.carry(&wires);
-                for (q, port) in recorded.iter_mut().zip(recorder.channel.ports_mut()) {
-                    q.push_bits(port.as_bitslice());
-                    let n = port.len();
-                    port.consume(n);
-                }
-                if taken {
-                    break;
-                }
-            }
-        }
         group.bench_function(BenchmarkId::new("rx", name), |b| {
             b.iter_batched(
-                || (link.rx.clone(), recorded.clone(), Vec::with_capacity(stripes.len())),
-                |(mut rx, mut ports, mut out)| {
-                    rx.handle_bits(&mut ports);
-                    rx.poll_stripes(&mut out);
-                    black_box(out)
-                },
+                || (s.link.rx.clone(), s.recorded.clone(), Vec::with_capacity(s.stripes.len())),
+                |(r, ports, out)| black_box(rx(r, ports, out)),
                 BatchSize::LargeInput,
             )
         });
-
         group.bench_function(BenchmarkId::new("end_to_end", name), |b| {
             b.iter_batched(
-                || (link.clone(), Vec::with_capacity(stripes.len())),
-                |(mut l, mut out)| {
-                    send(&mut l, &stripes, lanes as usize, &mut out);
-                    black_box(out)
-                },
+                || (s.link.clone(), Vec::with_capacity(s.stripes.len())),
+                |(l, out)| black_box(end_to_end(&s, l, out)),
                 BatchSize::LargeInput,
             )
         });
@@ -117,5 +173,66 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
+/// Criterion's mean estimate (ns per iteration) of `model/<kind>/<link>`, from its files.
+fn mean_ns(kind: &str, link: &str) -> Option<f64> {
+    let dir = std::env::var_os("CRITERION_HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            let target =
+                std::env::var_os("CARGO_TARGET_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| {
+                    std::env::current_exe()
+                        .ok()
+                        .and_then(|p| p.ancestors().nth(3).map(|p| p.to_path_buf()))
+                        .unwrap_or_else(|| "target".into())
+                });
+            target.join("criterion")
+        })
+        .join("model")
+        .join(kind)
+        .join(link)
+        .join("new")
+        .join("estimates.json");
+    let text = std::fs::read_to_string(dir).ok()?;
+    let at = text.find("\"mean\"")?;
+    let rest = &text[at..];
+    let at = rest.find("\"point_estimate\":")? + "\"point_estimate\":".len();
+    let rest = rest[at..].trim_start();
+    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == 'e' || c == '-' || c == '+'))?;
+    rest[..end].parse().ok()
+}
+
+/// The ratios to memcpy, printed after the criterion run.
+fn summary() {
+    println!("\nmodel throughput as a fraction of memcpy of the same payload bytes (mean times):");
+    println!(
+        "{:<8} {:>12} {:>10} {:>10} {:>12} {:>14}",
+        "link", "memcpy", "tx", "rx", "end_to_end", "e2e ns/bit"
+    );
+    for (name, lanes, _) in LINKS {
+        let bits = (stripes_of(lanes) * lanes as usize * 64) as f64;
+        let Some(m) = mean_ns("memcpy", name) else { continue };
+        let ratio = |k: &str| mean_ns(k, name).map_or("-".to_string(), |t| format!("{:.4}", m / t));
+        let per_bit = mean_ns("end_to_end", name).map_or("-".to_string(), |t| format!("{:.4}", t / bits));
+        println!(
+            "{:<8} {:>9.1} us {:>10} {:>10} {:>12} {:>14}",
+            name,
+            m / 1000.0,
+            ratio("tx"),
+            ratio("rx"),
+            ratio("end_to_end"),
+            per_bit
+        );
+    }
+}
+
 criterion_group!(model, benches);
-criterion_main!(model);
+
+fn main() {
+    if let Ok(which) = std::env::var("TESSERA_PROFILE") {
+        profile(&which);
+        return;
+    }
+    model();
+    Criterion::default().configure_from_args().final_summary();
+    summary();
+}

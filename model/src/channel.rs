@@ -688,9 +688,7 @@ impl ChannelModel {
             let lane = self.lanes[c];
             if lane.next_action >= end {
                 let v = if lane.dead { 0 } else { value };
-                let q = &mut self.ports[lane.port as usize];
-                q.push(v as u64, 64);
-                q.push((v >> 64) as u64 & 0b11, 2);
+                self.ports[lane.port as usize].push_wire(v, BLOCK_BITS);
             } else {
                 self.carry_faulty(c, value, start);
             }
@@ -817,8 +815,7 @@ impl ChannelModel {
         }
         let q = &mut self.ports[lane.port as usize];
         if slips.is_empty() {
-            q.push(v as u64, 64);
-            q.push((v >> 64) as u64, 2);
+            q.push_wire(v, BLOCK_BITS);
         } else {
             slips.sort_by_key(|s| s.0); // stable: scheduled first at one bit
             let mut from = 0;

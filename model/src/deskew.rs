@@ -113,6 +113,9 @@ pub struct Deskew {
     max_skew: u64,
     buffer_cap: usize,
     ports: Vec<PortQueue>,
+    /// Ports whose FIFO holds more than `2 * buffer_cap` slots (a lane left behind), kept
+    /// as the FIFOs cross that length so that a blocked poll need not scan every port.
+    long_fifos: usize,
     /// The aligned port carrying each lane.
     port_of_lane: Vec<Option<u32>>,
     /// The buffering port of each lane before formation.
@@ -150,6 +153,7 @@ impl Deskew {
                 };
                 ports as usize
             ],
+            long_fifos: 0,
             port_of_lane: vec![None; cfg.lanes() as usize],
             buffering_port_of_lane: vec![None; cfg.lanes() as usize],
             buffering: 0,
@@ -220,8 +224,12 @@ impl Deskew {
         let p = port as usize;
         match self.ports[p].state {
             PortState::Aligned { lane: l, next } if l == lane && next % self.am_period == 0 => {
+                let long = 2 * self.buffer_cap;
                 let q = &mut self.ports[p];
                 q.fifo.push_back((next, LaneSlot::Marker));
+                if q.fifo.len() == long + 1 {
+                    self.long_fifos += 1;
+                }
                 q.last_marker = Some((next, arrival));
                 q.state = PortState::Aligned { lane, next: next + 1 };
             }
@@ -256,6 +264,9 @@ impl Deskew {
             }
         };
         q.fifo.push_back((index, LaneSlot::Symbol(symbol)));
+        if q.fifo.len() == 2 * cap + 1 {
+            self.long_fifos += 1;
+        }
         if !header_valid {
             q.bad_headers.push_back(index);
         }
@@ -284,6 +295,9 @@ impl Deskew {
                 }
             }
         }
+        if q.fifo.len() > 2 * self.buffer_cap {
+            self.long_fifos -= 1;
+        }
         q.fifo.clear();
         q.bad_headers.clear();
         q.last_marker = None;
@@ -307,6 +321,9 @@ impl Deskew {
         }
         let q = &mut self.ports[port as usize];
         q.state = PortState::Buffering { lane, arrival };
+        if q.fifo.len() > 2 * self.buffer_cap {
+            self.long_fifos -= 1;
+        }
         q.fifo.clear();
         q.bad_headers.clear();
         q.fifo.push_back((0, LaneSlot::Marker));
@@ -435,13 +452,20 @@ impl Deskew {
                 let q = &mut self.ports[port as usize];
                 while q.fifo.front().is_some_and(|&(i, _)| i < g) {
                     q.fifo.pop_front();
+                    if q.fifo.len() == 2 * self.buffer_cap {
+                        self.long_fifos -= 1;
+                    }
                 }
                 while q.bad_headers.front().is_some_and(|&i| i < g) {
                     q.bad_headers.pop_front();
                 }
                 let PortState::Aligned { next, .. } = q.state else { continue };
                 if next <= ready_at {
-                    if self.ports.iter().any(|q| q.fifo.len() > 2 * self.buffer_cap) {
+                    debug_assert_eq!(
+                        self.long_fifos,
+                        self.ports.iter().filter(|q| q.fifo.len() > 2 * self.buffer_cap).count()
+                    );
+                    if self.long_fifos > 0 {
                         // This lane fell behind the others by more than any skew the
                         // buffers hold: it leaves, the others go on without it.
                         self.leave(port);
@@ -474,6 +498,9 @@ impl Deskew {
                 continue;
             }
             q.fifo.pop_front();
+            if q.fifo.len() == 2 * self.buffer_cap {
+                self.long_fifos -= 1;
+            }
             present += 1;
             if q.bad_headers.front().is_some_and(|&b| b <= g + RELEASE_HOLD) {
                 suspect = true;

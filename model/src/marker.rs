@@ -144,8 +144,9 @@ impl Bip8 {
         let mut x = payload ^ (payload >> 32);
         x ^= x >> 16;
         x ^= x >> 8;
-        let h = u64::from(header_bits);
-        self.0 ^= (x as u8) ^ ((((h & 1) << 3) | ((h >> 1 & 1) << 4)) as u8);
+        // Header bit 0 goes to BIP bit 3 and header bit 1 to BIP bit 4: the two bits, moved
+        // up by three.
+        self.0 ^= (x as u8) ^ ((header_bits & 0b11) << 3);
     }
     /// Folds a 66-bit wire value into the parity.
     #[inline]

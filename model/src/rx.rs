@@ -128,16 +128,20 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
         assert_eq!(ports.len(), self.ports.len(), "one BitQueue per RX port");
         let need = D::BLOCK_BITS as usize;
         loop {
-            let mut progressed = false;
+            // Whether a port still holds more than a block after this pass. A pass with no
+            // port to serve changes nothing, and the poll after it finds the deskew where
+            // the previous poll left it (a poll runs until nothing more can be released),
+            // so the pass that would find no work is skipped.
+            let mut more = false;
             for (p, queue) in ports.iter_mut().enumerate() {
                 // One bit more than a block: a slip takes the block and one bit.
                 if queue.len() > need {
                     self.step_port(p, queue);
-                    progressed = true;
+                    more |= queue.len() > need;
                 }
             }
             self.deskew.poll(&mut self.out);
-            if !progressed {
+            if !more {
                 break;
             }
         }
@@ -147,11 +151,7 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
     #[inline]
     fn step_port(&mut self, p: usize, queue: &mut BitQueue) {
         let block_bits = D::BLOCK_BITS;
-        let wire = if block_bits <= 64 {
-            u128::from(queue.peek(0, block_bits))
-        } else {
-            u128::from(queue.peek(0, 64)) | u128::from(queue.peek(64, block_bits - 64)) << 64
-        };
+        let wire = queue.peek_wide(0, block_bits);
         let port = &mut self.ports[p];
         let arrival = port.bit_pos;
         let valid = D::sync_valid(wire);

@@ -17,6 +17,9 @@ use bitvec::prelude::*;
 
 use crate::block::{Block, BLOCK_BITS};
 
+/// Consumed bits at the head a queue keeps before it moves its waiting bits down.
+const COMPACT_BITS: usize = 512;
+
 /// A FIFO of bits in wire order.
 ///
 /// Storage is a vector of 64-bit words, bit `i` of the stream in bit `i % 64` of word
@@ -78,12 +81,30 @@ impl BitQueue {
     /// Appends the low `n <= 128` bits of a wire value, bit 0 first.
     #[inline]
     pub fn push_wire(&mut self, wire: u128, n: u32) {
-        if n > 64 {
-            self.push(wire as u64, 64);
-            self.push((wire >> 64) as u64, n - 64);
-        } else {
+        assert!(n <= 128, "BitQueue::push_wire of {n} bits");
+        if n <= 64 {
             self.push(wire as u64, n);
+            return;
         }
+        let value = if n == 128 { wire } else { wire & ((1u128 << n) - 1) };
+        let off = (self.end % 64) as u32;
+        let lo = value as u64;
+        if off == 0 {
+            self.words.push(lo);
+            self.words.push((value >> 64) as u64);
+        } else {
+            // The shifted value spans the partial word and up to two new ones.
+            *self.words.last_mut().expect("a partial word exists") |= lo << off;
+            let rest = value >> (64 - off);
+            self.words.push(rest as u64);
+            if off + n > 128 {
+                self.words.push((rest >> 64) as u64);
+            }
+        }
+        self.end += n as usize;
+        // A word pushed for a tail bit exactly at a word boundary would be a zero word
+        // past the tail: never, since `off + n > 64` holds for every word pushed here.
+        debug_assert_eq!(self.words.len(), self.end.div_ceil(64));
     }
 
     /// Appends `n` zero bits (an idle or dark line).
@@ -123,9 +144,30 @@ impl BitQueue {
     /// Reads a 66-bit field starting `offset` bits after the head (a block's wire value).
     #[inline]
     pub fn peek_block_bits(&self, offset: usize) -> u128 {
-        let lo = self.peek(offset, 64);
-        let hi = self.peek(offset + 64, BLOCK_BITS - 64);
-        u128::from(lo) | (u128::from(hi) << 64)
+        self.peek_wide(offset, BLOCK_BITS)
+    }
+
+    /// Reads `n <= 128` bits starting `offset` bits after the head, the first in bit 0.
+    #[inline]
+    pub fn peek_wide(&self, offset: usize, n: u32) -> u128 {
+        assert!(n <= 128, "BitQueue::peek_wide of {n} bits");
+        let at = self.head + offset;
+        assert!(at + n as usize <= self.end, "BitQueue::peek_wide beyond the tail");
+        if n == 0 {
+            return 0;
+        }
+        let (w, off) = (at / 64, (at % 64) as u32);
+        // Words past the last stored one read as zero; bits above the tail are zero.
+        let word = |i: usize| self.words.get(i).copied().unwrap_or(0);
+        let mut v = (u128::from(word(w)) | u128::from(word(w + 1)) << 64) >> off;
+        if off + n > 128 {
+            v |= u128::from(word(w + 2)) << (128 - off);
+        }
+        if n == 128 {
+            v
+        } else {
+            v & ((1u128 << n) - 1)
+        }
     }
 
     /// Drops `n` bits from the head.
@@ -133,8 +175,10 @@ impl BitQueue {
     pub fn consume(&mut self, n: usize) {
         assert!(n <= self.len(), "BitQueue::consume of {n} bits with {} queued", self.len());
         self.head += n;
-        // Reclaim the consumed words once they are many, keeping the work amortised O(1).
-        if self.head >= 1 << 12 && self.head * 2 >= self.end {
+        // Reclaim the consumed words once they are as many as the waiting ones (and a few
+        // cache lines' worth), keeping the work amortised O(1) and the queue's memory small:
+        // a receiver of thousands of ports touches every queue every block period.
+        if self.head >= COMPACT_BITS && self.head * 2 >= self.end {
             let words = self.head / 64;
             self.words.drain(..words);
             self.head -= words * 64;
