@@ -227,6 +227,23 @@ impl<R: BufRead> VectorReader<R> {
         }
         let width = self.header.width;
         let digits = word::hex_digits(width);
+        // Fast path: the whole line is in the reader's buffer and is a well-formed word,
+        // parsed in place. Anything else (a line across the buffer's end, the first body
+        // line read with the header, the end of the file, an extra or malformed line) takes
+        // the path below, which reads the same bytes again and says what is wrong.
+        if self.pending.is_none() && self.words_read < self.header.words {
+            if let Ok(avail) = self.src.fill_buf() {
+                if avail.len() > digits
+                    && avail[digits] == b'\n'
+                    && word::parse_hex_fast(&avail[..digits], width, &mut self.word)
+                {
+                    self.src.consume(digits + 1);
+                    self.line += 1;
+                    self.words_read += 1;
+                    return Ok(Some(&self.word));
+                }
+            }
+        }
         let end = match self.pending.take() {
             Some((b, end)) => {
                 self.buf = b;

@@ -110,10 +110,19 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 /// the word with [`check_fits`]; extra limbs are ignored and missing ones read as zero.
 pub fn push_hex(out: &mut Vec<u8>, word: &[u64], width: u32) {
     let digits = hex_digits(width);
-    out.reserve(digits);
-    for k in (0..digits).rev() {
-        let nibble = word.get(k / 16).map_or(0, |l| (l >> ((k % 16) * 4)) & 0xF);
-        out.push(HEX[nibble as usize]);
+    let start = out.len();
+    out.resize(start + digits, b'0');
+    let text = &mut out[start..];
+    // Digit k from the end holds bits 4k .. 4k+3: nibble k % 16 of limb k / 16.
+    let mut end = digits;
+    for limb in 0..limbs(width) {
+        let mut v = word.get(limb).copied().unwrap_or(0);
+        let n = end.min(16);
+        for c in text[end - n..end].iter_mut().rev() {
+            *c = HEX[(v & 0xF) as usize];
+            v >>= 4;
+        }
+        end -= n;
     }
 }
 
@@ -150,6 +159,118 @@ pub fn parse_hex_into(text: &[u8], width: u32, out: &mut Vec<u64>) -> Result<(),
         }
     }
     check_fits(out, width).map_err(|_| usize::MAX)
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Eight lowercase hex digits (the first, most significant, in the low byte of `x`) as
+/// their 32-bit value, or `None` if any byte is not a lowercase hex digit. Word at a time:
+/// no per-byte branch.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[inline]
+fn hex8(x: u64) -> Option<u32> {
+    if x & HIGH != 0 {
+        return None;
+    }
+    // Per byte, with every byte below 0x80: the high bit of `b + 0x80 - c` is `b >= c`, and
+    // no byte carries into the next.
+    let at_least = |c: u8| x.wrapping_add((0x80 - u64::from(c)) * ONES) & HIGH;
+    let digit = at_least(b'0') & !at_least(b'9' + 1);
+    let letter = at_least(b'a') & !at_least(b'f' + 1);
+    if digit | letter != HIGH {
+        return None;
+    }
+    // '0'..'9' are 0x30..0x39 and 'a'..'f' 0x61..0x66: the low nibble, plus 9 for a letter
+    // (bit 6 set).
+    let v = (x & (0x0F * ONES)) + ((x >> 6) & ONES) * 9;
+    // Pairs of digits into bytes, then bytes into the value, first digit highest.
+    let p = ((v & 0x00FF_00FF_00FF_00FF) << 4) | ((v >> 8) & 0x00FF_00FF_00FF_00FF);
+    let q = ((p & 0x0000_00FF_0000_00FF) << 8) | ((p >> 16) & 0x0000_00FF_0000_00FF);
+    Some((((q & 0xFFFF) << 16) | ((q >> 32) & 0xFFFF)) as u32)
+}
+
+/// Sixteen lowercase hex digits (the first the most significant) as their 64-bit value,
+/// or `None` if any byte is not a lowercase hex digit. SSE2 (every x86-64 has it): sixteen
+/// bytes checked and converted at once.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn hex16(chunk: [u8; 16]) -> Option<u64> {
+    use std::arch::x86_64::*;
+    let lo =
+        u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+    let hi = u64::from_le_bytes([
+        chunk[8], chunk[9], chunk[10], chunk[11], chunk[12], chunk[13], chunk[14], chunk[15],
+    ]);
+    // SAFETY: SSE2 is part of the x86-64 baseline, so these intrinsics are always
+    // available; they only compute on register values (no memory is touched).
+    #[allow(unused_unsafe)]
+    unsafe {
+        let b = _mm_set_epi64x(hi as i64, lo as i64);
+        let splat = |c: u8| _mm_set1_epi8(c as i8);
+        // Signed compares: bytes from 0x80 up are negative, so neither a digit nor a letter.
+        let digit = _mm_and_si128(_mm_cmpgt_epi8(b, splat(b'0' - 1)), _mm_cmpgt_epi8(splat(b'9' + 1), b));
+        let letter = _mm_and_si128(_mm_cmpgt_epi8(b, splat(b'a' - 1)), _mm_cmpgt_epi8(splat(b'f' + 1), b));
+        if _mm_movemask_epi8(_mm_or_si128(digit, letter)) != 0xFFFF {
+            return None;
+        }
+        // The low nibble, plus 9 for a letter; then each pair of digits into a byte (first
+        // digit high), the eight bytes packed, first byte most significant.
+        let v = _mm_add_epi8(_mm_and_si128(b, splat(0x0F)), _mm_and_si128(letter, splat(9)));
+        let pairs =
+            _mm_or_si128(_mm_slli_epi16(_mm_and_si128(v, _mm_set1_epi16(0x00FF)), 4), _mm_srli_epi16(v, 8));
+        let bytes = _mm_packus_epi16(pairs, pairs);
+        Some((_mm_cvtsi128_si64(bytes) as u64).swap_bytes())
+    }
+}
+
+/// Sixteen lowercase hex digits as their value (portable: two words of eight).
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn hex16(chunk: [u8; 16]) -> Option<u64> {
+    let mut half = [0u8; 8];
+    half.copy_from_slice(&chunk[..8]);
+    let high = hex8(u64::from_le_bytes(half))?;
+    half.copy_from_slice(&chunk[8..]);
+    let low = hex8(u64::from_le_bytes(half))?;
+    Some(u64::from(high) << 32 | u64::from(low))
+}
+
+/// The fast path of [`parse_hex_into`]: `text` (exactly [`hex_digits`]`(width)` bytes) into
+/// `out` when every byte is a lowercase hex digit and the word fits `width`; `false`, with
+/// `out` unspecified, for anything else (the caller then takes the path that diagnoses).
+/// When it returns `true`, `out` is what [`parse_hex_into`] gives.
+pub fn parse_hex_fast(text: &[u8], width: u32, out: &mut Vec<u64>) -> bool {
+    if text.len() != hex_digits(width) {
+        return false;
+    }
+    out.clear();
+    out.resize(limbs(width), 0);
+    // Sixteen digits from the end are one limb, the last ones limb 0; the first digits,
+    // fewer than sixteen, the top limb.
+    let mut end = text.len();
+    let mut limb = 0;
+    while end >= 16 {
+        let mut chunk = [0u8; 16];
+        chunk.copy_from_slice(&text[end - 16..end]);
+        let Some(v) = hex16(chunk) else { return false };
+        if let Some(l) = out.get_mut(limb) {
+            *l = v;
+        }
+        limb += 1;
+        end -= 16;
+    }
+    if end > 0 {
+        let mut v = 0u64;
+        for &c in &text[..end] {
+            let Some(d) = hex_value(c) else { return false };
+            v = v << 4 | u64::from(d);
+        }
+        if let Some(l) = out.get_mut(limb) {
+            *l = v;
+        }
+    }
+    check_fits(out, width).is_ok()
 }
 
 #[cfg(test)]
@@ -209,5 +330,55 @@ mod tests {
         assert_eq!(parse_hex_into(b"2", 1, &mut out), Err(usize::MAX));
         assert_eq!(check_fits(&[0, 4], 66), Err(WordError::HighBits { bit: 66, width: 66 }));
         assert!(check_fits(&[0], 66).is_err());
+    }
+
+    #[test]
+    fn fast_parse_agrees_with_parse_hex_into() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let alphabet = b"0123456789abcdefABCDEFg/:`@G \n\x80\xff";
+        let (mut slow, mut fast) = (Vec::new(), Vec::new());
+        for width in [1u32, 3, 4, 5, 31, 32, 33, 63, 64, 65, 66, 127, 128, 129, 200, 1496] {
+            let digits = hex_digits(width);
+            for round in 0..400 {
+                let mut text: Vec<u8> = (0..digits).map(|_| HEX[(next() % 16) as usize]).collect();
+                // A few rounds with the top digit in range, a few with one byte spoiled.
+                if round % 3 == 0 {
+                    text[0] = HEX[(next() % (1 << (((width + 3) % 4) + 1))) as usize];
+                }
+                if round % 4 == 1 {
+                    let at = (next() as usize) % digits;
+                    text[at] = alphabet[(next() as usize) % alphabet.len()];
+                }
+                let s = parse_hex_into(&text, width, &mut slow);
+                let f = parse_hex_fast(&text, width, &mut fast);
+                assert_eq!(s.is_ok(), f, "width {width}: {}", String::from_utf8_lossy(&text));
+                if f {
+                    assert_eq!(fast, slow, "width {width}");
+                    assert_eq!(to_hex(&fast, width).as_bytes(), &text[..]);
+                }
+            }
+        }
+        assert!(!parse_hex_fast(b"00", 1, &mut fast), "wrong length");
+    }
+
+    #[test]
+    fn word_at_a_time_digits() {
+        assert_eq!(hex8(u64::from_le_bytes(*b"0123abcf")), Some(0x0123_abcf));
+        assert_eq!(hex8(u64::from_le_bytes(*b"0123abcF")), None);
+        assert_eq!(hex8(u64::from_le_bytes(*b"/123abcf")), None);
+        assert_eq!(hex16(*b"fedcba9876543210"), Some(0xfedc_ba98_7654_3210));
+        for bad in [b'g', b'G', b'A', b'/', b':', b'`', b'@', 0x80, 0xff, b' ', 0] {
+            for at in 0..16 {
+                let mut c = *b"0123456789abcdef";
+                c[at] = bad;
+                assert_eq!(hex16(c), None, "byte {bad:#x} at {at}");
+            }
+        }
     }
 }
