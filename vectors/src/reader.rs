@@ -289,6 +289,11 @@ impl<R: BufRead> VectorReader<R> {
                 format!("the end of the file after `words: {words}`"),
             ));
         }
+        // A well-formed line read across the end of the reader's buffer.
+        if end == LineEnd::Newline && word::parse_hex_fast(&self.buf, width, &mut self.word) {
+            self.words_read += 1;
+            return Ok(Some(&self.word));
+        }
         let w = syntax::body_word(&self.buf, digits, width).map_err(|f| {
             let mut f = f;
             if end == LineEnd::TooLong && f.kind != ErrorKind::BadHex {

@@ -224,6 +224,59 @@ fn hex16(chunk: [u8; 16]) -> Option<u64> {
     }
 }
 
+/// Thirty-two lowercase hex digits as two limbs `(first sixteen, last sixteen)`, or `None`
+/// if any byte is not a lowercase hex digit: [`hex16`] twice, sharing the check and the
+/// packing.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn hex32(chunk: &[u8; 32]) -> Option<(u64, u64)> {
+    use std::arch::x86_64::*;
+    let word = |at: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&chunk[at..at + 8]);
+        u64::from_le_bytes(b) as i64
+    };
+    // SAFETY: SSE2 is part of the x86-64 baseline, so these intrinsics are always
+    // available; they only compute on register values (no memory is touched).
+    #[allow(unused_unsafe)]
+    unsafe {
+        let splat = |c: u8| _mm_set1_epi8(c as i8);
+        let valid = |b: __m128i| {
+            let digit = _mm_and_si128(_mm_cmpgt_epi8(b, splat(b'0' - 1)), _mm_cmpgt_epi8(splat(b'9' + 1), b));
+            let letter =
+                _mm_and_si128(_mm_cmpgt_epi8(b, splat(b'a' - 1)), _mm_cmpgt_epi8(splat(b'f' + 1), b));
+            (_mm_or_si128(digit, letter), letter)
+        };
+        let pairs = |b: __m128i, letter: __m128i| {
+            let v = _mm_add_epi8(_mm_and_si128(b, splat(0x0F)), _mm_and_si128(letter, splat(9)));
+            _mm_or_si128(_mm_slli_epi16(_mm_and_si128(v, _mm_set1_epi16(0x00FF)), 4), _mm_srli_epi16(v, 8))
+        };
+        let first = _mm_set_epi64x(word(8), word(0));
+        let last = _mm_set_epi64x(word(24), word(16));
+        let (ok_first, letter_first) = valid(first);
+        let (ok_last, letter_last) = valid(last);
+        if _mm_movemask_epi8(_mm_and_si128(ok_first, ok_last)) != 0xFFFF {
+            return None;
+        }
+        let bytes = _mm_packus_epi16(pairs(first, letter_first), pairs(last, letter_last));
+        Some((
+            (_mm_cvtsi128_si64(bytes) as u64).swap_bytes(),
+            (_mm_cvtsi128_si64(_mm_unpackhi_epi64(bytes, bytes)) as u64).swap_bytes(),
+        ))
+    }
+}
+
+/// Thirty-two lowercase hex digits as two limbs (portable: [`hex16`] twice).
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn hex32(chunk: &[u8; 32]) -> Option<(u64, u64)> {
+    let mut half = [0u8; 16];
+    half.copy_from_slice(&chunk[..16]);
+    let first = hex16(half)?;
+    half.copy_from_slice(&chunk[16..]);
+    Some((first, hex16(half)?))
+}
+
 /// Sixteen lowercase hex digits as their value (portable: two words of eight).
 #[cfg(not(target_arch = "x86_64"))]
 #[inline]
@@ -250,6 +303,19 @@ pub fn parse_hex_fast(text: &[u8], width: u32, out: &mut Vec<u64>) -> bool {
     // fewer than sixteen, the top limb.
     let mut end = text.len();
     let mut limb = 0;
+    while end >= 32 {
+        let mut chunk = [0u8; 32];
+        chunk.copy_from_slice(&text[end - 32..end]);
+        let Some((high, low)) = hex32(&chunk) else { return false };
+        if let Some(l) = out.get_mut(limb) {
+            *l = low;
+        }
+        if let Some(l) = out.get_mut(limb + 1) {
+            *l = high;
+        }
+        limb += 2;
+        end -= 32;
+    }
     while end >= 16 {
         let mut chunk = [0u8; 16];
         chunk.copy_from_slice(&text[end - 16..end]);
@@ -373,11 +439,21 @@ mod tests {
         assert_eq!(hex8(u64::from_le_bytes(*b"0123abcF")), None);
         assert_eq!(hex8(u64::from_le_bytes(*b"/123abcf")), None);
         assert_eq!(hex16(*b"fedcba9876543210"), Some(0xfedc_ba98_7654_3210));
+        assert_eq!(
+            hex32(b"0123456789abcdeffedcba9876543210"),
+            Some((0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210))
+        );
         for bad in [b'g', b'G', b'A', b'/', b':', b'`', b'@', 0x80, 0xff, b' ', 0] {
             for at in 0..16 {
                 let mut c = *b"0123456789abcdef";
                 c[at] = bad;
                 assert_eq!(hex16(c), None, "byte {bad:#x} at {at}");
+                let mut d = *b"0123456789abcdef0123456789abcdef";
+                d[at] = bad;
+                assert_eq!(hex32(&d), None, "byte {bad:#x} at {at}");
+                d[at] = b'0';
+                d[at + 16] = bad;
+                assert_eq!(hex32(&d), None, "byte {bad:#x} at {}", at + 16);
             }
         }
     }
