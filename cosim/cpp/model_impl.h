@@ -1,4 +1,5 @@
-// tessera-cosim: the template that adapts one Verilated TX prefix to TxModel. Included by
+// tessera-cosim: the templates that adapt one Verilated TX prefix to TxModel and one RX
+// prefix to RxModel. Included by
 // the configs.cpp that build.rs generates, once per configuration.
 #pragma once
 
@@ -83,6 +84,89 @@ class TxModelImpl final : public TxModel {
   void serial(uint32_t* out, size_t words) const override { get(m_->tx_serial_o, out, words); }
   size_t data_words() const override { return words_of(m_->tx_data_i); }
   size_t serial_words() const override { return words_of(m_->tx_serial_o); }
+  void open_trace(const std::string& path) override {
+    trace_.reset(new VerilatedFstC);
+    m_->trace(trace_.get(), 99);
+    trace_->open(path.c_str());
+    trace_->dump(ctx_->time());
+  }
+  bool got_finish() const override { return ctx_->gotFinish(); }
+
+ private:
+  std::unique_ptr<VerilatedContext> ctx_;
+  std::unique_ptr<M> m_;
+  std::unique_ptr<VerilatedFstC> trace_;
+};
+
+template <class M>
+class RxModelImpl final : public RxModel {
+ public:
+  RxModelImpl() : ctx_(new VerilatedContext) {
+    ctx_->fatalOnError(false);
+    ctx_->traceEverOn(true);
+    m_.reset(new M(ctx_.get(), "rx"));
+    m_->clk_i = 0;
+    m_->rst_ni = 0;
+    m_->eval();
+  }
+  ~RxModelImpl() override {
+    if (trace_) trace_->close();
+    m_->final();
+  }
+  void set_reset(bool rst_n) override { m_->rst_ni = rst_n; }
+  void set_serial(const uint32_t* data, size_t words) override { put(m_->rx_serial_i, data, words); }
+  void eval() override { m_->eval(); }
+  void edge(bool clk) override {
+    m_->clk_i = clk;
+    m_->eval();
+    ctx_->timeInc(1);
+    if (trace_) trace_->dump(ctx_->time());
+  }
+  // Calls f with the port numbered `which`.
+  template <class F>
+  void with_port(RxOutput which, F f) const {
+    switch (which) {
+      case RxOutput::kValid: f(m_->rx_valid_o); break;
+      case RxOutput::kData: f(m_->rx_data_o); break;
+      case RxOutput::kAligned: f(m_->rx_aligned_o); break;
+      case RxOutput::kBlockLock: f(m_->port_block_lock_o); break;
+      case RxOutput::kMarkerLock: f(m_->port_marker_lock_o); break;
+      case RxOutput::kLane: f(m_->port_lane_o); break;
+      case RxOutput::kBipErrors: f(m_->port_bip_errors_o); break;
+      case RxOutput::kInLink: f(m_->port_in_link_o); break;
+      case RxOutput::kSkew: f(m_->port_skew_o); break;
+      case RxOutput::kSlips: f(m_->port_slips_o); break;
+      case RxOutput::kBlockLockLosses: f(m_->port_block_lock_losses_o); break;
+      case RxOutput::kMarkerLockLosses: f(m_->port_marker_lock_losses_o); break;
+      case RxOutput::kInvalidHeaders: f(m_->port_invalid_headers_o); break;
+      case RxOutput::kBits: f(m_->port_bits_o); break;
+      case RxOutput::kFormed: f(m_->formed_o); break;
+      case RxOutput::kStripesOut: f(m_->stripes_out_o); break;
+      case RxOutput::kStripesLost: f(m_->stripes_lost_o); break;
+      case RxOutput::kIdleSlots: f(m_->idle_slots_o); break;
+      case RxOutput::kUnreadableSlots: f(m_->unreadable_slots_o); break;
+      case RxOutput::kFormations: f(m_->formations_o); break;
+      case RxOutput::kJoins: f(m_->joins_o); break;
+      case RxOutput::kSkewFault: f(m_->skew_fault_o); break;
+      case RxOutput::kSkewFaultSpread: f(m_->skew_fault_spread_o); break;
+      case RxOutput::kSkewFaultEarly: f(m_->skew_fault_early_o); break;
+      case RxOutput::kSkewFaultLate: f(m_->skew_fault_late_o); break;
+      case RxOutput::kDupLane: f(m_->dup_lane_o); break;
+      case RxOutput::kDupLaneLane: f(m_->dup_lane_lane_o); break;
+      case RxOutput::kDupLaneKept: f(m_->dup_lane_kept_o); break;
+      case RxOutput::kDupLaneRefused: f(m_->dup_lane_refused_o); break;
+      case RxOutput::kCount: break;
+    }
+  }
+  void output(RxOutput which, uint32_t* out, size_t words) const override {
+    with_port(which, [&](const auto& p) { get(p, out, words); });
+  }
+  size_t output_words(RxOutput which) const override {
+    size_t n = 0;
+    with_port(which, [&](const auto& p) { n = words_of(p); });
+    return n;
+  }
+  size_t serial_words() const override { return words_of(m_->rx_serial_i); }
   void open_trace(const std::string& path) override {
     trace_.reset(new VerilatedFstC);
     m_->trace(trace_.get(), 99);

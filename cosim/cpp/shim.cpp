@@ -65,4 +65,65 @@ std::unique_ptr<TxDut> new_tx_dut(rust::Str config) {
   return std::make_unique<TxDut>(std::move(m));
 }
 
+void RxDut::check() const {
+  if (m_->got_finish()) {
+    std::string msg = take_rtl_error();
+    throw std::runtime_error(msg.empty() ? std::string("RTL called $finish") : msg);
+  }
+}
+
+void RxDut::set_reset(bool rst_n) {
+  m_->set_reset(rst_n);
+  m_->eval();
+  check();
+}
+
+void RxDut::set_serial(rust::Slice<const uint32_t> data) {
+  if (data.size() != m_->serial_words()) {
+    throw std::invalid_argument("rx_serial_i takes " + std::to_string(m_->serial_words()) +
+                                " words, got " + std::to_string(data.size()));
+  }
+  m_->set_serial(data.data(), data.size());
+}
+
+void RxDut::eval() {
+  m_->eval();
+  check();
+}
+
+void RxDut::tick() {
+  m_->edge(true);
+  check();
+  m_->edge(false);
+  check();
+}
+
+static RxOutput rx_output(uint8_t which) {
+  if (which >= static_cast<uint8_t>(RxOutput::kCount)) {
+    throw std::invalid_argument("no tessera_rx output number " + std::to_string(which));
+  }
+  return static_cast<RxOutput>(which);
+}
+
+void RxDut::output(uint8_t which, rust::Slice<uint32_t> out) const {
+  RxOutput w = rx_output(which);
+  if (out.size() != m_->output_words(w)) {
+    throw std::invalid_argument("tessera_rx output " + std::to_string(which) + " fills " +
+                                std::to_string(m_->output_words(w)) + " words, got " +
+                                std::to_string(out.size()));
+  }
+  m_->output(w, out.data(), out.size());
+}
+
+size_t RxDut::output_words(uint8_t which) const { return m_->output_words(rx_output(which)); }
+size_t RxDut::serial_words() const { return m_->serial_words(); }
+
+void RxDut::open_trace(rust::Str path) { m_->open_trace(std::string(path)); }
+
+std::unique_ptr<RxDut> new_rx_dut(rust::Str config) {
+  std::unique_ptr<RxModel> m = make_rx_model(std::string(config));
+  if (!m) throw std::invalid_argument("no RX build named '" + std::string(config) + "'");
+  return std::make_unique<RxDut>(std::move(m));
+}
+
 }  // namespace tessera

@@ -1,70 +1,283 @@
 //! The co-simulation harness: the RTL and the golden model driven by the same stimulus,
-//! compared bit for bit every clock.
+//! compared bit for bit.
 //!
-//! [`check_tx`] runs the TX top against [`tessera_model::tx::Transmitter`]: every clock it
-//! compares `tx_ready_o` and every channel's serial word with what the model and the timing
-//! of docs/spec.md section 9 predict. The first difference is a [`Mismatch`] carrying the
-//! seed, configuration, clock, channel, expected and actual values, and a command that
-//! replays it.
+//! A [`LinkRun`] names a configuration (see `cosim/configs.rs`), a [`Mode`], a seed and the
+//! run's stimulus and faults in the options of `tessera gen` ([`GenOptions`]: stripes,
+//! skew, permutation, bit errors, bursts, slips, dead channels, failed channels of the lane
+//! map, scheduled events). [`check`] plans it with the vector generator (so a run is
+//! exactly the vector set `tessera gen` would write for it) and drives a [`Pair`]:
+//!
+//! * [`Mode::Tx`]: the RTL TX against the model's TX, `tx_ready_o` and every channel's
+//!   serial word on every clock.
+//! * [`Mode::Rx`]: the model's channel output fed to the RTL RX; stripes in order and the
+//!   per-port status after every slot, the whole status at the end.
+//! * [`Mode::EndToEnd`]: RTL TX (checked as in `Tx`) -> model channel -> RTL RX (checked
+//!   as in `Rx` against the model's RX fed the same channel output), and the stripes out
+//!   compared with the stripes the host sent.
+//!
+//! The first difference is a [`Mismatch`] with the seed, configuration, clock, signal,
+//! channel / lane / port, expected and actual values and a one-line command that replays
+//! the run (`tessera cosim ...`).
 
 use std::path::PathBuf;
 
-use rand::{Rng, RngCore, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-use tessera_model::marker::SPARE_LANE;
-use tessera_model::tx::{serial_words, Transmitter, TX_LATENCY_CLOCKS};
-use tessera_model::{LaneMap, LinkConfig, LinkParams};
+use tessera_model::link::Link;
+use tessera_model::LinkParams;
+use tessera_vectors::config::GenOptions;
+use tessera_vectors::gen::{self, GenSpec, Host};
+use tessera_vectors::header::{event_text, SetSpec};
 
-use crate::{DutConfig, DutError, TxDut};
+pub use crate::pair::{Pair, PairReport};
+use crate::{DutConfig, DutError};
 
-/// What a TX run is made of.
-#[derive(Debug, Clone)]
-pub struct TxRun {
-    /// Configuration name (see `cosim/configs.rs`).
-    pub config: &'static str,
-    /// Seed of the stimulus and of the lane map's failures.
-    pub seed: u64,
-    /// Clocks to run after reset.
-    pub clocks: u64,
-    /// Probability that the host asserts valid on a clock.
-    pub valid_rate: f64,
-    /// Channels failed in the lane map written during reset (at most SPARES).
-    pub failed: Vec<u32>,
-    /// Waveform file, if wanted.
-    pub trace: Option<PathBuf>,
-    /// Flip this bit of `tx_serial_o` as read from the RTL at this clock: a self-test that
-    /// proves the checker reports a wrong RTL. `(clock, bus bit)`.
-    pub flip: Option<(u64, usize)>,
+/// What is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mode {
+    /// RTL TX vs model TX, every clock.
+    Tx,
+    /// Model TX -> model channel -> RTL RX vs model RX.
+    Rx,
+    /// RTL TX -> model channel -> RTL RX, both checked, and data out == data in.
+    EndToEnd,
 }
 
-impl TxRun {
-    /// A run of `clocks` clocks with the host offering on 80 % of clocks, no failures.
-    pub fn new(config: &'static str, seed: u64, clocks: u64) -> TxRun {
-        TxRun { config, seed, clocks, valid_rate: 0.8, failed: Vec::new(), trace: None, flip: None }
+impl Mode {
+    /// Every mode.
+    pub const ALL: [Mode; 3] = [Mode::Tx, Mode::Rx, Mode::EndToEnd];
+
+    /// Name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Tx => "tx",
+            Mode::Rx => "rx",
+            Mode::EndToEnd => "e2e",
+        }
     }
+}
+
+impl std::str::FromStr for Mode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Mode, String> {
+        Mode::ALL
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| format!("mode '{s}': expected tx, rx or e2e"))
+    }
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A deliberate error in what is read from the RTL: a self-test that proves the checker
+/// reports a wrong RTL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flip {
+    /// Flip bit `bit` of `tx_serial_o` at TX clock `clock`.
+    TxSerial {
+        /// TX clock.
+        clock: u64,
+        /// Bus bit.
+        bit: usize,
+    },
+    /// Flip bit `bit` of `rx_data_o` in the `stripe`-th stripe out.
+    RxData {
+        /// Stripe index.
+        stripe: u64,
+        /// Bus bit.
+        bit: usize,
+    },
+}
+
+/// Stripes of a regression run: a few marker periods after link-up; fewer at 1024 lanes,
+/// where a clock costs a thousand times more.
+pub fn default_stripes(cfg: &DutConfig) -> u64 {
+    if cfg.channels() > 100 {
+        20
+    } else {
+        300
+    }
+}
+
+/// One co-simulation run.
+#[derive(Debug, Clone)]
+pub struct LinkRun {
+    /// Configuration name (see `cosim/configs.rs`).
+    pub config: String,
+    /// What is compared.
+    pub mode: Mode,
+    /// Seed of the stimulus, the channel model and the random choices.
+    pub seed: u64,
+    /// Stimulus and faults, as `tessera gen` takes them; the link parameters come from the
+    /// configuration and any given here must agree.
+    pub options: GenOptions,
+    /// Waveform files: `<trace>.tx.fst` and `<trace>.rx.fst`.
+    pub trace: Option<PathBuf>,
+    /// A deliberate error (checker self-test).
+    pub flip: Option<Flip>,
+}
+
+impl LinkRun {
+    /// A clean run of `stripes` stripes, host offering in 80 % of slots.
+    pub fn new(config: &str, mode: Mode, seed: u64, stripes: u64) -> LinkRun {
+        LinkRun {
+            config: config.to_string(),
+            mode,
+            seed,
+            options: GenOptions { stripes: Some(stripes), valid_percent: Some(80), ..Default::default() },
+            trace: None,
+            flip: None,
+        }
+    }
+
+    /// The regression's run for a configuration, mode and seed: faults chosen from the
+    /// seed. Seed 1 is clean; other seeds add random skew up to the build's capacity, a
+    /// random permutation of the ports, and by seed: a failed channel in the lane map (when
+    /// the build has spares), bit errors (1e-4 per bit), or both.
+    pub fn regression(cfg: &DutConfig, mode: Mode, seed: u64, stripes: u64) -> LinkRun {
+        let mut run = LinkRun::new(cfg.name, mode, seed, stripes);
+        let o = &mut run.options;
+        o.valid_percent = Some([100, 80, 50, 95][(seed % 4) as usize]);
+        if seed > 1 {
+            o.random_skew = Some(cfg.max_skew_bits);
+            o.permute = Some(true);
+            if !seed.is_multiple_of(3) && cfg.spares > 0 {
+                o.failed = Some(vec![(seed as u32 * 7) % cfg.channels()]);
+            }
+            if seed % 3 != 1 && mode != Mode::Tx {
+                o.ber = Some(1e-4);
+            }
+        }
+        run
+    }
+
+    /// The command that replays this run.
+    pub fn replay(&self) -> String {
+        let mut cmd =
+            format!("tessera cosim --config {} --mode {} --seed {}", self.config, self.mode, self.seed);
+        for f in option_flags(&self.options) {
+            cmd.push(' ');
+            cmd.push_str(&f);
+        }
+        cmd
+    }
+
+    /// The planned vector set of this run (what `tessera gen` with these options writes).
+    pub fn plan(&self) -> Result<(&'static DutConfig, SetSpec), RunError> {
+        let cfg = DutConfig::lookup(&self.config)?;
+        let mut o = self.options.clone();
+        for (what, given, built) in [
+            ("lanes", o.lanes, cfg.lanes),
+            ("spares", o.spares, cfg.spares),
+            ("am_period", o.am_period, cfg.am_period),
+            ("ser_w", o.ser_w, cfg.ser_w),
+            ("max_skew_bits", o.max_skew_bits, cfg.max_skew_bits),
+        ] {
+            if given.is_some_and(|g| g != built) {
+                return Err(RunError::Setup(format!(
+                    "{what} = {} does not match build '{}' ({what} = {built})",
+                    given.unwrap_or(0),
+                    cfg.name
+                )));
+            }
+        }
+        o.lanes = Some(cfg.lanes);
+        o.spares = Some(cfg.spares);
+        o.am_period = Some(cfg.am_period);
+        o.ser_w = Some(cfg.ser_w);
+        o.max_skew_bits = Some(cfg.max_skew_bits);
+        o.seed = Some(self.seed);
+        let mut spec = o.to_spec(self.seed);
+        debug_assert_eq!(
+            spec.params,
+            LinkParams {
+                lanes: cfg.lanes,
+                spares: cfg.spares,
+                am_period: cfg.am_period,
+                max_skew_bits: cfg.max_skew_bits,
+                ser_w: cfg.ser_w,
+                seed: self.seed
+            }
+        );
+        if self.mode == Mode::EndToEnd && spec.lead_slots.is_none() {
+            // The channel sees the RTL TX's slots D slots late: measure link-up that way.
+            let mut probe = gen::plan(&GenSpec { lead_slots: Some(0), ..spec.clone() })
+                .map_err(|e| RunError::Setup(e.to_string()))?;
+            let cfg_model = probe.config().map_err(|e| RunError::Setup(e.to_string()))?;
+            let budget = Link::bring_up_budget(&cfg_model)
+                + 2 * u64::from(cfg.am_period)
+                + gen::flush_slots(&probe.params, &probe.faults);
+            probe.run.stripes = 0;
+            let delay = Pair::delay_slots(u64::from(66 / cfg.ser_w));
+            let lead = crate::pair::end_to_end_lead(&probe, delay, budget)?.ok_or_else(|| {
+                RunError::Setup(format!(
+                    "the link does not align within {budget} block periods (seed {}); give --lead-slots to send anyway",
+                    self.seed
+                ))
+            })?;
+            spec.lead_slots = Some(lead);
+        }
+        let set = gen::plan(&spec).map_err(|e| RunError::Setup(e.to_string()))?;
+        Ok((cfg, set))
+    }
+}
+
+/// The options of a run as `tessera gen` / `tessera cosim` flags (the link parameters
+/// excepted: the configuration gives them).
+pub fn option_flags(o: &GenOptions) -> Vec<String> {
+    let list = |v: &[u32]| format!("'{}'", v.iter().map(u32::to_string).collect::<Vec<_>>().join(" "));
+    let mut f = Vec::new();
+    let mut push = |name: &str, value: Option<String>| {
+        if let Some(v) = value {
+            f.push(format!("--{name} {v}"));
+        }
+    };
+    push("stripes", o.stripes.map(|v| v.to_string()));
+    push("valid-percent", o.valid_percent.map(|v| v.to_string()));
+    push("lead-slots", o.lead_slots.map(|v| v.to_string()));
+    push("channel-of", o.channel_of.as_deref().map(list));
+    push("failed", o.failed.as_deref().filter(|v| !v.is_empty()).map(list));
+    push("skew-bits", o.skew_bits.as_deref().map(list));
+    push("random-skew", o.random_skew.map(|v| v.to_string()));
+    push("source-of-port", o.source_of_port.as_deref().map(list));
+    push("ber", o.ber.filter(|&b| b > 0.0).map(|b| format!("{b:e}")));
+    push("burst-rate", o.burst_rate.filter(|&b| b > 0.0).map(|b| format!("{b:e}")));
+    push("burst-len", o.burst_len.map(|v| v.to_string()));
+    push("slip-rate", o.slip_rate.filter(|&b| b > 0.0).map(|b| format!("{b:e}")));
+    push("dead", o.dead.as_deref().filter(|v| !v.is_empty()).map(list));
+    for e in o.events.iter().flatten() {
+        f.push(format!("--event {}", event_text(e)));
+    }
+    if o.permute == Some(true) {
+        f.push("--permute".into());
+    }
+    f
 }
 
 /// A difference between RTL and model.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "TX mismatch (config {config}, seed {seed}) at clock {clock}, {signal}{}: expected {expected:#x}, RTL {actual:#x}\n  replay: {replay}",
-    channel.map(|c| format!(" channel {c}")).unwrap_or_default()
+    "mismatch (config {config}, seed {seed}) at clock {clock}, {signal}{}: expected {expected}, RTL {actual}\n  replay: {replay}",
+    place.as_ref().map(|p| format!(" {p}")).unwrap_or_default()
 )]
 pub struct Mismatch {
     /// Configuration name.
     pub config: String,
     /// Seed of the run.
     pub seed: u64,
-    /// Clock, counted from the first rising edge after reset.
+    /// Clock of the DUT that differs (TX or RX clock), counted from the first rising edge
+    /// after reset.
     pub clock: u64,
-    /// The port that differs.
-    pub signal: &'static str,
-    /// The channel, for a serial word.
-    pub channel: Option<u32>,
+    /// The port (or status field) that differs.
+    pub signal: String,
+    /// Where on it: `channel 3`, `stripe 12, lane 2`, `port 5`.
+    pub place: Option<String>,
     /// What the model predicts.
-    pub expected: u128,
+    pub expected: String,
     /// What the RTL gave.
-    pub actual: u128,
+    pub actual: String,
     /// A command that replays the run.
     pub replay: String,
 }
@@ -74,7 +287,7 @@ pub struct Mismatch {
 pub enum RunError {
     /// The RTL and the model disagree.
     #[error(transparent)]
-    Mismatch(#[from] Mismatch),
+    Mismatch(Box<Mismatch>),
     /// The DUT failed.
     #[error(transparent)]
     Dut(#[from] DutError),
@@ -83,175 +296,43 @@ pub enum RunError {
     Setup(String),
 }
 
-/// Result of a clean run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TxReport {
-    /// Clocks compared.
-    pub clocks: u64,
-    /// Stripes the TX took.
-    pub stripes: u64,
-}
-
-/// The model configuration of an RTL build.
-pub fn link_config(cfg: &DutConfig, seed: u64) -> LinkConfig {
-    LinkConfig::new(LinkParams {
-        lanes: cfg.lanes,
-        spares: cfg.spares,
-        am_period: cfg.am_period,
-        max_skew_bits: cfg.max_skew_bits,
-        ser_w: cfg.ser_w,
-        seed,
-    })
-    .expect("every configuration in configs.rs is a valid link")
-}
-
-/// Puts `width` bits of `value` at bit `at` of a bus of 32-bit words.
-fn put_bits(bus: &mut [u32], at: usize, width: u32, value: u128) {
-    for k in 0..width as usize {
-        if (value >> k) & 1 == 1 {
-            let b = at + k;
-            bus[b / 32] |= 1 << (b % 32);
-        }
-    }
-}
-
-/// Reads `width` bits at bit `at` of a bus of 32-bit words.
-fn get_bits(bus: &[u32], at: usize, width: u32) -> u128 {
-    (0..width as usize).fold(0u128, |v, k| {
-        let b = at + k;
-        v | (u128::from((bus[b / 32] >> (b % 32)) & 1) << k)
-    })
-}
-
-/// The lane-map entry of channel `c` as the RTL's write port takes it.
-fn map_entry(map: &LaneMap, c: u32) -> (u16, u16, bool) {
-    let lane = map.lane_on(c).map_or(SPARE_LANE, |l| l as u16);
-    (c as u16, lane, map.is_failed(c))
-}
-
 /// Stack for the thread a run executes on: Verilated models of wide configurations use
 /// large stack frames in `eval`.
 pub const DUT_STACK_BYTES: usize = 256 << 20;
 
-/// Runs the TX RTL and the TX model side by side; `Ok` when every clock agreed. The run
-/// executes on a thread of its own with a [`DUT_STACK_BYTES`] stack.
-pub fn check_tx(run: &TxRun) -> Result<TxReport, RunError> {
-    let run = run.clone();
+/// Runs `f` on a thread with a [`DUT_STACK_BYTES`] stack (what every DUT needs).
+pub fn on_dut_thread<T: Send + 'static>(
+    name: String,
+    f: impl FnOnce() -> Result<T, RunError> + Send + 'static,
+) -> Result<T, RunError> {
     std::thread::Builder::new()
-        .name(format!("cosim-tx-{}-{}", run.config, run.seed))
+        .name(name)
         .stack_size(DUT_STACK_BYTES)
-        .spawn(move || check_tx_here(&run))
+        .spawn(f)
         .map_err(|e| RunError::Setup(format!("cannot start the simulation thread: {e}")))?
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-fn check_tx_here(run: &TxRun) -> Result<TxReport, RunError> {
-    let cfg = DutConfig::by_name(run.config)
-        .ok_or_else(|| RunError::Setup(format!("no RTL build named '{}'", run.config)))?;
-    let link = link_config(cfg, run.seed);
-    let map = LaneMap::with_failed(cfg.lanes, cfg.spares, &run.failed)
-        .map_err(|e| RunError::Setup(format!("lane map: {e}")))?;
-    let mut model = Transmitter::new(&link, map.clone()).map_err(|e| RunError::Setup(e.to_string()))?;
-    let mut dut = TxDut::new(run.config)?;
-    if let Some(path) = &run.trace {
-        dut.trace_to(path);
+/// Runs one [`LinkRun`]; `Ok` when RTL and model agreed throughout. Executes on a thread
+/// of its own (see [`on_dut_thread`]).
+pub fn check(run: &LinkRun) -> Result<PairReport, RunError> {
+    let run = run.clone();
+    on_dut_thread(format!("cosim-{}-{}-{}", run.config, run.mode, run.seed), move || check_here(&run))
+}
+
+fn check_here(run: &LinkRun) -> Result<PairReport, RunError> {
+    let (cfg, set) = run.plan()?;
+    let mut pair = Pair::new(cfg, run.mode, &set, run.flip, run.trace.as_deref(), run.replay())?;
+    let mut host = Host::new(set.params.seed, set.params.lanes, set.params.am_period, set.run);
+    for slot in 0..set.run.slots {
+        let offer = host.offer(slot).map(<[u64]>::to_vec);
+        let taken = pair.slot(offer.as_deref())?;
+        if taken != host.take(slot) {
+            return Err(RunError::Setup(format!(
+                "slot {slot}: the host and the model's TX disagree on taking"
+            )));
+        }
     }
-    let replay = format!(
-        "tessera cosim --config {} --seed {} --clocks {}",
-        run.config, run.seed, run.clocks
-    );
-
-    dut.reset(4)?;
-    for c in 0..cfg.channels() {
-        dut.set_map_write(Some(map_entry(&map, c)));
-        dut.tick()?;
-    }
-    dut.set_map_write(None);
-    dut.release()?;
-
-    let k = u64::from(link.clocks_per_block());
-    let lanes = cfg.lanes as usize;
-    let ser_w = cfg.ser_w;
-    let mut rng = ChaCha8Rng::seed_from_u64(run.seed);
-    let mut stripe: Vec<u64> = (0..lanes).map(|_| rng.next_u64()).collect();
-    let mut data = vec![0u32; dut.data_words()];
-    let mut actual = vec![0u32; dut.serial_words()];
-    let mut expected = vec![0u32; dut.serial_words()];
-    let mut wires = vec![0u128; cfg.channels() as usize];
-    // Serial words of the slots sent so far that are still due on the wire.
-    let mut due: std::collections::VecDeque<Vec<u128>> = Default::default();
-    let mut stripes = 0;
-    let mismatch = |clock, signal, channel, expected, actual| Mismatch {
-        config: run.config.to_string(),
-        seed: run.seed,
-        clock,
-        signal,
-        channel,
-        expected,
-        actual,
-        replay: replay.clone(),
-    };
-
-    for clock in 0..run.clocks {
-        let valid = rng.gen_bool(run.valid_rate);
-        data.iter_mut().for_each(|w| *w = 0);
-        for (i, w) in stripe.iter().enumerate() {
-            data[2 * i] = *w as u32;
-            data[2 * i + 1] = (*w >> 32) as u32;
-        }
-        dut.set_host(valid, &data)?;
-        dut.eval()?;
-
-        // The model: a slot starts on every K-th clock.
-        let boundary = clock % k == 0;
-        let model_ready = boundary && !model.next_is_marker();
-        if dut.ready() != model_ready {
-            return Err(mismatch(clock, "tx_ready_o", None, model_ready.into(), dut.ready().into()).into());
-        }
-        if boundary {
-            let taken = model.step(valid.then_some(&stripe[..]), &mut wires);
-            due.push_back(wires.iter().flat_map(|&w| serial_words(w, ser_w).collect::<Vec<_>>()).collect());
-            if taken {
-                stripes += 1;
-                stripe.iter_mut().for_each(|w| *w = rng.next_u64());
-            }
-        }
-
-        // What tx_serial_o must carry now: word (c - L) % K of slot (c - L) / K.
-        expected.iter_mut().for_each(|w| *w = 0);
-        if let Some(t) = clock.checked_sub(u64::from(TX_LATENCY_CLOCKS)) {
-            let (slot_back, j) = ((clock / k) - t / k, (t % k) as usize);
-            let words = &due[due.len() - 1 - slot_back as usize];
-            for ch in 0..cfg.channels() as usize {
-                put_bits(&mut expected, ch * ser_w as usize, ser_w, words[ch * k as usize + j]);
-            }
-        }
-        dut.serial(&mut actual)?;
-        if let Some((_, bit)) = run.flip.filter(|&(at, _)| at == clock) {
-            actual[bit / 32] ^= 1 << (bit % 32);
-        }
-        if actual != expected {
-            let ch = (0..cfg.channels())
-                .find(|&ch| {
-                    let at = (ch * ser_w) as usize;
-                    get_bits(&actual, at, ser_w) != get_bits(&expected, at, ser_w)
-                })
-                .unwrap_or(0);
-            let at = (ch * ser_w) as usize;
-            return Err(mismatch(
-                clock,
-                "tx_serial_o",
-                Some(ch),
-                get_bits(&expected, at, ser_w),
-                get_bits(&actual, at, ser_w),
-            )
-            .into());
-        }
-        while due.len() > 3 {
-            due.pop_front();
-        }
-        dut.tick()?;
-    }
-    Ok(TxReport { clocks: run.clocks, stripes })
+    pair.finish()
 }

@@ -1,8 +1,9 @@
 //! # tessera-cosim: the RTL under Verilator, driven from Rust, checked against the model
 //!
 //! `build.rs` verilates `rtl/` once per configuration in `configs.rs` and links the models
-//! here. [`TxDut`] is a safe handle on one instance of the TX top, `tessera_tx`: set the
-//! inputs of a clock, evaluate, read the outputs, tick. Whole buses cross as slices of
+//! here. [`TxDut`] and [`RxDut`] are safe handles on one instance of the TX top
+//! (`tessera_tx`) and of the RX top (`tessera_rx`): set the inputs of a clock, evaluate,
+//! read the outputs, tick. Whole buses cross as slices of
 //! 32-bit words (word 0 = bits 31:0), one call per clock. [`harness`] drives the RTL and
 //! the golden model from the same stimulus and reports the first difference.
 //!
@@ -12,10 +13,13 @@
 mod configs;
 mod ffi;
 pub mod harness;
+mod pair;
+mod rx;
+mod tx;
 
 pub use configs::{DutConfig, CONFIGS};
-
-use cxx::UniquePtr;
+pub use rx::{RxDut, RxOutput};
+pub use tx::TxDut;
 
 /// What went wrong in the DUT.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,6 +32,14 @@ pub enum DutError {
         /// The names built.
         built: String,
     },
+    /// The configuration was built without its RX (`rx: false` in `configs.rs`).
+    #[error("build '{name}' has no RX (configs.rs says rx: false); RX builds: {built}")]
+    NoRx {
+        /// The name asked for.
+        name: String,
+        /// The names with an RX.
+        built: String,
+    },
     /// The RTL stopped the simulation ($fatal, $stop, $finish) or the shim refused a call.
     #[error("RTL: {0}")]
     Rtl(String),
@@ -36,100 +48,5 @@ pub enum DutError {
 impl From<cxx::Exception> for DutError {
     fn from(e: cxx::Exception) -> Self {
         DutError::Rtl(e.what().to_string())
-    }
-}
-
-/// One instance of the Verilated TX top (`rtl/tessera_tx.sv`).
-///
-/// Clock protocol (docs/spec.md, "TX timing"): for clock `c`, set the inputs, call
-/// [`TxDut::eval`], read the outputs (they are clock `c`'s), then [`TxDut::tick`] (the
-/// rising edge that samples the inputs, then the falling edge).
-pub struct TxDut {
-    inner: UniquePtr<ffi::bridge::TxDut>,
-    config: &'static DutConfig,
-    _not_send: std::marker::PhantomData<*const ()>,
-}
-
-impl TxDut {
-    /// A new instance of the named configuration, held in reset.
-    pub fn new(name: &str) -> Result<TxDut, DutError> {
-        let config = DutConfig::by_name(name).ok_or_else(|| DutError::UnknownConfig {
-            name: name.to_string(),
-            built: CONFIGS.iter().map(|c| c.name).collect::<Vec<_>>().join(", "),
-        })?;
-        let inner = ffi::bridge::new_tx_dut(name)?;
-        Ok(TxDut { inner, config, _not_send: std::marker::PhantomData })
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &'static DutConfig {
-        self.config
-    }
-
-    /// Holds both resets for `clocks` clocks, then releases them (the map reset first, so
-    /// lane-map writes can precede `rst_ni`). The next tick is clock 0's rising edge.
-    pub fn reset(&mut self, clocks: u32) -> Result<(), DutError> {
-        self.inner.pin_mut().set_reset(false, false)?;
-        self.set_host(false, &vec![0; self.data_words()])?;
-        self.set_map_write(None);
-        for _ in 0..clocks {
-            self.tick()?;
-        }
-        self.inner.pin_mut().set_reset(false, true)?;
-        Ok(())
-    }
-
-    /// Releases `rst_ni` (after any lane-map writes made during reset).
-    pub fn release(&mut self) -> Result<(), DutError> {
-        Ok(self.inner.pin_mut().set_reset(true, true)?)
-    }
-
-    /// Sets `tx_valid_i` and `tx_data_i` (64 x LANES bits as 32-bit words).
-    pub fn set_host(&mut self, valid: bool, data: &[u32]) -> Result<(), DutError> {
-        Ok(self.inner.pin_mut().set_host(valid, data)?)
-    }
-
-    /// Drives the lane-map write port for this clock: `Some((channel, lane, failed))`.
-    pub fn set_map_write(&mut self, write: Option<(u16, u16, bool)>) {
-        let (wr, (ch, lane, failed)) = match write {
-            Some(w) => (true, w),
-            None => (false, (0, 0, false)),
-        };
-        self.inner.pin_mut().set_map_write(wr, ch, lane, failed);
-    }
-
-    /// Evaluates the logic with the inputs set.
-    pub fn eval(&mut self) -> Result<(), DutError> {
-        Ok(self.inner.pin_mut().eval()?)
-    }
-
-    /// A rising and a falling edge of the clock.
-    pub fn tick(&mut self) -> Result<(), DutError> {
-        Ok(self.inner.pin_mut().tick()?)
-    }
-
-    /// `tx_ready_o`.
-    pub fn ready(&self) -> bool {
-        self.inner.ready()
-    }
-
-    /// Reads `tx_serial_o` (SER_W x CHANNELS bits) into `out`.
-    pub fn serial(&self, out: &mut [u32]) -> Result<(), DutError> {
-        Ok(self.inner.serial(out)?)
-    }
-
-    /// 32-bit words of `tx_data_i`.
-    pub fn data_words(&self) -> usize {
-        self.inner.data_words()
-    }
-
-    /// 32-bit words of `tx_serial_o`.
-    pub fn serial_words(&self) -> usize {
-        self.inner.serial_words()
-    }
-
-    /// Writes an FST waveform of everything from now on to `path`.
-    pub fn trace_to(&mut self, path: &std::path::Path) {
-        self.inner.pin_mut().open_trace(&path.to_string_lossy());
     }
 }

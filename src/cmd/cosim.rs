@@ -47,19 +47,20 @@ pub struct CosimArgs {
     /// Run only this configuration (default: all built ones).
     #[arg(long)]
     config: Option<String>,
+    /// Run only this mode: tx, rx or e2e (repeat for several; default: all three, RX modes
+    /// only on builds with an RX).
+    #[arg(long)]
+    mode: Vec<String>,
     /// Run only this seed (replays one run); otherwise seeds 1..=--seeds.
     #[arg(long)]
     seed: Option<u64>,
-    /// Seeds per configuration in a regression.
+    /// Seeds per configuration and mode in a regression.
     #[arg(long, default_value_t = 4)]
     seeds: u64,
-    /// Clocks per run (default: three marker periods, at most 3000 for wide builds).
-    #[arg(long)]
-    clocks: Option<u64>,
-    /// Write an FST waveform of the run to this file (with --config and --seed).
-    #[arg(long)]
+    /// Write FST waveforms of the run to FILE.tx.fst and FILE.rx.fst (one run only).
+    #[arg(long, value_name = "FILE")]
     trace: Option<PathBuf>,
-    /// Write JUnit XML, one test case per configuration and seed.
+    /// Write JUnit XML, one test case per configuration, mode and seed.
     #[arg(long)]
     junit: Option<PathBuf>,
     /// Run one deterministic slice K/N of the regression.
@@ -68,6 +69,11 @@ pub struct CosimArgs {
     /// List the configurations built and exit.
     #[arg(long)]
     list: bool,
+    /// Stimulus and faults, as `tessera gen` takes them. Without any, each seed's run is
+    /// the regression's (faults chosen from the seed); with some, every run uses exactly
+    /// these. The link parameters come from the build (given ones must match).
+    #[command(flatten)]
+    flags: Box<crate::cmd::vectors::GenFlags>,
 }
 
 #[cfg(not(feature = "cosim"))]
@@ -78,100 +84,163 @@ pub fn run(_: CosimArgs) -> anyhow::Result<ExitCode> {
     )
 }
 
+/// One line of the summary table.
+#[cfg(feature = "cosim")]
+#[derive(Default)]
+struct Row {
+    runs: u64,
+    clocks: u64,
+    mismatches: u64,
+    errors: u64,
+    secs: f64,
+}
+
 #[cfg(feature = "cosim")]
 pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
     use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
     use std::time::Instant;
-    use tessera_cosim::harness::{check_tx, RunError, TxRun};
+    use tessera_cosim::harness::{check, default_stripes, LinkRun, Mode, RunError};
     use tessera_cosim::CONFIGS;
+    use tessera_vectors::config::GenOptions;
 
     if a.list {
         for c in CONFIGS {
             println!(
-                "{:8} lanes {:5} spares {:3} am_period {:6} ser_w {:2} max_skew_bits {}",
-                c.name, c.lanes, c.spares, c.am_period, c.ser_w, c.max_skew_bits
+                "{:8} lanes {:5} spares {:3} am_period {:6} ser_w {:2} max_skew_bits {:5} tops {}",
+                c.name,
+                c.lanes,
+                c.spares,
+                c.am_period,
+                c.ser_w,
+                c.max_skew_bits,
+                if c.rx { "tx rx" } else { "tx" }
             );
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let configs: Vec<_> = match &a.config {
-        Some(name) => vec![CONFIGS.iter().find(|c| c.name == name.as_str()).ok_or_else(|| {
-            anyhow::anyhow!(
-                "--config {name}: no such build; built: {}",
-                CONFIGS.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
-            )
-        })?],
-        None => CONFIGS.iter().collect(),
+    let configs: Vec<_> =
+        match &a.config {
+            Some(name) => vec![tessera_cosim::DutConfig::lookup(name)
+                .map_err(|e| anyhow::anyhow!("--config {name}: {e}"))?],
+            None => CONFIGS.iter().collect(),
+        };
+    let modes: Vec<Mode> = if a.mode.is_empty() {
+        Mode::ALL.to_vec()
+    } else {
+        a.mode
+            .iter()
+            .map(|m| m.parse::<Mode>().map_err(|e| anyhow::anyhow!("--mode {m}: {e}")))
+            .collect::<Result<_, _>>()?
     };
     let seeds: Vec<u64> = match a.seed {
         Some(s) => vec![s],
         None => (1..=a.seeds).collect(),
     };
-    if a.trace.is_some() && configs.len() * seeds.len() != 1 {
-        anyhow::bail!("--trace writes one waveform: give --config and --seed too");
+    let flags = crate::cmd::vectors::flag_options(&a.flags)?;
+    let given = flags != GenOptions::default();
+    let mut jobs: Vec<LinkRun> = Vec::new();
+    for cfg in &configs {
+        for &mode in &modes {
+            if mode != Mode::Tx && !cfg.rx {
+                if a.config.is_some() && !a.mode.is_empty() {
+                    anyhow::bail!(
+                        "--config {} --mode {mode}: this build has no RX (configs.rs: rx: false)",
+                        cfg.name
+                    );
+                }
+                continue;
+            }
+            for &seed in &seeds {
+                jobs.push(if given {
+                    let mut run = LinkRun::new(cfg.name, mode, seed, default_stripes(cfg));
+                    run.options = flags.clone().or(run.options);
+                    run
+                } else {
+                    LinkRun::regression(cfg, mode, seed, default_stripes(cfg))
+                });
+            }
+        }
     }
-    let jobs: Vec<(&tessera_cosim::DutConfig, u64)> = configs
-        .iter()
-        .flat_map(|c| seeds.iter().map(move |&s| (*c, s)))
+    let jobs: Vec<LinkRun> = jobs
+        .into_iter()
         .enumerate()
         .filter(|(i, _)| a.shard.is_none_or(|s| s.takes(*i)))
         .map(|(_, j)| j)
         .collect();
+    if a.trace.is_some() && jobs.len() != 1 {
+        anyhow::bail!(
+            "--trace writes one run's waveforms: give --config, --mode and --seed too ({} runs selected)",
+            jobs.len()
+        );
+    }
     if let Some(s) = a.shard {
         println!("shard {}/{}: {} of the regression's runs", s.index, s.count, jobs.len());
     }
 
     let bar = indicatif::ProgressBar::new(jobs.len() as u64).with_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs {msg}").unwrap(),
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let mut rows: Vec<(String, u64, u64, u64, f64)> = Vec::new();
-    let mut suites: std::collections::BTreeMap<&str, TestSuite> = Default::default();
+    let mut rows: std::collections::BTreeMap<(String, Mode), Row> = Default::default();
+    let mut suites: std::collections::BTreeMap<String, TestSuite> = Default::default();
     let mut failures = 0;
-    for (cfg, seed) in jobs {
-        bar.set_message(format!("{} seed {seed}", cfg.name));
-        let k = u64::from(66 / cfg.ser_w);
-        let clocks = a.clocks.unwrap_or_else(|| (3 * u64::from(cfg.am_period) * k + 10).min(if cfg.lanes > 100 { 3000 } else { 50_000 }));
-        let mut run = TxRun::new(cfg.name, seed, clocks);
+    for mut run in jobs {
+        bar.set_message(format!("{} {} seed {}", run.config, run.mode, run.seed));
         run.trace = a.trace.clone();
         let t = Instant::now();
-        let result = check_tx(&run);
+        let result = check(&run);
         let secs = t.elapsed().as_secs_f64();
-        let mismatch = u64::from(result.is_err());
-        let row = rows.iter_mut().find(|r| r.0 == cfg.name);
-        match row {
-            Some(r) => {
-                r.1 += 1;
-                r.2 += clocks;
-                r.3 += mismatch;
-                r.4 += secs;
-            }
-            None => rows.push((cfg.name.to_string(), 1, clocks, mismatch, secs)),
-        }
-        let name = format!("tx seed {seed}");
+        let row = rows.entry((run.config.clone(), run.mode)).or_default();
+        row.runs += 1;
+        row.secs += secs;
         let status = match &result {
-            Ok(_) => TestCaseStatus::success(),
+            Ok(r) => {
+                row.clocks += r.tx_clocks.max(r.rx_clocks);
+                TestCaseStatus::success()
+            }
             Err(e) => {
                 failures += 1;
-                bar.println(format!("FAIL {} seed {seed}: {e}", cfg.name));
-                let mut s = TestCaseStatus::non_success(match e {
-                    RunError::Mismatch(_) => NonSuccessKind::Failure,
-                    _ => NonSuccessKind::Error,
-                });
+                bar.println(format!("FAIL {} {} seed {}: {e}", run.config, run.mode, run.seed));
+                let kind = match e {
+                    RunError::Mismatch(_) => {
+                        row.mismatches += 1;
+                        NonSuccessKind::Failure
+                    }
+                    _ => {
+                        row.errors += 1;
+                        NonSuccessKind::Error
+                    }
+                };
+                let mut s = TestCaseStatus::non_success(kind);
                 s.set_message(e.to_string());
                 s
             }
         };
-        let mut case = TestCase::new(name, status);
-        case.set_classname(format!("tessera.cosim.{}", cfg.name));
+        let mut case = TestCase::new(format!("{} seed {}", run.mode, run.seed), status);
+        case.set_classname(format!("tessera.cosim.{}", run.config));
         case.set_time(std::time::Duration::from_secs_f64(secs));
-        suites.entry(cfg.name).or_insert_with(|| TestSuite::new(cfg.name)).add_test_case(case);
+        suites
+            .entry(run.config.clone())
+            .or_insert_with(|| TestSuite::new(run.config.clone()))
+            .add_test_case(case);
         bar.inc(1);
     }
     bar.finish_and_clear();
 
-    println!("{:<8} {:>5} {:>10} {:>10} {:>12}", "config", "runs", "clocks", "mismatches", "clocks/s");
-    for (name, runs, clocks, mismatches, secs) in &rows {
-        println!("{name:<8} {runs:>5} {clocks:>10} {mismatches:>10} {:>12.0}", *clocks as f64 / secs.max(1e-9));
+    println!(
+        "{:<8} {:<5} {:>5} {:>10} {:>10} {:>7} {:>12}",
+        "config", "mode", "runs", "clocks", "mismatches", "errors", "clocks/s"
+    );
+    for ((name, mode), r) in &rows {
+        println!(
+            "{name:<8} {:<5} {:>5} {:>10} {:>10} {:>7} {:>12.0}",
+            mode.name(),
+            r.runs,
+            r.clocks,
+            r.mismatches,
+            r.errors,
+            r.clocks as f64 / r.secs.max(1e-9)
+        );
     }
     if let Some(path) = &a.junit {
         let mut report = Report::new("tessera-cosim");
@@ -181,7 +250,7 @@ pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
         println!("JUnit XML written to {}", path.display());
     }
     if let Some(path) = &a.trace {
-        println!("waveform written to {}", path.display());
+        println!("waveforms written to {}.{{tx,rx}}.fst", path.with_extension("").display());
     }
     println!("{}", if failures == 0 { "PASS" } else { "FAIL" });
     Ok(if failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })

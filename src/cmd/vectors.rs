@@ -138,14 +138,25 @@ fn flag(opts: &mut GenOptions, name: &str, key: &str, value: &str) -> anyhow::Re
 }
 
 fn options(args: &GenArgs) -> anyhow::Result<GenOptions> {
-    let a = &args.flags;
+    let mut o = flag_options(&args.flags)?;
+    o.seed = args.seed;
+    if let Some(path) = &args.config {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+        let file = GenOptions::parse_file(&bytes, &path.display().to_string())?;
+        o = o.or(file);
+    }
+    Ok(o)
+}
+
+/// The options the flags give (also used by `tessera cosim`).
+pub fn flag_options(a: &GenFlags) -> anyhow::Result<GenOptions> {
     let mut o = GenOptions {
         lanes: a.lanes,
         spares: a.spares,
         am_period: a.am_period,
         max_skew_bits: a.max_skew_bits,
         ser_w: a.ser_w,
-        seed: args.seed,
         random_skew: a.random_skew,
         permute: a.permute.then_some(true),
         burst_len: a.burst_len,
@@ -176,12 +187,6 @@ fn options(args: &GenArgs) -> anyhow::Result<GenOptions> {
             all.extend(one.events.unwrap_or_default());
         }
         o.events = Some(all);
-    }
-    if let Some(path) = &args.config {
-        let bytes = std::fs::read(path)
-            .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
-        let file = GenOptions::parse_file(&bytes, &path.display().to_string())?;
-        o = o.or(file);
     }
     Ok(o)
 }
