@@ -180,7 +180,8 @@ impl BitQueue {
         // a receiver of thousands of ports touches every queue every block period.
         if self.head >= COMPACT_BITS && self.head * 2 >= self.end {
             let words = self.head / 64;
-            self.words.drain(..words);
+            self.words.copy_within(words.., 0);
+            self.words.truncate(self.words.len() - words);
             self.head -= words * 64;
             self.end -= words * 64;
         }
