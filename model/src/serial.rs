@@ -79,7 +79,7 @@ impl BitQueue {
     }
 
     /// Appends the low `n <= 128` bits of a wire value, bit 0 first.
-    #[inline]
+    #[inline(always)]
     pub fn push_wire(&mut self, wire: u128, n: u32) {
         assert!(n <= 128, "BitQueue::push_wire of {n} bits");
         if n <= 64 {
@@ -148,7 +148,7 @@ impl BitQueue {
     }
 
     /// Reads `n <= 128` bits starting `offset` bits after the head, the first in bit 0.
-    #[inline]
+    #[inline(always)]
     pub fn peek_wide(&self, offset: usize, n: u32) -> u128 {
         assert!(n <= 128, "BitQueue::peek_wide of {n} bits");
         let at = self.head + offset;
@@ -234,6 +234,40 @@ mod tests {
             }
         }
         assert!(q.words.len() < 1 << 10, "consumed bits are reclaimed");
+    }
+
+    #[test]
+    fn wide_fields_match_narrow_ones() {
+        let (mut wide, mut narrow) = (BitQueue::new(), BitQueue::new());
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..5_000 {
+            let n = (next() % 129) as u32;
+            let v = u128::from(next()) | u128::from(next()) << 64;
+            wide.push_wire(v, n);
+            if n > 64 {
+                narrow.push(v as u64, 64);
+                narrow.push((v >> 64) as u64, n - 64);
+            } else {
+                narrow.push(v as u64, n);
+            }
+            assert_eq!(wide, narrow);
+            if wide.len() >= 200 {
+                let off = (next() % 50) as usize;
+                let k = (next() % 129) as u32;
+                let expect = u128::from(narrow.peek(off, k.min(64)))
+                    | if k > 64 { u128::from(narrow.peek(off + 64, k - 64)) << 64 } else { 0 };
+                assert_eq!(wide.peek_wide(off, k), expect, "{k} bits at {off}");
+                let n = (next() % 150) as usize;
+                wide.consume(n);
+                narrow.consume(n);
+            }
+        }
     }
 
     #[test]
