@@ -455,6 +455,16 @@ impl Pair {
         self.machine.tx().lane_map()
     }
 
+    /// Whether the model's RX is aligned (all lanes deskewed: stripes flow).
+    pub fn model_aligned(&self) -> bool {
+        self.machine.rx().is_aligned()
+    }
+
+    /// Stripes the RTL RX handed out so far that the model agreed with.
+    pub fn stripes_out(&self) -> u64 {
+        self.rtl.matched
+    }
+
     /// Stripes the TX took so far.
     pub fn stripes_in(&self) -> u64 {
         self.taken

@@ -393,6 +393,12 @@ impl Machine {
         sink.word(StreamKind::RxStatus, &status::link_word(&status))?;
         Ok(status)
     }
+
+    /// The transmitter.
+    pub fn tx(&self) -> &Transmitter {
+        &self.tx
+    }
+
     /// The transmitter (to change its lane map between slots).
     pub fn tx_mut(&mut self) -> &mut Transmitter {
         &mut self.tx
