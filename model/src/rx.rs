@@ -19,7 +19,8 @@ use crate::lock::{BlockLock, Framing, MarkerEvent, MarkerLock};
 use crate::marker::SPARE_LANE;
 use crate::serial::BitQueue;
 
-/// Per-port counters and state.
+/// Per-port state, touched every block: kept small, so that a receiver of thousands of
+/// ports touches as little memory as it can per block period.
 #[derive(Debug, Clone, Default)]
 struct Port<D> {
     block_lock: BlockLock,
@@ -27,6 +28,11 @@ struct Port<D> {
     decoder: D,
     /// Bits consumed from the port's stream so far: the arrival time of the next block.
     bit_pos: u64,
+}
+
+/// Per-port counters, touched only when something happens.
+#[derive(Debug, Clone, Default)]
+struct PortCounters {
     bip_errors: u64,
     slips: u64,
     block_lock_losses: u64,
@@ -86,6 +92,7 @@ pub struct RxStatus {
 pub struct Receiver<D: LaneDecoder = Decoder64b66b> {
     cfg: LinkConfig,
     ports: Vec<Port<D>>,
+    counters: Vec<PortCounters>,
     deskew: Deskew,
     out: Vec<u64>,
 }
@@ -104,6 +111,7 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
         Receiver {
             cfg: *cfg,
             ports: (0..n).map(|_| Port::<D>::default()).collect(),
+            counters: vec![PortCounters::default(); n as usize],
             deskew: Deskew::new(cfg, n),
             out: Vec::new(),
         }
@@ -161,9 +169,10 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
                 // The block is taken and the boundary moves one bit later.
                 queue.consume(block_bits as usize + 1);
                 port.bit_pos += u64::from(block_bits) + 1;
-                port.slips += 1;
+                let counters = &mut self.counters[p];
+                counters.slips += 1;
                 if was_locked {
-                    port.block_lock_losses += 1;
+                    counters.block_lock_losses += 1;
                     self.lose_marker_lock(p);
                 }
                 return;
@@ -177,7 +186,7 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
             return;
         }
         if !valid {
-            port.invalid_headers += 1;
+            self.counters[p].invalid_headers += 1;
         }
         let am_period = self.cfg.am_period();
         let due = port.marker_lock.marker_due(am_period);
@@ -194,7 +203,7 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
                 // The slot that gains lock closes the window its candidate opened: a whole
                 // period, so it is checked like every later one.
                 let _ = gained;
-                port.bip_errors += u64::from(port.decoder.close_window(wire));
+                self.counters[p].bip_errors += u64::from(port.decoder.close_window(wire));
                 self.deskew.handle_marker(p as u32, lane, arrival);
             }
             MarkerEvent::Payload => {
@@ -202,7 +211,7 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
                 self.deskew.handle_symbol(p as u32, symbol, valid);
             }
             MarkerEvent::Lost { retry } => {
-                port.marker_lock_losses += 1;
+                self.counters[p].marker_lock_losses += 1;
                 if retry.is_some() {
                     port.decoder.open_window(wire);
                 } else {
@@ -216,7 +225,7 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
     fn lose_marker_lock(&mut self, p: usize) {
         let port = &mut self.ports[p];
         if port.marker_lock.is_locked() {
-            port.marker_lock_losses += 1;
+            self.counters[p].marker_lock_losses += 1;
         }
         port.marker_lock = MarkerLock::Hunt;
         self.deskew.handle_unlock(p as u32);
@@ -236,8 +245,9 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
         let ports = self
             .ports
             .iter()
+            .zip(&self.counters)
             .enumerate()
-            .map(|(p, s)| {
+            .map(|(p, (s, c))| {
                 let lane = s.marker_lock.lane();
                 PortStatus {
                     port: p as u32,
@@ -245,12 +255,12 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
                     marker_lock: s.marker_lock.is_locked(),
                     lane,
                     spare: lane == Some(SPARE_LANE),
-                    bip_errors: s.bip_errors,
+                    bip_errors: c.bip_errors,
                     skew_bits: skews.iter().find(|&&(q, _)| q as usize == p).map(|&(_, k)| k),
-                    slips: s.slips,
-                    block_lock_losses: s.block_lock_losses,
-                    marker_lock_losses: s.marker_lock_losses,
-                    invalid_headers: s.invalid_headers,
+                    slips: c.slips,
+                    block_lock_losses: c.block_lock_losses,
+                    marker_lock_losses: c.marker_lock_losses,
+                    invalid_headers: c.invalid_headers,
                     bits: s.bit_pos,
                 }
             })
