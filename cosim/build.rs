@@ -59,13 +59,16 @@ fn main() {
             if top == "tessera_rx" {
                 cmd.arg(format!("-GMAX_SKEW_BITS={}", cfg.max_skew_bits));
             }
-            let status = cmd
-                .arg("-Mdir")
-                .arg(&mdir)
-                .args(&sources)
-                .status()
-                .unwrap_or_else(|e| panic!("cannot run {}: {e}", verilator.display()));
-            assert!(status.success(), "Verilator failed on configuration '{}' ({prefix})", cfg.name);
+            cmd.arg("-Mdir").arg(&mdir).args(&sources);
+            // A build is redone only when its command, Verilator or an RTL source changed
+            // (changes to the shim alone recompile the shim, not the models).
+            let stamp = mdir.join("tessera-build.stamp");
+            let key = build_key(&cmd, &sources);
+            if std::fs::read_to_string(&stamp).ok().as_deref() != Some(key.as_str()) {
+                let status = cmd.status().unwrap_or_else(|e| panic!("cannot run {}: {e}", verilator.display()));
+                assert!(status.success(), "Verilator failed on configuration '{}' ({prefix})", cfg.name);
+                std::fs::write(&stamp, &key).unwrap_or_else(|e| panic!("cannot write {}: {e}", stamp.display()));
+            }
             generated.push_str(&format!("#include \"{prefix}.h\"\n"));
             factories[t].push_str(&format!(
                 "  if (c == \"{}\") return std::make_unique<{adapter}<{prefix}>>();\n",
@@ -124,6 +127,24 @@ fn main() {
     runtime.compile("tessera_verilated");
     println!("cargo:rustc-link-lib=z");
     println!("cargo:rustc-link-lib=pthread");
+}
+
+/// What a Verilated build depends on: its command line and the bytes of every source,
+/// hashed (FNV-1a, 64 bits; collisions only cost a stale build check, and the
+/// command line is kept in full).
+fn build_key(cmd: &Command, sources: &[PathBuf]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for src in sources {
+        let bytes = std::fs::read(src).unwrap_or_else(|e| panic!("cannot read {}: {e}", src.display()));
+        for b in src.to_string_lossy().bytes().chain(bytes) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    let args: Vec<String> = std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    format!("{}\nsources {h:016x}\n", args.join(" "))
 }
 
 /// The Verilator binary, checked to be new enough.

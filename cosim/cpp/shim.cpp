@@ -2,6 +2,7 @@
 #include "tessera-cosim/cpp/shim.h"
 
 #include <stdexcept>
+#include <vector>
 
 #include "tessera-cosim/src/ffi.rs.h"
 
@@ -124,6 +125,48 @@ std::unique_ptr<RxDut> new_rx_dut(rust::Str config) {
   std::unique_ptr<RxModel> m = make_rx_model(std::string(config));
   if (!m) throw std::invalid_argument("no RX build named '" + std::string(config) + "'");
   return std::make_unique<RxDut>(std::move(m));
+}
+
+uint64_t native_tx_loop(rust::Str config, uint32_t channels, rust::Slice<const uint8_t> valid,
+                       rust::Slice<const uint32_t> data) {
+  std::unique_ptr<TxModel> m = make_tx_model(std::string(config));
+  if (!m) throw std::invalid_argument("no TX build named '" + std::string(config) + "'");
+  const size_t words = m->data_words();
+  const uint32_t lanes = static_cast<uint32_t>(words / 2);
+  if (data.size() != valid.size() * words) {
+    throw std::invalid_argument("native_tx_loop: data has " + std::to_string(data.size()) + " words, " +
+                                std::to_string(valid.size() * words) + " needed");
+  }
+  std::vector<uint32_t> zeros(words, 0), out(m->serial_words(), 0);
+  // Reset: 4 clocks, then the identity lane map written while rst_ni is low.
+  m->set_reset(false, false);
+  m->set_host(false, zeros.data(), words);
+  m->set_map_write(false, 0, 0, false);
+  m->eval();
+  for (int i = 0; i < 4; ++i) {
+    m->edge(true);
+    m->edge(false);
+  }
+  m->set_reset(false, true);
+  m->eval();
+  for (uint32_t c = 0; c < channels; ++c) {
+    m->set_map_write(true, static_cast<uint16_t>(c), c < lanes ? static_cast<uint16_t>(c) : 0xffff, false);
+    m->edge(true);
+    m->edge(false);
+  }
+  m->set_map_write(false, 0, 0, false);
+  m->set_reset(true, true);
+  m->eval();
+  uint64_t sum = 0;
+  for (size_t c = 0; c < valid.size(); ++c) {
+    m->set_host(valid[c] != 0, data.data() + c * words, words);
+    m->eval();
+    m->serial(out.data(), out.size());
+    for (size_t i = 0; i < out.size(); ++i) sum ^= static_cast<uint64_t>(out[i]) << ((i & 1) * 32);
+    m->edge(true);
+    m->edge(false);
+  }
+  return sum;
 }
 
 }  // namespace tessera

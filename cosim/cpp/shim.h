@@ -137,6 +137,14 @@ std::unique_ptr<RxDut> new_rx_dut(rust::Str config);
 std::unique_ptr<TxModel> make_tx_model(const std::string& config);
 std::unique_ptr<RxModel> make_rx_model(const std::string& config);
 
+// The baseline of the harness's speed (benches/cosim.rs): drives a TX model of `config`
+// in a plain C++ loop exactly as TxDut does (reset, identity lane map written during
+// reset for `channels` channels, then per clock: inputs, eval, read tx_serial_o, rising and falling edge) with
+// clock c's stimulus valid[c] and data[c * W .. c * W + W] (W = the data bus's words).
+// Returns an XOR of every serial word read, so that nothing is optimized away.
+uint64_t native_tx_loop(rust::Str config, uint32_t channels, rust::Slice<const uint8_t> valid,
+                       rust::Slice<const uint32_t> data);
+
 // The last $fatal/$stop message recorded by the runtime hooks, and clears it.
 std::string take_rtl_error();
 

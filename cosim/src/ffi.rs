@@ -19,6 +19,8 @@ pub(crate) mod bridge {
         fn serial_words(self: &TxDut) -> usize;
         fn open_trace(self: Pin<&mut TxDut>, path: &str);
 
+        fn native_tx_loop(config: &str, channels: u32, valid: &[u8], data: &[u32]) -> Result<u64>;
+
         type RxDut;
 
         fn new_rx_dut(config: &str) -> Result<UniquePtr<RxDut>>;

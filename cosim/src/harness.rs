@@ -323,7 +323,21 @@ pub fn check(run: &LinkRun) -> Result<PairReport, RunError> {
 
 fn check_here(run: &LinkRun) -> Result<PairReport, RunError> {
     let (cfg, set) = run.plan()?;
-    let mut pair = Pair::new(cfg, run.mode, &set, run.flip, run.trace.as_deref(), run.replay())?;
+    run_set(cfg, run.mode, &set, run.flip, run.trace.as_deref(), run.replay())
+}
+
+/// Runs a planned set through a [`Pair`] (on the calling thread, which needs a large stack
+/// for wide builds: see [`on_dut_thread`]): the host of the set offers its stripes, every
+/// slot is compared, then the whole status. `replay` is the command a mismatch offers.
+pub fn run_set(
+    cfg: &'static DutConfig,
+    mode: Mode,
+    set: &SetSpec,
+    flip: Option<Flip>,
+    trace: Option<&std::path::Path>,
+    replay: String,
+) -> Result<PairReport, RunError> {
+    let mut pair = Pair::new(cfg, mode, set, flip, trace, replay)?;
     let mut host = Host::new(set.params.seed, set.params.lanes, set.params.am_period, set.run);
     for slot in 0..set.run.slots {
         let offer = host.offer(slot).map(<[u64]>::to_vec);

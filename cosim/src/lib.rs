@@ -19,7 +19,7 @@ mod tx;
 
 pub use configs::{DutConfig, CONFIGS};
 pub use rx::{RxDut, RxOutput};
-pub use tx::TxDut;
+pub use tx::{native_tx_loop, TxDut};
 
 /// What went wrong in the DUT.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

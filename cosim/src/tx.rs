@@ -95,3 +95,12 @@ impl TxDut {
         self.inner.pin_mut().open_trace(&path.to_string_lossy());
     }
 }
+
+/// The baseline of the harness's speed: drives the TX build `config` in a plain C++ loop
+/// (no Rust per clock) exactly as [`TxDut`] is driven, with clock `c`'s stimulus
+/// `valid[c]` and `data[c * W .. (c + 1) * W]` (`W` = words of `tx_data_i`), reading
+/// `tx_serial_o` every clock. Returns an XOR of the words read. See `benches/cosim.rs`.
+pub fn native_tx_loop(config: &str, valid: &[u8], data: &[u32]) -> Result<u64, DutError> {
+    let cfg = DutConfig::lookup(config)?;
+    Ok(ffi::bridge::native_tx_loop(config, cfg.channels(), valid, data)?)
+}
