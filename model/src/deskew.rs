@@ -63,6 +63,16 @@ struct PortQueue {
     last_marker: Option<(u64, u64)>,
 }
 
+/// What the release test in lane order found for a slot.
+enum SlotTest {
+    /// Every aligned lane has delivered the slot and its hold.
+    Ready,
+    /// A lane left; test again.
+    Retry,
+    /// A lane has not delivered yet.
+    Blocked,
+}
+
 /// A link that could not form, or a lane that could not join, because of skew.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SkewFault {
@@ -118,6 +128,13 @@ pub struct Deskew {
     long_fifos: usize,
     /// The aligned port carrying each lane.
     port_of_lane: Vec<Option<u32>>,
+    /// For each lane, the global index of the next slot its aligned port delivers
+    /// (`u64::MAX` when no port carries it aligned): the release test reads this small
+    /// array in lane order instead of every port's queue in the fibre's scrambled order.
+    lane_next: Vec<u64>,
+    /// A lane joined since the last slot released: some queue may start with slots
+    /// before `next_global`, which the release test in lane order drops first.
+    stale: bool,
     /// The buffering port of each lane before formation.
     buffering_port_of_lane: Vec<Option<u32>>,
     buffering: usize,
@@ -155,6 +172,8 @@ impl Deskew {
             ],
             long_fifos: 0,
             port_of_lane: vec![None; cfg.lanes() as usize],
+            lane_next: vec![u64::MAX; cfg.lanes() as usize],
+            stale: false,
             buffering_port_of_lane: vec![None; cfg.lanes() as usize],
             buffering: 0,
             aligned: 0,
@@ -232,6 +251,7 @@ impl Deskew {
                 }
                 q.last_marker = Some((next, arrival));
                 q.state = PortState::Aligned { lane, next: next + 1 };
+                self.lane_next[usize::from(lane)] = next + 1;
             }
             PortState::Aligned { .. } => {
                 self.leave(port);
@@ -260,6 +280,7 @@ impl Deskew {
             }
             PortState::Aligned { lane, next } => {
                 q.state = PortState::Aligned { lane, next: next + 1 };
+                self.lane_next[usize::from(lane)] = next + 1;
                 next
             }
         };
@@ -289,6 +310,7 @@ impl Deskew {
             }
             PortState::Aligned { lane, .. } => {
                 self.port_of_lane[usize::from(lane)] = None;
+                self.lane_next[usize::from(lane)] = u64::MAX;
                 self.aligned -= 1;
                 if self.aligned == 0 {
                     self.formed = false;
@@ -353,6 +375,7 @@ impl Deskew {
             let q = &mut self.ports[port as usize];
             if let PortState::Buffering { lane, arrival } = q.state {
                 q.state = PortState::Aligned { lane, next: q.fifo.len() as u64 };
+                self.lane_next[usize::from(lane)] = q.fifo.len() as u64;
                 q.last_marker = Some((0, arrival));
                 self.port_of_lane[usize::from(lane)] = Some(port);
             }
@@ -436,6 +459,8 @@ impl Deskew {
         q.fifo.push_back((global, LaneSlot::Marker));
         q.last_marker = Some((global, arrival));
         self.port_of_lane[l] = Some(port);
+        self.lane_next[l] = global + 1;
+        self.stale = true;
         self.aligned += 1;
         self.counters.joins += 1;
     }
@@ -444,61 +469,109 @@ impl Deskew {
     /// 0 first) to `out`. Returns the number of stripes appended.
     pub fn poll(&mut self, out: &mut Vec<u64>) -> usize {
         let mut released = 0;
-        'slots: while self.formed {
+        debug_assert!(self.lane_next_holds());
+        while self.formed {
             let g = self.next_global;
-            let ready_at = g + RELEASE_HOLD;
-            for lane in 0..self.lanes {
-                let Some(port) = self.port_of_lane[lane] else { continue };
-                let q = &mut self.ports[port as usize];
-                while q.fifo.front().is_some_and(|&(i, _)| i < g) {
-                    q.fifo.pop_front();
-                    if q.fifo.len() == 2 * self.buffer_cap {
-                        self.long_fifos -= 1;
-                    }
+            if !self.stale {
+                debug_assert!(self.ports.iter().all(|q| {
+                    !matches!(q.state, PortState::Aligned { .. })
+                        || q.fifo.front().is_none_or(|&(i, _)| i >= g)
+                }));
+                // Every queue starts at `g` or later: slot `g` is ready when every aligned
+                // lane has delivered slot `g + RELEASE_HOLD`, and when it is not, only a
+                // lane left behind (a long queue) makes the test in lane order do more
+                // than stop.
+                let ready_at = g + RELEASE_HOLD;
+                if self.lane_next.iter().all(|&n| n > ready_at) {
+                    released += self.release(g, out);
+                    self.next_global = g + 1;
+                    continue;
                 }
-                while q.bad_headers.front().is_some_and(|&i| i < g) {
-                    q.bad_headers.pop_front();
-                }
-                let PortState::Aligned { next, .. } = q.state else { continue };
-                if next <= ready_at {
-                    debug_assert_eq!(
-                        self.long_fifos,
-                        self.ports.iter().filter(|q| q.fifo.len() > 2 * self.buffer_cap).count()
-                    );
-                    if self.long_fifos > 0 {
-                        // This lane fell behind the others by more than any skew the
-                        // buffers hold: it leaves, the others go on without it.
-                        self.leave(port);
-                        self.skew_fault = Some(SkewFault {
-                            spread_bits: 2 * self.buffer_cap as u64 * u64::from(BLOCK_BITS),
-                            max_skew_bits: self.max_skew,
-                            early_lane: lane as u16,
-                            late_lane: lane as u16,
-                        });
-                        continue 'slots;
-                    }
-                    break 'slots;
+                if self.long_fifos == 0 {
+                    break;
                 }
             }
-            released += self.release(g, out);
-            self.next_global = g + 1;
+            match self.test_in_lane_order(g) {
+                SlotTest::Ready => {
+                    self.stale = false;
+                    released += self.release(g, out);
+                    self.next_global = g + 1;
+                }
+                SlotTest::Retry => {}
+                SlotTest::Blocked => break,
+            }
         }
         released
     }
 
-    /// Takes slot `g` from every aligned lane and classifies it.
-    fn release(&mut self, g: u64, out: &mut Vec<u64>) -> usize {
-        let is_marker = g.is_multiple_of(self.am_period);
-        let (mut data, mut idle, mut present, mut suspect) = (0usize, 0usize, 0usize, false);
+    /// `lane_next` agrees with the ports' states (a debug check).
+    fn lane_next_holds(&self) -> bool {
+        self.port_of_lane.iter().zip(&self.lane_next).all(|(p, &n)| match p {
+            Some(p) => matches!(self.ports[*p as usize].state, PortState::Aligned { next, .. } if next == n),
+            None => n == u64::MAX,
+        })
+    }
+
+    /// Whether slot `g` can be released, lane by lane in lane order: drops each aligned
+    /// lane's slots before `g`, and at the first lane that has not delivered slot
+    /// `g + RELEASE_HOLD`, either stops or, when some queue has grown beyond any skew the
+    /// buffers hold, makes that lane leave.
+    fn test_in_lane_order(&mut self, g: u64) -> SlotTest {
+        let ready_at = g + RELEASE_HOLD;
         for lane in 0..self.lanes {
             let Some(port) = self.port_of_lane[lane] else { continue };
             let q = &mut self.ports[port as usize];
+            while q.fifo.front().is_some_and(|&(i, _)| i < g) {
+                q.fifo.pop_front();
+                if q.fifo.len() == 2 * self.buffer_cap {
+                    self.long_fifos -= 1;
+                }
+            }
+            while q.bad_headers.front().is_some_and(|&i| i < g) {
+                q.bad_headers.pop_front();
+            }
+            let PortState::Aligned { next, .. } = q.state else { continue };
+            if next <= ready_at {
+                debug_assert_eq!(
+                    self.long_fifos,
+                    self.ports.iter().filter(|q| q.fifo.len() > 2 * self.buffer_cap).count()
+                );
+                if self.long_fifos > 0 {
+                    // This lane fell behind the others by more than any skew the
+                    // buffers hold: it leaves, the others go on without it.
+                    self.leave(port);
+                    self.skew_fault = Some(SkewFault {
+                        spread_bits: 2 * self.buffer_cap as u64 * u64::from(BLOCK_BITS),
+                        max_skew_bits: self.max_skew,
+                        early_lane: lane as u16,
+                        late_lane: lane as u16,
+                    });
+                    return SlotTest::Retry;
+                }
+                return SlotTest::Blocked;
+            }
+        }
+        SlotTest::Ready
+    }
+
+    /// Takes slot `g` from every aligned lane and classifies it. The ports are visited in
+    /// port order (the counts do not depend on the order; each word goes to its lane's
+    /// place in the stripe); invalid-header marks before `g` are dropped on the way.
+    fn release(&mut self, g: u64, out: &mut Vec<u64>) -> usize {
+        let is_marker = g.is_multiple_of(self.am_period);
+        let (mut data, mut idle, mut present, mut suspect) = (0usize, 0usize, 0usize, false);
+        let long = 2 * self.buffer_cap;
+        for q in self.ports.iter_mut() {
+            let PortState::Aligned { lane, .. } = q.state else { continue };
+            while q.bad_headers.front().is_some_and(|&i| i < g) {
+                q.bad_headers.pop_front();
+            }
             let Some(&(i, slot)) = q.fifo.front() else { continue };
             if i != g {
                 continue;
             }
             q.fifo.pop_front();
-            if q.fifo.len() == 2 * self.buffer_cap {
+            if q.fifo.len() == long {
                 self.long_fifos -= 1;
             }
             present += 1;
@@ -507,7 +580,7 @@ impl Deskew {
             }
             match slot {
                 LaneSlot::Symbol(RxSymbol::Data(w)) => {
-                    self.stripe[lane] = w;
+                    self.stripe[usize::from(lane)] = w;
                     data += 1;
                 }
                 LaneSlot::Symbol(RxSymbol::Idle) => idle += 1,
