@@ -289,6 +289,57 @@ fn hex16(chunk: [u8; 16]) -> Option<u64> {
     Some(u64::from(high) << 32 | u64::from(low))
 }
 
+/// The digits of `text` from the end, thirty-two at a time with AVX2, into `out` (limb 0
+/// from the last sixteen): returns how many digits at the start are left (fewer than 32),
+/// or `None` if a byte is not a lowercase hex digit. The same steps as [`hex32`], on
+/// 256-bit registers.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn hex_bulk_avx2(text: &[u8], out: &mut [u64]) -> Option<usize> {
+    use std::arch::x86_64::*;
+    let word = |at: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&text[at..at + 8]);
+        u64::from_le_bytes(b) as i64
+    };
+    let mut end = text.len();
+    let mut limb = 0;
+    while end >= 32 {
+        let b = _mm256_set_epi64x(word(end - 8), word(end - 16), word(end - 24), word(end - 32));
+        let digit = _mm256_and_si256(
+            _mm256_cmpgt_epi8(b, _mm256_set1_epi8((b'0' - 1) as i8)),
+            _mm256_cmpgt_epi8(_mm256_set1_epi8((b'9' + 1) as i8), b),
+        );
+        let letter = _mm256_and_si256(
+            _mm256_cmpgt_epi8(b, _mm256_set1_epi8((b'a' - 1) as i8)),
+            _mm256_cmpgt_epi8(_mm256_set1_epi8((b'f' + 1) as i8), b),
+        );
+        if _mm256_movemask_epi8(_mm256_or_si256(digit, letter)) != -1 {
+            return None;
+        }
+        let v = _mm256_add_epi8(
+            _mm256_and_si256(b, _mm256_set1_epi8(0x0F)),
+            _mm256_and_si256(letter, _mm256_set1_epi8(9)),
+        );
+        let pairs = _mm256_or_si256(
+            _mm256_slli_epi16(_mm256_and_si256(v, _mm256_set1_epi16(0x00FF)), 4),
+            _mm256_srli_epi16(v, 8),
+        );
+        // Packs within each 128-bit half: the first sixteen digits' bytes in bits 0..64,
+        // the last sixteen's in bits 128..192.
+        let bytes = _mm256_packus_epi16(pairs, pairs);
+        if let Some(l) = out.get_mut(limb) {
+            *l = (_mm256_extract_epi64::<2>(bytes) as u64).swap_bytes();
+        }
+        if let Some(l) = out.get_mut(limb + 1) {
+            *l = (_mm256_extract_epi64::<0>(bytes) as u64).swap_bytes();
+        }
+        limb += 2;
+        end -= 32;
+    }
+    Some(end)
+}
+
 /// The fast path of [`parse_hex_into`]: `text` (exactly [`hex_digits`]`(width)` bytes) into
 /// `out` when every byte is a lowercase hex digit and the word fits `width`; `false`, with
 /// `out` unspecified, for anything else (the caller then takes the path that diagnoses).
@@ -303,6 +354,17 @@ pub fn parse_hex_fast(text: &[u8], width: u32, out: &mut Vec<u64>) -> bool {
     // fewer than sixteen, the top limb.
     let mut end = text.len();
     let mut limb = 0;
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2 (checked just above).
+        match unsafe { hex_bulk_avx2(text, out) } {
+            Some(left) => {
+                limb = (end - left) / 16;
+                end = left;
+            }
+            None => return false,
+        }
+    }
     while end >= 32 {
         let mut chunk = [0u8; 32];
         chunk.copy_from_slice(&text[end - 32..end]);
