@@ -57,6 +57,8 @@ struct Rtl {
     rx_clock: u64,
     /// TX stimulus words waiting for their TX expected word (same clock).
     stim: VecDeque<Vec<u64>>,
+    /// Used stimulus buffers, for reuse.
+    stim_pool: Vec<Vec<u64>>,
     /// Lane-map writes for the coming TX clocks, one per clock.
     map_writes: VecDeque<(u16, u16, bool)>,
     /// RTL TX output of the clocks not yet assembled into a slot (end to end).
@@ -130,6 +132,13 @@ impl Rtl {
     fn tx_clock(&mut self, expected: &[u64]) -> Result<(), RunError> {
         let stim =
             self.stim.pop_front().expect("the Machine hands out a stimulus word before its expected word");
+        let result = self.drive_tx(&stim, expected);
+        self.stim_pool.push(stim);
+        result
+    }
+
+    /// One TX clock of the RTL with stimulus word `stim`, compared with `expected`.
+    fn drive_tx(&mut self, stim: &[u64], expected: &[u64]) -> Result<(), RunError> {
         let Some(tx) = self.tx.as_mut() else { return Ok(()) };
         let clock = self.tx_clock;
         let n = self.cfg.lanes as usize;
@@ -259,7 +268,12 @@ impl Sink for Rtl {
 
     fn word(&mut self, stream: StreamKind, w: &[u64]) -> Result<(), RunError> {
         match stream {
-            StreamKind::TxStimulus => self.stim.push_back(w.to_vec()),
+            StreamKind::TxStimulus => {
+                let mut buf = self.stim_pool.pop().unwrap_or_default();
+                buf.clear();
+                buf.extend_from_slice(w);
+                self.stim.push_back(buf);
+            }
             StreamKind::TxExpected => self.tx_clock(w)?,
             StreamKind::RxStimulus => self.rx_clock(w)?,
             StreamKind::RxStripes if self.rx.is_some() => {
@@ -316,7 +330,8 @@ impl Pair {
         replay: String,
     ) -> Result<Pair, RunError> {
         let context = Context { config: cfg.name.to_string(), seed: set.params.seed, replay };
-        let machine = Machine::new(set).map_err(|e| RunError::Setup(e.to_string()))?;
+        let mut machine = Machine::new(set).map_err(|e| RunError::Setup(e.to_string()))?;
+        machine.set_tx_only(mode == Mode::Tx);
         let map = set.lane_map().map_err(|e| RunError::Setup(format!("lane map: {e}")))?;
         let want_tx = mode != Mode::Rx;
         let want_rx = mode != Mode::Tx;
@@ -353,6 +368,7 @@ impl Pair {
             tx_clock: 0,
             rx_clock: 0,
             stim: VecDeque::new(),
+            stim_pool: Vec::new(),
             map_writes: VecDeque::new(),
             tx_out: VecDeque::new(),
             tx_out_clock: 0,

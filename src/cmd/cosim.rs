@@ -200,7 +200,7 @@ pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
             }
             Err(e) => {
                 failures += 1;
-                bar.println(format!("FAIL {} {} seed {}: {e}", run.config, run.mode, run.seed));
+                bar.suspend(|| eprintln!("FAIL {} {} seed {}: {e}", run.config, run.mode, run.seed));
                 let kind = match e {
                     RunError::Mismatch(_) => {
                         row.mismatches += 1;

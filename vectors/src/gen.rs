@@ -251,6 +251,8 @@ pub struct Machine {
     stripes_out: u64,
     injections: u64,
     total_clocks: u64,
+    /// Only the TX runs (no channel, no RX): see [`Machine::set_tx_only`].
+    tx_only: bool,
 }
 
 /// Moves every bit of `from` to the tail of `to`.
@@ -292,6 +294,7 @@ impl Machine {
             stripes_out: 0,
             injections: 0,
             total_clocks: set.clocks(),
+            tx_only: false,
         })
     }
 
@@ -329,6 +332,9 @@ impl Machine {
             }
         }
 
+        if self.tx_only {
+            return Ok(taken);
+        }
         // Channel, then the clocks of RX stimulus the received bits complete.
         sink.channel_input(&mut self.wires)?;
         self.channel.carry(&self.wires);
@@ -381,7 +387,11 @@ impl Machine {
     }
 
     /// The clocks still due at the end (padded), then the status words.
+    /// With [`Machine::set_tx_only`], nothing is due: no words, the RX's status as it is.
     pub fn finish<S: Sink>(&mut self, sink: &mut S) -> Result<RxStatus, S::Error> {
+        if self.tx_only {
+            return Ok(self.rx.status());
+        }
         while self.rx_clocks < self.total_clocks {
             self.rx_clock(sink)?;
         }
@@ -392,6 +402,12 @@ impl Machine {
         }
         sink.word(StreamKind::RxStatus, &status::link_word(&status))?;
         Ok(status)
+    }
+
+    /// With `true`, slots run the TX alone: no channel, no RX, no RX words (a TX-only
+    /// co-simulation has no use for them). The RX then stays where it was.
+    pub fn set_tx_only(&mut self, on: bool) {
+        self.tx_only = on;
     }
 
     /// The transmitter.
