@@ -43,21 +43,49 @@ inline void get(const VlWide<N>& s, uint32_t* w, size_t) {
   for (std::size_t i = 0; i < N; ++i) w[i] = s[i];
 }
 
+// What every adapter holds: a VerilatedContext of its own, the Verilated model and an
+// optional FST trace; the clock edge and the trace are the same for every top.
 template <class M>
-class TxModelImpl final : public TxModel {
- public:
-  TxModelImpl() : ctx_(new VerilatedContext) {
+class VerilatedTop {
+ protected:
+  explicit VerilatedTop(const char* name) : ctx_(new VerilatedContext) {
     ctx_->fatalOnError(false);
     ctx_->traceEverOn(true);
-    m_.reset(new M(ctx_.get(), "tx"));
+    m_.reset(new M(ctx_.get(), name));
     m_->clk_i = 0;
     m_->rst_ni = 0;
-    m_->map_rst_ni = 0;
-    m_->eval();
   }
-  ~TxModelImpl() override {
+  ~VerilatedTop() {
     if (trace_) trace_->close();
     m_->final();
+  }
+  void clock_edge(bool clk) {
+    m_->clk_i = clk;
+    m_->eval();
+    ctx_->timeInc(1);
+    if (trace_) trace_->dump(ctx_->time());
+  }
+  void start_trace(const std::string& path) {
+    trace_.reset(new VerilatedFstC);
+    m_->trace(trace_.get(), 99);
+    trace_->open(path.c_str());
+    trace_->dump(ctx_->time());
+  }
+  bool finished() const { return ctx_->gotFinish(); }
+
+  std::unique_ptr<VerilatedContext> ctx_;
+  std::unique_ptr<M> m_;
+  std::unique_ptr<VerilatedFstC> trace_;
+};
+
+template <class M>
+class TxModelImpl final : public TxModel, private VerilatedTop<M> {
+  using VerilatedTop<M>::m_;
+
+ public:
+  TxModelImpl() : VerilatedTop<M>("tx") {
+    m_->map_rst_ni = 0;
+    m_->eval();
   }
   void set_reset(bool rst_n, bool map_rst_n) override {
     m_->rst_ni = rst_n;
@@ -74,54 +102,25 @@ class TxModelImpl final : public TxModel {
     m_->map_failed_i = failed;
   }
   void eval() override { m_->eval(); }
-  void edge(bool clk) override {
-    m_->clk_i = clk;
-    m_->eval();
-    ctx_->timeInc(1);
-    if (trace_) trace_->dump(ctx_->time());
-  }
+  void edge(bool clk) override { this->clock_edge(clk); }
   bool ready() const override { return m_->tx_ready_o; }
   void serial(uint32_t* out, size_t words) const override { get(m_->tx_serial_o, out, words); }
   size_t data_words() const override { return words_of(m_->tx_data_i); }
   size_t serial_words() const override { return words_of(m_->tx_serial_o); }
-  void open_trace(const std::string& path) override {
-    trace_.reset(new VerilatedFstC);
-    m_->trace(trace_.get(), 99);
-    trace_->open(path.c_str());
-    trace_->dump(ctx_->time());
-  }
-  bool got_finish() const override { return ctx_->gotFinish(); }
-
- private:
-  std::unique_ptr<VerilatedContext> ctx_;
-  std::unique_ptr<M> m_;
-  std::unique_ptr<VerilatedFstC> trace_;
+  void open_trace(const std::string& path) override { this->start_trace(path); }
+  bool got_finish() const override { return this->finished(); }
 };
 
 template <class M>
-class RxModelImpl final : public RxModel {
+class RxModelImpl final : public RxModel, private VerilatedTop<M> {
+  using VerilatedTop<M>::m_;
+
  public:
-  RxModelImpl() : ctx_(new VerilatedContext) {
-    ctx_->fatalOnError(false);
-    ctx_->traceEverOn(true);
-    m_.reset(new M(ctx_.get(), "rx"));
-    m_->clk_i = 0;
-    m_->rst_ni = 0;
-    m_->eval();
-  }
-  ~RxModelImpl() override {
-    if (trace_) trace_->close();
-    m_->final();
-  }
+  RxModelImpl() : VerilatedTop<M>("rx") { m_->eval(); }
   void set_reset(bool rst_n) override { m_->rst_ni = rst_n; }
   void set_serial(const uint32_t* data, size_t words) override { put(m_->rx_serial_i, data, words); }
   void eval() override { m_->eval(); }
-  void edge(bool clk) override {
-    m_->clk_i = clk;
-    m_->eval();
-    ctx_->timeInc(1);
-    if (trace_) trace_->dump(ctx_->time());
-  }
+  void edge(bool clk) override { this->clock_edge(clk); }
   // Calls f with the port numbered `which`.
   template <class F>
   void with_port(RxOutput which, F f) const {
@@ -167,18 +166,8 @@ class RxModelImpl final : public RxModel {
     return n;
   }
   size_t serial_words() const override { return words_of(m_->rx_serial_i); }
-  void open_trace(const std::string& path) override {
-    trace_.reset(new VerilatedFstC);
-    m_->trace(trace_.get(), 99);
-    trace_->open(path.c_str());
-    trace_->dump(ctx_->time());
-  }
-  bool got_finish() const override { return ctx_->gotFinish(); }
-
- private:
-  std::unique_ptr<VerilatedContext> ctx_;
-  std::unique_ptr<M> m_;
-  std::unique_ptr<VerilatedFstC> trace_;
+  void open_trace(const std::string& path) override { this->start_trace(path); }
+  bool got_finish() const override { return this->finished(); }
 };
 
 }  // namespace tessera

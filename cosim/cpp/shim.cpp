@@ -8,12 +8,16 @@
 
 namespace tessera {
 
-void TxDut::check() const {
-  if (m_->got_finish()) {
+// Throws the recorded $fatal / $stop / $finish of a model as a C++ exception (cxx turns it
+// into a Rust error).
+static void throw_if_finished(bool finished) {
+  if (finished) {
     std::string msg = take_rtl_error();
     throw std::runtime_error(msg.empty() ? std::string("RTL called $finish") : msg);
   }
 }
+
+void TxDut::check() const { throw_if_finished(m_->got_finish()); }
 
 void TxDut::set_reset(bool rst_n, bool map_rst_n) {
   m_->set_reset(rst_n, map_rst_n);
@@ -66,12 +70,7 @@ std::unique_ptr<TxDut> new_tx_dut(rust::Str config) {
   return std::make_unique<TxDut>(std::move(m));
 }
 
-void RxDut::check() const {
-  if (m_->got_finish()) {
-    std::string msg = take_rtl_error();
-    throw std::runtime_error(msg.empty() ? std::string("RTL called $finish") : msg);
-  }
-}
+void RxDut::check() const { throw_if_finished(m_->got_finish()); }
 
 void RxDut::set_reset(bool rst_n) {
   m_->set_reset(rst_n);
