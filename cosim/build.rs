@@ -16,6 +16,7 @@ fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let rtl = manifest.join("../rtl");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    let models = verilated_dir(&out);
     for p in ["configs.rs", "cpp", "src/ffi.rs", "../rtl"] {
         println!("cargo:rerun-if-changed={}", manifest.join(p).display());
     }
@@ -45,7 +46,7 @@ fn main() {
                 continue;
             }
             let prefix = format!("V{stem}_{}", cfg.name);
-            let mdir = out.join(&prefix);
+            let mdir = models.join(&prefix);
             let mut cmd = Command::new(&verilator);
             cmd.args(["--cc", "--build", "-j", &jobs, "--trace-fst", "-O3", "--output-split", "20000"])
                 .args(["--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal"])
@@ -59,11 +60,12 @@ fn main() {
             if top == "tessera_rx" {
                 cmd.arg(format!("-GMAX_SKEW_BITS={}", cfg.max_skew_bits));
             }
-            cmd.arg("-Mdir").arg(&mdir).args(&sources);
+            cmd.args(&sources);
             // A build is redone only when its command, Verilator or an RTL source changed
             // (changes to the shim alone recompile the shim, not the models).
             let stamp = mdir.join("tessera-build.stamp");
             let key = build_key(&cmd, &sources);
+            cmd.arg("-Mdir").arg(&mdir);
             if std::fs::read_to_string(&stamp).ok().as_deref() != Some(key.as_str()) {
                 let status = cmd.status().unwrap_or_else(|e| panic!("cannot run {}: {e}", verilator.display()));
                 assert!(status.success(), "Verilator failed on configuration '{}' ({prefix})", cfg.name);
@@ -127,6 +129,22 @@ fn main() {
     runtime.compile("tessera_verilated");
     println!("cargo:rustc-link-lib=z");
     println!("cargo:rustc-link-lib=pthread");
+}
+
+/// Where the Verilated models are built: `<target>/verilated`, shared by every profile and
+/// feature set of this crate (Cargo gives each its own `OUT_DIR`, and the 1024-channel
+/// models take many minutes to build). Cargo's lock on the target directory keeps two
+/// builds from writing there at once. Falls back to `OUT_DIR` when the layout is unknown.
+fn verilated_dir(out: &Path) -> PathBuf {
+    // OUT_DIR is <target>[/<triple>]/<profile>/build/<package>-<hash>/out.
+    let target = out
+        .ancestors()
+        .nth(4)
+        .filter(|_| out.parent().and_then(|p| p.parent()).is_some_and(|b| b.ends_with("build")));
+    match target {
+        Some(t) => t.join("verilated"),
+        None => out.to_path_buf(),
+    }
 }
 
 /// What a Verilated build depends on: its command line and the bytes of every source,
