@@ -67,6 +67,7 @@ fn main() {
             let key = build_key(&cmd, &sources);
             cmd.arg("-Mdir").arg(&mdir);
             if std::fs::read_to_string(&stamp).ok().as_deref() != Some(key.as_str()) {
+                std::fs::create_dir_all(&mdir).unwrap_or_else(|e| panic!("cannot create {}: {e}", mdir.display()));
                 let status = cmd.status().unwrap_or_else(|e| panic!("cannot run {}: {e}", verilator.display()));
                 assert!(status.success(), "Verilator failed on configuration '{}' ({prefix})", cfg.name);
                 std::fs::write(&stamp, &key).unwrap_or_else(|e| panic!("cannot write {}: {e}", stamp.display()));
