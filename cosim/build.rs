@@ -59,6 +59,9 @@ fn main() {
                 .arg(format!("-GSER_W={}", cfg.ser_w));
             if top == "tessera_rx" {
                 cmd.arg(format!("-GMAX_SKEW_BITS={}", cfg.max_skew_bits));
+                if !cfg.rx_cxx_opt.is_empty() {
+                    cmd.arg("-MAKEFLAGS").arg(format!("OPT_FAST={0} OPT_SLOW={0}", cfg.rx_cxx_opt));
+                }
             }
             cmd.args(&sources);
             // A build is redone only when its command, Verilator or an RTL source changed

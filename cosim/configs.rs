@@ -21,14 +21,17 @@ pub struct DutConfig {
     /// MAX_SKEW_BITS (RX).
     pub max_skew_bits: u32,
     /// Whether the RX top is built too (the TX always is). Verilating and compiling the
-    /// RX at 1024 channels takes most of an hour on 2 cores (docs/rtl.md, "Resources").
+    /// RX at 1024 channels takes most of an hour on 2 cores (docs/cosim.md, "Builds").
     pub rx: bool,
+    /// GCC optimization of the RX's generated C++ (`-O0`, `-O1`, ...), or "" for
+    /// Verilator's default (`-Os`).
+    pub rx_cxx_opt: &'static str,
 }
 
 /// Every configuration built.
 pub const CONFIGS: &[DutConfig] = &[
-    DutConfig { name: "one", lanes: 1, spares: 0, am_period: 16, ser_w: 66, max_skew_bits: 200, rx: true },
-    DutConfig { name: "small", lanes: 4, spares: 1, am_period: 32, ser_w: 22, max_skew_bits: 500, rx: true },
-    DutConfig { name: "mid", lanes: 16, spares: 2, am_period: 64, ser_w: 11, max_skew_bits: 1056, rx: true },
-    DutConfig { name: "wide", lanes: 1020, spares: 4, am_period: 128, ser_w: 66, max_skew_bits: 1056, rx: false },
+    DutConfig { name: "one", lanes: 1, spares: 0, am_period: 16, ser_w: 66, max_skew_bits: 200, rx: true, rx_cxx_opt: "" },
+    DutConfig { name: "small", lanes: 4, spares: 1, am_period: 32, ser_w: 22, max_skew_bits: 500, rx: true, rx_cxx_opt: "" },
+    DutConfig { name: "mid", lanes: 16, spares: 2, am_period: 64, ser_w: 11, max_skew_bits: 1056, rx: true, rx_cxx_opt: "" },
+    DutConfig { name: "wide", lanes: 1020, spares: 4, am_period: 128, ser_w: 66, max_skew_bits: 1056, rx: false, rx_cxx_opt: "-O0" },
 ];
