@@ -141,13 +141,9 @@ fn main() {
 /// builds from writing there at once. Falls back to `OUT_DIR` when the layout is unknown.
 fn verilated_dir(out: &Path) -> PathBuf {
     // OUT_DIR is <target>[/<triple>]/<profile>/build/<package>-<hash>/out.
-    let target = out
-        .ancestors()
-        .nth(4)
-        .filter(|_| out.parent().and_then(|p| p.parent()).is_some_and(|b| b.ends_with("build")));
-    match target {
-        Some(t) => t.join("verilated"),
-        None => out.to_path_buf(),
+    match (out.ancestors().nth(2), out.ancestors().nth(4)) {
+        (Some(build), Some(target)) if build.ends_with("build") => target.join("verilated"),
+        _ => out.to_path_buf(),
     }
 }
 

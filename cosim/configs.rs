@@ -20,8 +20,8 @@ pub struct DutConfig {
     pub ser_w: u32,
     /// MAX_SKEW_BITS (RX).
     pub max_skew_bits: u32,
-    /// Whether the RX top is built too (the TX always is). Verilating and compiling the
-    /// RX at 1024 channels takes most of an hour on 2 cores (docs/cosim.md, "Builds").
+    /// Whether the RX top is built too (the TX always is). At 1024 channels the RX takes
+    /// Verilator 17 GB and GCC most of an hour at `-Os` on 2 cores (docs/cosim.md, "Builds").
     pub rx: bool,
     /// GCC optimization of the RX's generated C++ (`-O0`, `-O1`, ...), or "" for
     /// Verilator's default (`-Os`).
