@@ -92,7 +92,7 @@ fn random_words(set: &SetSpec, stream: StreamKind, seed: u64) -> (u32, Vec<Vec<u
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let n = match stream {
         StreamKind::RxStripes => rng.gen_range(0..=set.run.stripes),
-        s => set.words(s, 0),
+        s => s.words(set, 0),
     };
     let words = (0..n)
         .map(|_| {
@@ -137,7 +137,7 @@ proptest! {
                 stream: s,
                 file: s.file_name().into(),
                 width: s.width(&cfg) as u32,
-                words: set.words(s, stripes_out % (set.run.stripes + 1)),
+                words: s.words(&set, stripes_out % (set.run.stripes + 1)),
             })
             .collect();
         let bytes = writer::to_bytes(&h, &[]).unwrap();

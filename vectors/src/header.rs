@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 use tessera_model::channel::{ChannelError, ChannelEvent, ChannelFaults, ChannelModel, EventKind};
 use tessera_model::{LaneMap, LinkConfig, LinkParams};
 
+pub use tessera_clocked::{RunSpec, SetSpec};
+
 use crate::error::{ErrorKind, ParseError};
 use crate::stream::{StreamKind, DATA_STREAMS};
 use crate::syntax::{self, Fault};
@@ -122,60 +124,6 @@ pub mod key {
         WORDS,
         STREAM,
     ];
-}
-
-/// What the host does in a run (`docs/vectors.md`, "Stimulus").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct RunSpec {
-    /// In each block period with no stripe pending, the host offers a new one with this
-    /// probability, in percent (1 ..= 100).
-    pub valid_percent: u32,
-    /// Block periods of idle before the host offers its first stripe.
-    pub lead_slots: u64,
-    /// Stripes the host sends.
-    pub stripes: u64,
-    /// Block periods the run lasts.
-    pub slots: u64,
-}
-
-/// Everything a vector set is generated from: link, lane map, channel and run.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SetSpec {
-    /// The link parameters; `params.seed` seeds the channel model and the host stimulus.
-    pub params: LinkParams,
-    /// Lane map: `channel_of[i]` is lane `i`'s physical channel.
-    pub channel_of: Vec<u32>,
-    /// Lane map: failed channels (they send nothing).
-    pub failed: Vec<u32>,
-    /// Channel model settings.
-    pub faults: ChannelFaults,
-    /// The host's run.
-    pub run: RunSpec,
-}
-
-impl SetSpec {
-    /// The checked configuration.
-    pub fn config(&self) -> Result<LinkConfig, tessera_model::ConfigError> {
-        LinkConfig::new(self.params)
-    }
-    /// The lane map.
-    pub fn lane_map(&self) -> Result<LaneMap, tessera_model::LaneMapError> {
-        LaneMap::from_assignment(self.params.lanes, self.params.spares, &self.channel_of, &self.failed)
-    }
-    /// Clocks of the run: slots x clocks per block.
-    pub fn clocks(&self) -> u64 {
-        self.run.slots.saturating_mul(u64::from(66 / self.params.ser_w.max(1)))
-    }
-    /// Words a data stream has for this set (`stripes_out` for `rx_stripes`, which only
-    /// the model knows).
-    pub fn words(&self, stream: StreamKind, stripes_out: u64) -> u64 {
-        match stream {
-            StreamKind::Manifest => 0,
-            StreamKind::TxStimulus | StreamKind::TxExpected | StreamKind::RxStimulus => self.clocks(),
-            StreamKind::RxStripes => stripes_out,
-            StreamKind::RxStatus => u64::from(self.params.lanes) + u64::from(self.params.spares) + 1,
-        }
-    }
 }
 
 /// A manifest's entry for one stream file.
@@ -703,13 +651,13 @@ impl<'a> Fields<'a> {
     fn check_words(&self, stream: StreamKind, words: u64, set: &SetSpec, k: &str) -> Result<(), ParseError> {
         let ok = match stream {
             StreamKind::RxStripes => words <= set.run.stripes,
-            _ => words == set.words(stream, 0),
+            _ => words == stream.words(set, 0),
         };
         if !ok {
             let rule = match stream {
                 StreamKind::RxStripes => format!("at most the {} stripes sent", set.run.stripes),
                 StreamKind::RxStatus => {
-                    format!("one per channel and one for the link: {}", set.words(stream, 0))
+                    format!("one per channel and one for the link: {}", stream.words(set, 0))
                 }
                 _ => format!("one per clock: {} (`clocks`)", set.clocks()),
             };
@@ -950,7 +898,7 @@ mod tests {
                 stream: s,
                 file: s.file_name().into(),
                 width: s.width(&set().config().unwrap()) as u32,
-                words: set().words(s, 3),
+                words: s.words(&set(), 3),
             })
             .collect();
         let text = h.text();

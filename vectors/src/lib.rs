@@ -13,7 +13,9 @@
 //! * [`writer`]: [`writer::VectorWriter`] and the generator's [`writer::BodyFile`].
 //! * [`reader`]: the streaming nom parser, [`reader::VectorReader`]; every malformed input
 //!   is a [`ParseError`] with file, line, column and what was expected; it never panics.
-//! * [`gen`]: runs the model clock by clock and hands every word to a [`gen::Sink`].
+//! * [`gen`]: runs the clocked model of `tessera-clocked` ([`tessera_clocked::Machine`])
+//!   for a set and hands every word of every stream to a [`gen::Sink`]; the model's run
+//!   ([`SetSpec`], [`RunSpec`], [`gen::plan`], [`gen::Host`]) is that crate's, re-exported.
 //! * [`set`]: [`set::write_set`], [`set::check_set`], [`set::set_files`].
 //! * [`golden`]: the recipes of the golden sets in `vectors/golden/`.
 //!

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use tessera_clocked::{Bus, SetSpec};
 use tessera_model::LinkConfig;
 
 /// One stream of a vector set, or the set's manifest.
@@ -31,6 +32,18 @@ pub const DATA_STREAMS: [StreamKind; 5] = [
     StreamKind::RxStripes,
     StreamKind::RxStatus,
 ];
+
+/// The stream of a clocked model's bus: each of the Machine's buses is one data stream.
+impl From<Bus> for StreamKind {
+    fn from(bus: Bus) -> StreamKind {
+        match bus {
+            Bus::TxStimulus => StreamKind::TxStimulus,
+            Bus::TxExpected => StreamKind::TxExpected,
+            Bus::RxStimulus => StreamKind::RxStimulus,
+            Bus::RxStripes => StreamKind::RxStripes,
+        }
+    }
+}
 
 /// Bits of one port's word in `rx_status`.
 pub const STATUS_WIDTH: u32 = 128;
@@ -85,6 +98,17 @@ impl StreamKind {
             StreamKind::TxExpected | StreamKind::RxStimulus => serial,
             StreamKind::RxStripes => 64 * n,
             StreamKind::RxStatus => u64::from(STATUS_WIDTH),
+        }
+    }
+
+    /// Words the stream has in a run of `set` (`stripes_out` for `rx_stripes`, which only
+    /// the model knows; 0 for the manifest).
+    pub fn words(self, set: &SetSpec, stripes_out: u64) -> u64 {
+        match self {
+            StreamKind::Manifest => 0,
+            StreamKind::TxStimulus | StreamKind::TxExpected | StreamKind::RxStimulus => set.clocks(),
+            StreamKind::RxStripes => stripes_out,
+            StreamKind::RxStatus => u64::from(set.params.lanes) + u64::from(set.params.spares) + 1,
         }
     }
 
