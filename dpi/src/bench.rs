@@ -391,6 +391,18 @@ impl BenchModel {
         Ok(())
     }
 
+    /// The TX lane-map entry of `channel` as the RTL's write port takes it (docs/rtl.md,
+    /// "Lane-map write port"): `{failed, lane[15:0]}`, lane `0xffff` for a spare. A bench
+    /// writes every channel's entry while `rst_ni` is low.
+    pub fn tx_map_entry(&self, channel: u32) -> Result<u32, Error> {
+        let map = self.tx.lane_map();
+        if channel >= map.channels() {
+            return Err(Error(format!("channel {channel}: the link has {} channels", map.channels())));
+        }
+        let lane = map.lane_on(channel).map_or(u32::from(SPARE_LANE), |l| l & 0xffff);
+        Ok(lane | (u32::from(map.is_failed(channel)) << 16))
+    }
+
     // ---------------------------------------------------------------- host
 
     /// The host's `{tx_valid_i, tx_data_i}` for its next clock (clock 0 first): the

@@ -292,6 +292,19 @@ pub unsafe extern "C" fn tessera_clocks_per_block(m: *mut TesseraModel) -> c_int
     (*m).model.clocks_per_block() as c_int
 }
 
+/// The TX lane-map entry of `channel`, `{failed, lane[15:0]}` (lane `0xffff`: a spare),
+/// as the RTL's map write port takes it; -1 for a channel out of range.
+///
+/// # Safety
+/// `m` is null or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn tessera_tx_map_entry(m: *mut TesseraModel, channel: c_int) -> c_int {
+    with_model(m, "tessera_tx_map_entry", |m| {
+        let ch = u32::try_from(channel).map_err(|_| Failure::Error(format!("channel {channel}: negative")))?;
+        Ok(m.model.tx_map_entry(ch)? as c_int)
+    })
+}
+
 /// The host's next clock of stimulus: `tx_data_i` into `data` (64 N bits); returns
 /// `tx_valid_i` (0 or 1), or -1.
 ///
