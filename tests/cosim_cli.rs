@@ -1,5 +1,5 @@
-//! `tessera cosim` as a user runs it (needs the `cosim` feature, i.e. Verilator at build
-//! time): a regression slice with a summary table and JUnit XML, shards that partition the
+//! `tessera cosim` as a user runs it (needs the `cosim` feature, and Verilator to build the
+//! DUTs at run time): a regression slice with a summary table and JUnit XML, shards that partition the
 //! regression, a replay with the fault flags of `tessera gen`, and clear errors.
 #![cfg(feature = "cosim")]
 
@@ -50,7 +50,7 @@ fn shards_split_the_regression_exactly() {
             .unwrap_or_else(|| panic!("{out}"));
         total += n;
     }
-    assert_eq!(total, 6, "one build x 3 modes x 2 seeds");
+    assert_eq!(total, 6, "one DUT x 3 modes x 2 seeds");
 }
 
 #[test]
@@ -64,16 +64,14 @@ fn a_replay_takes_gen_flags_and_errors_are_clear() {
 
     let (code, _, err) = tessera(&["cosim", "--config", "nonesuch"]);
     assert_ne!(code, 0);
-    assert!(err.contains("no RTL build named 'nonesuch'"), "{err}");
+    assert!(err.contains("no built-in DUT named 'nonesuch'"), "{err}");
     let (code, _, err) = tessera(&["cosim", "--config", "small", "--mode", "sideways"]);
     assert_ne!(code, 0);
     assert!(err.contains("expected tx, rx or e2e"), "{err}");
     let (code, _, err) = tessera(&["cosim", "--config", "small", "--lanes", "9", "--seed", "1", "--mode", "tx"]);
     assert_ne!(code, 0);
-    assert!(err.contains("lanes = 9 does not match build 'small'"), "{err}");
-    if let Some(cfg) = tessera_cosim::CONFIGS.iter().find(|c| !c.rx) {
-        let (code, _, err) = tessera(&["cosim", "--config", cfg.name, "--mode", "rx"]);
-        assert_ne!(code, 0);
-        assert!(err.contains("has no RX"), "{err}");
-    }
+    assert!(err.contains("lanes = 9 does not match DUT small (lanes = 4)"), "{err}");
+    let (code, _, err) = tessera(&["cosim", "--config", "wide", "--mode", "rx"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("--mode rx: DUT wide supports tx"), "{err}");
 }

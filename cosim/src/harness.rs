@@ -1,7 +1,7 @@
 //! The co-simulation harness: the RTL and the golden model driven by the same stimulus,
 //! compared bit for bit.
 //!
-//! A [`LinkRun`] names a configuration (see `cosim/configs.rs`), a [`Mode`], a seed and the
+//! A [`LinkRun`] names a DUT file (docs/ports.md; Tessera's own RTL: `cosim/duts/`), a [`Mode`], a seed and the
 //! run's stimulus and faults in the options of `tessera gen` ([`GenOptions`]: stripes,
 //! skew, permutation, bit errors, bursts, slips, dead channels, failed channels of the lane
 //! map, scheduled events). [`check`] plans it with the vector generator (so a run is
@@ -19,16 +19,18 @@
 //! channel / lane / port, expected and actual values and a one-line command that replays
 //! the run (`tessera cosim ...`).
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tessera_model::link::Link;
-use tessera_model::LinkParams;
 use tessera_vectors::config::GenOptions;
 use tessera_vectors::gen::{self, GenSpec, Host};
 use tessera_vectors::header::{event_text, SetSpec};
 
-pub use crate::pair::{Pair, PairReport};
-use crate::{DutConfig, DutError};
+pub use crate::pair::{delay_slots, Pair, PairReport};
+use crate::dut_file::Sides;
+use crate::{BuildOptions, Dut, DutError};
 
 /// What is compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -93,25 +95,54 @@ pub enum Flip {
 
 /// Stripes of a regression run: a few marker periods after link-up; fewer at 1024 lanes,
 /// where a clock costs a thousand times more.
-pub fn default_stripes(cfg: &DutConfig) -> u64 {
-    if cfg.channels() > 100 {
+pub fn default_stripes(dut: &Dut) -> u64 {
+    if dut.channels() > 100 {
         20
     } else {
         300
     }
 }
 
+/// The modes a DUT supports: tx for a TX, rx for an RX, all three for both.
+pub fn modes_of(dut: &Dut) -> Vec<Mode> {
+    match dut.sides() {
+        Sides::Tx => vec![Mode::Tx],
+        Sides::Rx => vec![Mode::Rx],
+        Sides::Both => Mode::ALL.to_vec(),
+    }
+}
+
+/// The DUTs loaded in this process, by DUT file: each is built (or found in the cache) and
+/// loaded once.
+fn loaded() -> &'static Mutex<HashMap<PathBuf, Arc<Dut>>> {
+    static LOADED: OnceLock<Mutex<HashMap<PathBuf, Arc<Dut>>>> = OnceLock::new();
+    LOADED.get_or_init(Default::default)
+}
+
+/// The DUT of a DUT file, built and loaded once per process with these options (the
+/// first load's options win).
+pub fn load(path: &Path, opts: &BuildOptions) -> Result<Arc<Dut>, DutError> {
+    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut map = loaded().lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(d) = map.get(&key) {
+        return Ok(Arc::clone(d));
+    }
+    let dut = Arc::new(Dut::load(path, opts)?);
+    map.insert(key, Arc::clone(&dut));
+    Ok(dut)
+}
+
 /// One co-simulation run.
 #[derive(Debug, Clone)]
 pub struct LinkRun {
-    /// Configuration name (see `cosim/configs.rs`).
-    pub config: String,
+    /// The DUT file.
+    pub dut: PathBuf,
     /// What is compared.
     pub mode: Mode,
     /// Seed of the stimulus, the channel model and the random choices.
     pub seed: u64,
     /// Stimulus and faults, as `tessera gen` takes them; the link parameters come from the
-    /// configuration and any given here must agree.
+    /// DUT and any given here must agree.
     pub options: GenOptions,
     /// Waveform files: `<trace>.tx.fst` and `<trace>.rx.fst`.
     pub trace: Option<PathBuf>,
@@ -121,9 +152,9 @@ pub struct LinkRun {
 
 impl LinkRun {
     /// A clean run of `stripes` stripes, host offering in 80 % of slots.
-    pub fn new(config: &str, mode: Mode, seed: u64, stripes: u64) -> LinkRun {
+    pub fn new(dut: impl Into<PathBuf>, mode: Mode, seed: u64, stripes: u64) -> LinkRun {
         LinkRun {
-            config: config.to_string(),
+            dut: dut.into(),
             mode,
             seed,
             options: GenOptions { stripes: Some(stripes), valid_percent: Some(80), ..Default::default() },
@@ -132,19 +163,22 @@ impl LinkRun {
         }
     }
 
-    /// The regression's run for a configuration, mode and seed: faults chosen from the
-    /// seed. Seed 1 is clean; other seeds add random skew up to the build's capacity, a
-    /// random permutation of the ports, and by seed: a failed channel in the lane map (when
-    /// the build has spares), bit errors (1e-4 per bit), or both.
-    pub fn regression(cfg: &DutConfig, mode: Mode, seed: u64, stripes: u64) -> LinkRun {
-        let mut run = LinkRun::new(cfg.name, mode, seed, stripes);
+    /// The regression's run for a DUT, mode and seed: faults chosen from the seed. Seed 1
+    /// is clean; other seeds add random skew up to the DUT's capacity, a random
+    /// permutation of the ports, and by seed: a failed channel in the lane map (when the
+    /// DUT has spares and a lane-map write port), bit errors (1e-4 per bit), or both.
+    pub fn regression(dut: &Dut, mode: Mode, seed: u64, stripes: u64) -> LinkRun {
+        let mut run = LinkRun::new(dut.file(), mode, seed, stripes);
+        let link = dut.link();
+        let channels = dut.channels();
+        let map_port = dut.tx_top().is_none_or(|t| t.role("map_write").is_some());
         let o = &mut run.options;
         o.valid_percent = Some([100, 80, 50, 95][(seed % 4) as usize]);
         if seed > 1 {
-            o.random_skew = Some(cfg.max_skew_bits);
+            o.random_skew = Some(link.max_skew_bits);
             o.permute = Some(true);
-            if !seed.is_multiple_of(3) && cfg.spares > 0 {
-                o.failed = Some(vec![(seed as u32 * 7) % cfg.channels()]);
+            if !seed.is_multiple_of(3) && link.spares > 0 && (map_port || mode == Mode::Rx) {
+                o.failed = Some(vec![(seed as u32 * 7) % channels]);
             }
             if seed % 3 != 1 && mode != Mode::Tx {
                 o.ber = Some(1e-4);
@@ -153,10 +187,15 @@ impl LinkRun {
         run
     }
 
-    /// The command that replays this run.
+    /// The command that replays this run: `--config NAME` for a built-in DUT, else
+    /// `--dut FILE`.
     pub fn replay(&self) -> String {
-        let mut cmd =
-            format!("tessera cosim --config {} --mode {} --seed {}", self.config, self.mode, self.seed);
+        let builtin = crate::dut::builtin_dir();
+        let which = match (self.dut.parent(), self.dut.file_stem()) {
+            (Some(dir), Some(stem)) if same_dir(dir, &builtin) => format!("--config {}", stem.to_string_lossy()),
+            _ => format!("--dut {}", self.dut.display()),
+        };
+        let mut cmd = format!("tessera cosim {which} --mode {} --seed {}", self.mode, self.seed);
         for f in option_flags(&self.options) {
             cmd.push(' ');
             cmd.push_str(&f);
@@ -164,53 +203,43 @@ impl LinkRun {
         cmd
     }
 
-    /// The planned vector set of this run (what `tessera gen` with these options writes).
-    pub fn plan(&self) -> Result<(&'static DutConfig, SetSpec), RunError> {
-        let cfg = DutConfig::lookup(&self.config)?;
+    /// The planned vector set of this run on `dut` (what `tessera gen` with these options
+    /// writes).
+    pub fn plan(&self, dut: &Dut) -> Result<SetSpec, RunError> {
+        let link = *dut.link();
         let mut o = self.options.clone();
         for (what, given, built) in [
-            ("lanes", o.lanes, cfg.lanes),
-            ("spares", o.spares, cfg.spares),
-            ("am_period", o.am_period, cfg.am_period),
-            ("ser_w", o.ser_w, cfg.ser_w),
-            ("max_skew_bits", o.max_skew_bits, cfg.max_skew_bits),
+            ("lanes", o.lanes, link.lanes),
+            ("spares", o.spares, link.spares),
+            ("am_period", o.am_period, link.am_period),
+            ("ser_w", o.ser_w, link.ser_w),
+            ("max_skew_bits", o.max_skew_bits, link.max_skew_bits),
         ] {
             if given.is_some_and(|g| g != built) {
                 return Err(RunError::Setup(format!(
-                    "{what} = {} does not match build '{}' ({what} = {built})",
+                    "{what} = {} does not match DUT {} ({what} = {built})",
                     given.unwrap_or(0),
-                    cfg.name
+                    dut.name()
                 )));
             }
         }
-        o.lanes = Some(cfg.lanes);
-        o.spares = Some(cfg.spares);
-        o.am_period = Some(cfg.am_period);
-        o.ser_w = Some(cfg.ser_w);
-        o.max_skew_bits = Some(cfg.max_skew_bits);
+        o.lanes = Some(link.lanes);
+        o.spares = Some(link.spares);
+        o.am_period = Some(link.am_period);
+        o.ser_w = Some(link.ser_w);
+        o.max_skew_bits = Some(link.max_skew_bits);
         o.seed = Some(self.seed);
         let mut spec = o.to_spec(self.seed);
-        debug_assert_eq!(
-            spec.params,
-            LinkParams {
-                lanes: cfg.lanes,
-                spares: cfg.spares,
-                am_period: cfg.am_period,
-                max_skew_bits: cfg.max_skew_bits,
-                ser_w: cfg.ser_w,
-                seed: self.seed
-            }
-        );
         if self.mode == Mode::EndToEnd && spec.lead_slots.is_none() {
             // The channel sees the RTL TX's slots D slots late: measure link-up that way.
             let mut probe = gen::plan(&GenSpec { lead_slots: Some(0), ..spec.clone() })
                 .map_err(|e| RunError::Setup(e.to_string()))?;
             let cfg_model = probe.config().map_err(|e| RunError::Setup(e.to_string()))?;
             let budget = Link::bring_up_budget(&cfg_model)
-                + 2 * u64::from(cfg.am_period)
+                + 2 * u64::from(link.am_period)
                 + gen::flush_slots(&probe.params, &probe.faults);
             probe.run.stripes = 0;
-            let delay = Pair::delay_slots(u64::from(66 / cfg.ser_w));
+            let delay = delay_slots(u64::from(dut.tx_latency()), u64::from(66 / link.ser_w));
             let lead = crate::pair::end_to_end_lead(&probe, delay, budget)?.ok_or_else(|| {
                 RunError::Setup(format!(
                     "the link does not align within {budget} block periods (seed {}); give --lead-slots to send anyway",
@@ -219,8 +248,14 @@ impl LinkRun {
             })?;
             spec.lead_slots = Some(lead);
         }
-        let set = gen::plan(&spec).map_err(|e| RunError::Setup(e.to_string()))?;
-        Ok((cfg, set))
+        gen::plan(&spec).map_err(|e| RunError::Setup(e.to_string()))
+    }
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
     }
 }
 
@@ -259,11 +294,11 @@ pub fn option_flags(o: &GenOptions) -> Vec<String> {
 /// A difference between RTL and model.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "mismatch (config {config}, seed {seed}) at clock {clock}, {signal}{}: expected {expected}, RTL {actual}\n  replay: {replay}",
+    "mismatch (DUT {config}, seed {seed}) at clock {clock}, {signal}{}: expected {expected}, RTL {actual}\n  replay: {replay}",
     place.as_ref().map(|p| format!(" {p}")).unwrap_or_default()
 )]
 pub struct Mismatch {
-    /// Configuration name.
+    /// DUT name.
     pub config: String,
     /// Seed of the run.
     pub seed: u64,
@@ -314,30 +349,35 @@ pub fn on_dut_thread<T: Send + 'static>(
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-/// Runs one [`LinkRun`]; `Ok` when RTL and model agreed throughout. Executes on a thread
-/// of its own (see [`on_dut_thread`]).
+/// Runs one [`LinkRun`]; `Ok` when RTL and model agreed throughout. Loads its DUT (once
+/// per process, default build options) and executes on a thread of its own (see
+/// [`on_dut_thread`]).
 pub fn check(run: &LinkRun) -> Result<PairReport, RunError> {
-    let run = run.clone();
-    on_dut_thread(format!("cosim-{}-{}-{}", run.config, run.mode, run.seed), move || check_here(&run))
+    let dut = load(&run.dut, &BuildOptions::default())?;
+    check_with(dut, run)
 }
 
-fn check_here(run: &LinkRun) -> Result<PairReport, RunError> {
-    let (cfg, set) = run.plan()?;
-    run_set(cfg, run.mode, &set, run.flip, run.trace.as_deref(), run.replay())
+/// Runs one [`LinkRun`] on a loaded DUT.
+pub fn check_with(dut: Arc<Dut>, run: &LinkRun) -> Result<PairReport, RunError> {
+    let run = run.clone();
+    on_dut_thread(format!("cosim-{}-{}-{}", dut.name(), run.mode, run.seed), move || {
+        let set = run.plan(&dut)?;
+        run_set(&dut, run.mode, &set, run.flip, run.trace.as_deref(), run.replay())
+    })
 }
 
 /// Runs a planned set through a [`Pair`] (on the calling thread, which needs a large stack
-/// for wide builds: see [`on_dut_thread`]): the host of the set offers its stripes, every
+/// for wide DUTs: see [`on_dut_thread`]): the host of the set offers its stripes, every
 /// slot is compared, then the whole status. `replay` is the command a mismatch offers.
 pub fn run_set(
-    cfg: &'static DutConfig,
+    dut: &Dut,
     mode: Mode,
     set: &SetSpec,
     flip: Option<Flip>,
     trace: Option<&std::path::Path>,
     replay: String,
 ) -> Result<PairReport, RunError> {
-    let mut pair = Pair::new(cfg, mode, set, flip, trace, replay)?;
+    let mut pair = Pair::new(dut, mode, set, flip, trace, replay)?;
     let mut host = Host::new(set.params.seed, set.params.lanes, set.params.am_period, set.run);
     for slot in 0..set.run.slots {
         let offer = host.offer(slot).map(<[u64]>::to_vec);

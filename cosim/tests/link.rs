@@ -1,8 +1,20 @@
-//! The RTL against the golden model in every configuration built and every mode (TX, RX,
-//! end to end), clean and with faults; and proof that the checker catches a wrong RTL.
+//! Tessera's RTL (the DUT files in `cosim/duts/`) against the golden model in every mode
+//! (TX, RX, end to end), clean and with faults; and proof that the checker catches a wrong
+//! RTL.
 
-use tessera_cosim::harness::{check, default_stripes, Flip, LinkRun, Mode, RunError};
-use tessera_cosim::{DutError, RxDut, CONFIGS};
+use std::sync::Arc;
+
+use tessera_cosim::harness::{check, default_stripes, load, modes_of, Flip, LinkRun, Mode, RunError};
+use tessera_cosim::{builtin, builtin_names, BuildOptions, Dut, DutError};
+
+/// Every built-in DUT, loaded (built once into the cache).
+fn duts() -> Vec<Arc<Dut>> {
+    builtin_names().iter().map(|n| load(&builtin(n).unwrap(), &BuildOptions::default()).unwrap_or_else(|e| panic!("{e}"))).collect()
+}
+
+fn small() -> Arc<Dut> {
+    load(&builtin("small").unwrap(), &BuildOptions::default()).unwrap_or_else(|e| panic!("{e}"))
+}
 
 fn expect_ok(run: &LinkRun) -> tessera_cosim::harness::PairReport {
     eprintln!("{}", run.replay());
@@ -16,10 +28,10 @@ fn expect_ok(run: &LinkRun) -> tessera_cosim::harness::PairReport {
 
 #[test]
 fn tx_rtl_matches_the_model_in_every_configuration() {
-    for cfg in CONFIGS {
+    for dut in duts() {
         for seed in 1..=3 {
-            let r = expect_ok(&LinkRun::regression(cfg, Mode::Tx, seed, default_stripes(cfg)));
-            assert!(r.stripes_in >= default_stripes(cfg));
+            let r = expect_ok(&LinkRun::regression(&dut, Mode::Tx, seed, default_stripes(&dut)));
+            assert!(r.stripes_in >= default_stripes(&dut));
             assert!(r.tx_clocks > 0);
         }
     }
@@ -27,9 +39,9 @@ fn tx_rtl_matches_the_model_in_every_configuration() {
 
 #[test]
 fn rx_rtl_matches_the_model_clean_and_with_faults() {
-    for cfg in CONFIGS.iter().filter(|c| c.rx) {
+    for dut in duts().into_iter().filter(|d| modes_of(d).contains(&Mode::Rx)) {
         for seed in 1..=4 {
-            let run = LinkRun::regression(cfg, Mode::Rx, seed, default_stripes(cfg));
+            let run = LinkRun::regression(&dut, Mode::Rx, seed, default_stripes(&dut));
             let r = expect_ok(&run);
             let status = r.status.expect("RX runs report the status");
             assert!(status.aligned, "seed {seed}: the link is up at the end");
@@ -45,27 +57,27 @@ fn rx_rtl_matches_the_model_clean_and_with_faults() {
 
 #[test]
 fn end_to_end_data_out_is_data_in() {
-    for cfg in CONFIGS.iter().filter(|c| c.rx) {
+    for dut in duts().into_iter().filter(|d| modes_of(d).contains(&Mode::EndToEnd)) {
         for seed in [1, 4] {
             // Seeds 1 and 4 have no bit errors: every stripe must arrive intact.
-            let run = LinkRun::regression(cfg, Mode::EndToEnd, seed, default_stripes(cfg));
+            let run = LinkRun::regression(&dut, Mode::EndToEnd, seed, default_stripes(&dut));
             assert!(run.options.ber.is_none());
             let r = expect_ok(&run);
             assert_eq!(r.stripes_out, r.stripes_in, "seed {seed}");
             assert_eq!(r.stripes_intact, r.stripes_in, "seed {seed}: data out == data in");
         }
         // With bit errors the RTL still agrees with the model, stripe for stripe.
-        let r = expect_ok(&LinkRun::regression(cfg, Mode::EndToEnd, 2, default_stripes(cfg)));
+        let r = expect_ok(&LinkRun::regression(&dut, Mode::EndToEnd, 2, default_stripes(&dut)));
         assert!(r.injections > 0);
     }
 }
 
 #[test]
 fn a_flipped_tx_bit_is_reported_with_its_clock_and_channel() {
-    let cfg = CONFIGS.iter().find(|c| c.name == "small").unwrap();
+    let dut = small();
     // Channel 3, bit 5 of its serial word, at clock 100.
-    let bit = 3 * cfg.ser_w as usize + 5;
-    let mut run = LinkRun::new("small", Mode::Tx, 9, 50);
+    let bit = 3 * dut.link().ser_w as usize + 5;
+    let mut run = LinkRun::new(dut.file(), Mode::Tx, 9, 50);
     run.flip = Some(Flip::TxSerial { clock: 100, bit });
     match check(&run) {
         Err(RunError::Mismatch(m)) => {
@@ -86,7 +98,7 @@ fn a_flipped_tx_bit_is_reported_with_its_clock_and_channel() {
 #[test]
 fn a_flipped_rx_bit_is_reported_with_its_stripe_and_lane() {
     for mode in [Mode::Rx, Mode::EndToEnd] {
-        let mut run = LinkRun::new("small", mode, 4, 40);
+        let mut run = LinkRun::new(small().file(), mode, 4, 40);
         // Lane 2, bit 7 of the 10th stripe out.
         run.flip = Some(Flip::RxData { stripe: 10, bit: 2 * 64 + 7 });
         match check(&run) {
@@ -104,13 +116,13 @@ fn a_flipped_rx_bit_is_reported_with_its_stripe_and_lane() {
 }
 
 #[test]
-fn a_build_without_rx_says_so() {
-    if let Some(cfg) = CONFIGS.iter().find(|c| !c.rx) {
-        match RxDut::new(cfg.name) {
-            Err(e @ DutError::NoRx { .. }) => assert!(e.to_string().contains("has no RX"), "{e}"),
-            Err(e) => panic!("{e}"),
-            Ok(_) => panic!("{} has no RX build", cfg.name),
-        }
+fn a_dut_without_rx_says_so_and_unknown_names_list_the_built_ins() {
+    let wide = load(&builtin("wide").unwrap(), &BuildOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    match wide.new_rx() {
+        Err(e @ DutError::NoSide { .. }) => assert_eq!(e.to_string(), "DUT wide has no rx top"),
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("wide has no RX top"),
     }
-    assert!(matches!(RxDut::new("nonesuch"), Err(DutError::UnknownConfig { .. })));
+    let e = builtin("nonesuch").unwrap_err();
+    assert!(e.to_string().contains("built-in: one, small, mid, wide"), "{e}");
 }

@@ -1,12 +1,15 @@
-//! `tessera cosim`: a regression of the RTL against the golden model under Verilator.
+//! `tessera cosim`: a regression of a DUT's RTL against the golden model under Verilator.
 //!
-//! Runs every selected configuration (see `cosim/configs.rs`) with every seed, each run
-//! compared bit for bit every clock, with a progress bar and a summary table; exits
-//! non-zero on any mismatch. `--shard K/N` runs one deterministic slice of the
-//! (configuration, seed) list, so a farm can split a regression and the union of all
+//! `--dut FILE` names a DUT file (docs/ports.md); `--config NAME` one of Tessera's own
+//! (`cosim/duts/NAME.toml`); with neither, every built-in DUT. Each DUT is verilated at run
+//! time into the build cache (once; later runs find it there). Every selected DUT, mode and
+//! seed is one run, compared bit for bit every clock, with a progress bar and a summary
+//! table; exits non-zero on any mismatch. `--shard K/N` runs one deterministic slice of
+//! the (DUT, mode, seed) list, so a farm can split a regression and the union of all
 //! shards is exactly the whole run. `--junit FILE` writes one test case per run.
+//! `--fuzz N` runs proptest campaigns instead (N random runs and N operation sequences).
 //!
-//! Built only with the `cosim` feature, which needs Verilator at build time.
+//! Built only with the `cosim` feature (Verilator is needed at run time, not to build).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,9 +47,25 @@ impl Shard {
 /// Arguments of `tessera cosim`.
 #[derive(clap::Args, Debug)]
 pub struct CosimArgs {
-    /// Run only this configuration (default: all built ones).
+    /// The DUT file to verify (repeat for several; docs/ports.md).
+    #[arg(long, value_name = "FILE")]
+    dut: Vec<PathBuf>,
+    /// One of Tessera's own DUTs by name (cosim/duts/NAME.toml: one, small, mid, wide).
+    #[arg(long, value_name = "NAME")]
+    config: Vec<String>,
+    /// Fuzz instead of the regression: N random runs and N random operation sequences
+    /// (stripes, idles, resets, kills, lane-map repairs), shrunk on failure.
+    #[arg(long, value_name = "N")]
+    fuzz: Option<u32>,
+    /// Seed of the fuzz campaign (printed; default: from the clock).
     #[arg(long)]
-    config: Option<String>,
+    fuzz_seed: Option<u64>,
+    /// Where shrunk fuzz failures are kept and replayed from (default: FILE.proptest-regressions beside the DUT file).
+    #[arg(long, value_name = "FILE")]
+    regressions: Option<PathBuf>,
+    /// The build cache (default: TESSERA_CACHE_DIR, else ~/.cache/tessera/verilated).
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
     /// Run only this mode: tx, rx or e2e (repeat for several; default: all three, RX modes
     /// only on builds with an RX).
     #[arg(long)]
@@ -66,12 +85,12 @@ pub struct CosimArgs {
     /// Run one deterministic slice K/N of the regression.
     #[arg(long)]
     shard: Option<Shard>,
-    /// List the configurations built and exit.
+    /// List the DUTs (their link, tops and roles) and exit.
     #[arg(long)]
     list: bool,
     /// Stimulus and faults, as `tessera gen` takes them. Without any, each seed's run is
     /// the regression's (faults chosen from the seed); with some, every run uses exactly
-    /// these. The link parameters come from the build (given ones must match).
+    /// these. The link parameters come from the DUT (given ones must match).
     #[command(flatten)]
     flags: Box<crate::cmd::vectors::GenFlags>,
 }
@@ -99,77 +118,123 @@ struct Row {
 pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
     use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
     use std::time::Instant;
-    use tessera_cosim::harness::{check, default_stripes, LinkRun, Mode, RunError};
-    use tessera_cosim::CONFIGS;
+    use tessera_cosim::harness::{check_with, default_stripes, load, modes_of, LinkRun, Mode, RunError};
+    use tessera_cosim::BuildOptions;
     use tessera_vectors::config::GenOptions;
 
+    let opts = BuildOptions { cache_dir: a.cache.clone(), ..Default::default() };
+    let mut files: Vec<PathBuf> = a.dut.clone();
+    for name in &a.config {
+        files.push(tessera_cosim::builtin(name).map_err(|e| anyhow::anyhow!("--config {name}: {e}"))?);
+    }
+    if files.is_empty() {
+        files = tessera_cosim::builtin_names()
+            .iter()
+            .map(|n| tessera_cosim::builtin(n))
+            .collect::<Result<_, _>>()?;
+    }
+    let mut duts = Vec::new();
+    for f in &files {
+        duts.push(load(f, &opts).map_err(|e| anyhow::anyhow!("{e}"))?);
+    }
+
     if a.list {
-        for c in CONFIGS {
+        for d in &duts {
+            let l = d.link();
+            let tops: Vec<String> = d.tx_top().iter().chain(d.rx_top().iter()).map(|t| t.spec.top.clone()).collect();
             println!(
-                "{:8} lanes {:5} spares {:3} am_period {:6} ser_w {:2} max_skew_bits {:5} tops {}",
-                c.name,
-                c.lanes,
-                c.spares,
-                c.am_period,
-                c.ser_w,
-                c.max_skew_bits,
-                if c.rx { "tx rx" } else { "tx" }
+                "{:8} lanes {:5} spares {:3} am_period {:6} ser_w {:2} max_skew_bits {:5} tops {} ({})",
+                d.name(),
+                l.lanes,
+                l.spares,
+                l.am_period,
+                l.ser_w,
+                l.max_skew_bits,
+                tops.join(" "),
+                d.file().display()
             );
+            if d.rx_top().is_some() {
+                let (yes, no) = d.rx_status_roles();
+                println!("         RX status compared: {}", if yes.is_empty() { "none".into() } else { yes.join(" ") });
+                println!("         not compared: {}", if no.is_empty() { "none".into() } else { no.join(" ") });
+            }
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let configs: Vec<_> =
-        match &a.config {
-            Some(name) => vec![tessera_cosim::DutConfig::lookup(name)
-                .map_err(|e| anyhow::anyhow!("--config {name}: {e}"))?],
-            None => CONFIGS.iter().collect(),
-        };
-    let modes: Vec<Mode> = if a.mode.is_empty() {
-        Mode::ALL.to_vec()
-    } else {
-        a.mode
-            .iter()
-            .map(|m| m.parse::<Mode>().map_err(|e| anyhow::anyhow!("--mode {m}: {e}")))
-            .collect::<Result<_, _>>()?
-    };
+
+    if let Some(cases) = a.fuzz {
+        let seed = a.fuzz_seed.unwrap_or_else(|| {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1)
+        });
+        let mut failed = false;
+        for (d, f) in duts.iter().zip(&files) {
+            let regressions = a.regressions.clone().unwrap_or_else(|| tessera_cosim::fuzz::regressions_file(f));
+            let cli = format!("tessera cosim --dut {} --fuzz {cases} --fuzz-seed {seed}", f.display());
+            println!("fuzz {}: {cases} runs and {cases} operation sequences, seed {seed} (replay: {cli})", d.name());
+            match tessera_cosim::fuzz::fuzz(d, cases, seed, &regressions, &cli) {
+                Ok(r) => println!(
+                    "fuzz {}: {} runs, {} operation sequences agree{}",
+                    d.name(),
+                    r.runs,
+                    r.sequences,
+                    if r.sequences == 0 { " (sequences need both tops)" } else { "" }
+                ),
+                Err(e) => {
+                    eprintln!("FAIL {}: {e}", d.name());
+                    failed = true;
+                }
+            }
+        }
+        println!("{}", if failed { "FAIL" } else { "PASS" });
+        return Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+    }
+
+    let asked: Vec<Mode> = a
+        .mode
+        .iter()
+        .map(|m| m.parse::<Mode>().map_err(|e| anyhow::anyhow!("--mode {m}: {e}")))
+        .collect::<Result<_, _>>()?;
     let seeds: Vec<u64> = match a.seed {
         Some(s) => vec![s],
         None => (1..=a.seeds).collect(),
     };
     let flags = crate::cmd::vectors::flag_options(&a.flags)?;
     let given = flags != GenOptions::default();
-    let mut jobs: Vec<LinkRun> = Vec::new();
-    for cfg in &configs {
+    let mut jobs: Vec<(usize, LinkRun)> = Vec::new();
+    for (i, dut) in duts.iter().enumerate() {
+        let supported = modes_of(dut);
+        let modes: Vec<Mode> = if asked.is_empty() { supported.clone() } else { asked.clone() };
         for &mode in &modes {
-            if mode != Mode::Tx && !cfg.rx {
-                if a.config.is_some() && !a.mode.is_empty() {
+            if !supported.contains(&mode) {
+                if duts.len() == 1 {
                     anyhow::bail!(
-                        "--config {} --mode {mode}: this build has no RX (configs.rs: rx: false)",
-                        cfg.name
+                        "--mode {mode}: DUT {} supports {} (its side is {:?})",
+                        dut.name(),
+                        supported.iter().map(|m| m.name()).collect::<Vec<_>>().join(", "),
+                        dut.sides()
                     );
                 }
                 continue;
             }
             for &seed in &seeds {
-                jobs.push(if given {
-                    let mut run = LinkRun::new(cfg.name, mode, seed, default_stripes(cfg));
-                    run.options = flags.clone().or(run.options);
-                    run
-                } else {
-                    LinkRun::regression(cfg, mode, seed, default_stripes(cfg))
-                });
+                jobs.push((
+                    i,
+                    if given {
+                        let mut run = LinkRun::new(dut.file(), mode, seed, default_stripes(dut));
+                        run.options = flags.clone().or(run.options);
+                        run
+                    } else {
+                        LinkRun::regression(dut, mode, seed, default_stripes(dut))
+                    },
+                ));
             }
         }
     }
-    let jobs: Vec<LinkRun> = jobs
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| a.shard.is_none_or(|s| s.takes(*i)))
-        .map(|(_, j)| j)
-        .collect();
+    let jobs: Vec<(usize, LinkRun)> =
+        jobs.into_iter().enumerate().filter(|(i, _)| a.shard.is_none_or(|s| s.takes(*i))).map(|(_, j)| j).collect();
     if a.trace.is_some() && jobs.len() != 1 {
         anyhow::bail!(
-            "--trace writes one run's waveforms: give --config, --mode and --seed too ({} runs selected)",
+            "--trace writes one run's waveforms: give --mode and --seed too, and one DUT ({} runs selected)",
             jobs.len()
         );
     }
@@ -181,16 +246,17 @@ pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let mut rows: std::collections::BTreeMap<(String, Mode), Row> = Default::default();
+    let mut rows: std::collections::BTreeMap<(usize, Mode), Row> = Default::default();
     let mut suites: std::collections::BTreeMap<String, TestSuite> = Default::default();
     let mut failures = 0;
-    for mut run in jobs {
-        bar.set_message(format!("{} {} seed {}", run.config, run.mode, run.seed));
+    for (i, mut run) in jobs {
+        let dut = &duts[i];
+        bar.set_message(format!("{} {} seed {}", dut.name(), run.mode, run.seed));
         run.trace = a.trace.clone();
         let t = Instant::now();
-        let result = check(&run);
+        let result = check_with(std::sync::Arc::clone(dut), &run);
         let secs = t.elapsed().as_secs_f64();
-        let row = rows.entry((run.config.clone(), run.mode)).or_default();
+        let row = rows.entry((i, run.mode)).or_default();
         row.runs += 1;
         row.secs += secs;
         let status = match &result {
@@ -200,7 +266,7 @@ pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
             }
             Err(e) => {
                 failures += 1;
-                bar.suspend(|| eprintln!("FAIL {} {} seed {}: {e}", run.config, run.mode, run.seed));
+                bar.suspend(|| eprintln!("FAIL {} {} seed {}: {e}", dut.name(), run.mode, run.seed));
                 let kind = match e {
                     RunError::Mismatch(_) => {
                         row.mismatches += 1;
@@ -217,11 +283,11 @@ pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
             }
         };
         let mut case = TestCase::new(format!("{} seed {}", run.mode, run.seed), status);
-        case.set_classname(format!("tessera.cosim.{}", run.config));
+        case.set_classname(format!("tessera.cosim.{}", dut.name()));
         case.set_time(std::time::Duration::from_secs_f64(secs));
         suites
-            .entry(run.config.clone())
-            .or_insert_with(|| TestSuite::new(run.config.clone()))
+            .entry(dut.name().to_string())
+            .or_insert_with(|| TestSuite::new(dut.name().to_string()))
             .add_test_case(case);
         bar.inc(1);
     }
@@ -229,11 +295,12 @@ pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
 
     println!(
         "{:<8} {:<5} {:>5} {:>10} {:>10} {:>7} {:>12}",
-        "config", "mode", "runs", "clocks", "mismatches", "errors", "clocks/s"
+        "dut", "mode", "runs", "clocks", "mismatches", "errors", "clocks/s"
     );
-    for ((name, mode), r) in &rows {
+    for ((i, mode), r) in &rows {
         println!(
-            "{name:<8} {:<5} {:>5} {:>10} {:>10} {:>7} {:>12.0}",
+            "{:<8} {:<5} {:>5} {:>10} {:>10} {:>7} {:>12.0}",
+            duts[*i].name(),
             mode.name(),
             r.runs,
             r.clocks,
@@ -241,6 +308,15 @@ pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
             r.errors,
             r.clocks as f64 / r.secs.max(1e-9)
         );
+    }
+    for (i, d) in duts.iter().enumerate() {
+        if d.rx_top().is_some() && rows.keys().any(|(j, m)| *j == i && *m != Mode::Tx) {
+            let (yes, no) = d.rx_status_roles();
+            println!("{}: RX status compared: {}", d.name(), if yes.is_empty() { "none".into() } else { yes.join(" ") });
+            if !no.is_empty() {
+                println!("{}: not compared (not mapped): {}", d.name(), no.join(" "));
+            }
+        }
     }
     if let Some(path) = &a.junit {
         let mut report = Report::new("tessera-cosim");

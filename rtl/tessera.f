@@ -1,0 +1,19 @@
+// Tessera's reference RTL: every synthesizable source, for Verilator, Icarus, Yosys or any
+// simulator's -f. Paths are relative to this file.
+bip8.sv
+block_lock.sv
+descrambler.sv
+deskew.sv
+deskew_fifo.sv
+lane_decoder.sv
+lane_encoder.sv
+lfsr.sv
+marker_build.sv
+marker_lock.sv
+param_assert.sv
+rx_deserializer.sv
+rx_port.sv
+scrambler.sv
+tessera_rx.sv
+tessera_tx.sv
+tx_serializer.sv
