@@ -37,10 +37,9 @@ use tessera_model::rx::{Receiver, RxStatus};
 use tessera_model::serial::BitQueue;
 use tessera_model::tx::{Transmitter, TX_LATENCY_CLOCKS};
 use tessera_model::LinkConfig;
+use tessera_clocked::bits::{get_field, put_field};
+use tessera_clocked::{plan, Host, SetSpec};
 use tessera_vectors::config::GenOptions;
-use tessera_vectors::gen::{self, Host};
-use tessera_vectors::header::SetSpec;
-use tessera_vectors::word::{get_field, limbs, put_field};
 
 /// Width of the RTL's skew and bit-count ports (`port_skew_o`, `port_bits_o`, the skew
 /// fault's spread).
@@ -128,6 +127,11 @@ pub fn check_bus(name: &str, bus: &[u64], width: u32) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// 64-bit limbs of a bus of `width` bits.
+fn limbs(width: u32) -> usize {
+    (width as usize).div_ceil(64)
 }
 
 fn low_mask(bits: u64) -> u64 {
@@ -281,7 +285,7 @@ impl BenchModel {
     /// [`DEFAULT_SEED`] unless the text says `seed: N`.
     pub fn from_config(text: &str, origin: &str) -> Result<BenchModel, Error> {
         let opts = GenOptions::parse_file(text.as_bytes(), origin).map_err(|e| Error(e.to_string()))?;
-        let set = gen::plan(&opts.to_spec(DEFAULT_SEED)).map_err(|e| Error(format!("{origin}: {e}")))?;
+        let set = plan(&opts.to_spec(DEFAULT_SEED)).map_err(|e| Error(format!("{origin}: {e}")))?;
         BenchModel::new(set)
     }
 
