@@ -24,7 +24,8 @@
 //   +nomodel         the same loop with every model call left out (the DUTs get the host's
 //                    stimulus from a table made first, the RX gets zeros): the baseline of
 //                    the benchmark figure
-//   +bench           print the loop's wall time per clock (ns)
+//   +bench           the benchmark: the loop without the model calls, then with them, in
+//                    this process; prints both wall times per clock and their ratio
 //   +model_rx        with WITH_RX = 0: still run rx_model's channel and RX on u_tx's output
 //                    (no RX DUT to check), to measure every model call at a width whose RX
 //                    RTL is too big to simulate
@@ -170,6 +171,9 @@ module tessera_dpi_tb;
   logic [SW-1:0] rx_word;
   logic          host_valid[];
   logic [DW-1:0] host_data[];
+  logic [SW-1:0] rx_table[];
+  logic          rx_on[];
+  longint        t0_run;
 
   task automatic fail(input string what, input chandle m);
     $display("FAIL: %s: %s", what, tessera_last_error(m));
@@ -269,32 +273,34 @@ module tessera_dpi_tb;
       $fclose(fd);
     end
 
-    // Two instances of the same configuration: one for the TX, one for channel + RX.
-    tx_model = tessera_new(cfg);
-    if (tx_model == null) begin
-      $display("FAIL: tessera_new: %s", tessera_create_error());
-      $fatal(1, "FAIL");
+    if (!bench) begin
+      run(!no_model, t1);
+    end else begin
+      // The benchmark: the same loop without and then with the model calls, in this process.
+      run(1'b0, t0);
+      run(1'b1, t1);
+      $display("BENCH: %0d + %0d channels, %0d clocks: %0d ns/clock without the model calls, %0d ns/clock with them: ratio %0d.%02d",
+               LANES, SPARES, clocks, t0 / clocks, t1 / clocks, t1 / t0, (t1 * 100 / t0) % 100);
     end
-    rx_model = tessera_new(cfg);
-    if (rx_model == null) begin
-      $display("FAIL: tessera_new: %s", tessera_create_error());
-      $fatal(1, "FAIL");
-    end
-    check(tessera_check_rtl(tx_model, LANES, SPARES, AM_PERIOD, SER_W, -1), "TX parameters", tx_model);
-    check(tessera_check_rtl(rx_model, LANES, SPARES, AM_PERIOD, SER_W, MAX_SKEW_BITS),
-          "RX parameters", rx_model);
-    k = tessera_clocks_per_block(tx_model);
-    if (!$value$plusargs("clocks=%d", clocks)) clocks = tessera_run_clocks(tx_model) + 2 * k + 4;
-    $display("tessera_dpi_tb: seed %0d, %0d + %0d channels, SER_W %0d, %0d clocks%s%s", seed,
-             LANES, SPARES, SER_W, clocks, WITH_RX ? "" : ", TX only", no_model ? ", no model calls" : "");
-    $write("%s", tessera_describe(tx_model));
+    $finish;
+  end
 
-    // The TX lane map, written while rst_ni is low (docs/rtl.md, "Lane-map write port").
+  // The TX lane map written while rst_ni is low (docs/rtl.md, "Lane-map write port"); both
+  // DUTs in reset.
+  task automatic reset_duts(input chandle m);
+    rst_ni = 1'b0;
+    rx_rst_ni = 1'b0;
+    map_rst_ni = 1'b0;
+    rx_started = 1'b0;
+    rxq_head = 0;
+    rxq_count = 0;
+    {tx_valid, tx_data, map_wr, map_channel, map_lane, map_failed} = '0;
+    rx_serial = '0;
     edge_();
     map_rst_ni = 1'b1;
     for (int i = 0; i < P; i++) begin
-      rc = tessera_tx_map_entry(tx_model, i);
-      if (rc < 0) fail("tessera_tx_map_entry", tx_model);
+      rc = tessera_tx_map_entry(m, i);
+      if (rc < 0) fail("tessera_tx_map_entry", m);
       map_wr = 1'b1;
       map_channel = 16'(i);
       map_lane = rc[15:0];
@@ -302,47 +308,109 @@ module tessera_dpi_tb;
       edge_();
     end
     map_wr = 1'b0;
+  endtask
 
-    // +nomodel: the host's stimulus made first, so that the loop below has no model call.
-    if (no_model) begin
+  function automatic chandle new_model();
+    chandle m = tessera_new(cfg);
+    if (m == null) begin
+      $display("FAIL: tessera_new: %s", tessera_create_error());
+      $fatal(1, "FAIL");
+    end
+    return m;
+  endfunction
+
+  // The received word of the coming clock from the ring (zeros if none), and whether u_rx
+  // has left reset: on the first clock a word is waiting.
+  task automatic next_rx_word();
+    if (!rx_started && rxq_count > 0) begin
+      rx_started = 1'b1;
+      rx_rst_ni = 1'b1;
+    end
+    rx_word = '0;
+    if (rxq_count > 0) begin
+      rx_word = rxq[rxq_head];
+      rxq_head = (rxq_head + 1) % RXQ;
+      rxq_count--;
+    end
+  endtask
+
+  // The channel's words for u_rx, from `serial` (w_tx) into the ring.
+  task automatic channel_words(input chandle m);
+    check(tessera_channel_put(m, w_tx), "tessera_channel_put", m);
+    while (1) begin
+      rc = tessera_channel_get(m, w_get);
+      if (rc < 0) fail("tessera_channel_get", m);
+      if (rc == 0) break;
+      for (int j = 0; j < SWW; j++) pad_s[32*j +: 32] = w_get[j];
+      if (rxq_count == RXQ) begin
+        $display("FAIL: more than %0d received words waiting (clock %0d)", RXQ, c);
+        $fatal(1, "FAIL");
+      end
+      rxq[(rxq_head + rxq_count) % RXQ] = pad_s[SW-1:0];
+      rxq_count++;
+    end
+  endtask
+
+  // One run of `clocks` clocks; `ns` the loop's wall time. Without the model, the loop
+  // drives tables of the same stimulus made first (by other instances) and calls nothing.
+  task automatic run(input bit with_model, output longint ns);
+    chandle tmp;
+    // Two instances of the same configuration: one for the TX, one for channel + RX.
+    tx_model = new_model();
+    rx_model = new_model();
+    check(tessera_check_rtl(tx_model, LANES, SPARES, AM_PERIOD, SER_W, -1), "TX parameters", tx_model);
+    check(tessera_check_rtl(rx_model, LANES, SPARES, AM_PERIOD, SER_W, MAX_SKEW_BITS),
+          "RX parameters", rx_model);
+    k = tessera_clocks_per_block(tx_model);
+    if (!$value$plusargs("clocks=%d", clocks)) clocks = tessera_run_clocks(tx_model) + 2 * k + 4;
+    $display("tessera_dpi_tb: seed %0d, %0d + %0d channels, SER_W %0d, %0d clocks%s%s", seed,
+             LANES, SPARES, SER_W, clocks, WITH_RX ? "" : ", TX only", with_model ? "" : ", no model calls");
+    if (with_model) $write("%s", tessera_describe(tx_model));
+    if (!with_model) begin
+      // The tables: what the host offers and what the channel hands u_rx, clock by clock.
+      tmp = new_model();
       host_valid = new[clocks];
       host_data = new[clocks];
+      rx_table = new[clocks];
+      rx_on = new[clocks];
+      rx_started = 1'b0;
+      rxq_head = 0;
+      rxq_count = 0;
       for (longint i = 0; i < clocks; i++) begin
+        c = i;
         host_valid[i] = tessera_host_clock(tx_model, w_data) == 1;
+        void'(tessera_tx_clock(tmp, host_valid[i], w_data, w_tx));
         for (int j = 0; j < DWW; j++) pad_d[32*j +: 32] = w_data[j];
         host_data[i] = pad_d[DW-1:0];
+        next_rx_word();
+        rx_table[i] = rx_word;
+        rx_on[i] = rx_started;
+        if (model_rx) channel_words(rx_model);
       end
+      tessera_free(tmp);
     end
+    reset_duts(tx_model);
     rst_ni = 1'b1;
 
-    t0 = longint'(tessera_now_ns());
+    t0_run = longint'(tessera_now_ns());
     for (c = 0; c < clocks; c++) begin
       // Inputs of clock c.
-      if (no_model) begin
+      if (!with_model) begin
         tx_valid = host_valid[c];
         tx_data = host_data[c];
-        rx_word = '0;
+        rx_word = rx_table[c];
+        rx_rst_ni = rx_on[c];
       end else begin
         rc = tessera_host_clock(tx_model, w_data);
         if (rc < 0) fail("tessera_host_clock", tx_model);
         tx_valid = rc[0];
         for (int j = 0; j < DWW; j++) pad_d[32*j +: 32] = w_data[j];
         tx_data = pad_d[DW-1:0];
-        if (!rx_started && rxq_count > 0) begin
-          rx_started = 1'b1;
-          rx_rst_ni = 1'b1;
-          $display("tessera_dpi_tb: u_rx leaves reset on TX clock %0d", c);
-        end
-        rx_word = '0;
-        if (rxq_count > 0) begin
-          rx_word = rxq[rxq_head];
-          rxq_head = (rxq_head + 1) % RXQ;
-          rxq_count--;
-        end
+        next_rx_word();
       end
       rx_serial = rx_word;
       #1;
-      if (!no_model) begin
+      if (with_model) begin
         // TX: the model's clock, then the DUT's outputs against it.
         rc = tessera_tx_clock(tx_model, tx_valid, w_data, w_exp);
         if (rc < 0) fail("tessera_tx_clock", tx_model);
@@ -352,19 +420,7 @@ module tessera_dpi_tb;
         check(tessera_tx_check(tx_model, tx_ready, w_tx), "tessera_tx_check", tx_model);
         if (model_rx) begin
           // Channel: the DUT's TX output in, the received words queued for u_rx.
-          check(tessera_channel_put(rx_model, w_tx), "tessera_channel_put", rx_model);
-          while (1) begin
-            rc = tessera_channel_get(rx_model, w_get);
-            if (rc < 0) fail("tessera_channel_get", rx_model);
-            if (rc == 0) break;
-            for (int j = 0; j < SWW; j++) pad_s[32*j +: 32] = w_get[j];
-            if (rxq_count == RXQ) begin
-              $display("FAIL: more than %0d received words waiting (clock %0d)", RXQ, c);
-              $fatal(1, "FAIL");
-            end
-            rxq[(rxq_head + rxq_count) % RXQ] = pad_s[SW-1:0];
-            rxq_count++;
-          end
+          channel_words(rx_model);
           // RX: status of this clock, a stripe of this clock, then the clock's word.
           if (rx_started) begin
             if (WITH_RX) begin
@@ -380,9 +436,9 @@ module tessera_dpi_tb;
       end
       edge_();
     end
-    t1 = longint'(tessera_now_ns());
+    ns = longint'(tessera_now_ns()) - t0_run;
 
-    if (WITH_RX && !no_model) begin
+    if (WITH_RX && with_model) begin
       // Clocks C and C + 1 carry zeros, which the model is not fed (docs/spec.md 11.7).
       rx_serial = '0;
       #1;
@@ -398,14 +454,12 @@ module tessera_dpi_tb;
         $fatal(1, "FAIL");
       end
     end
-    if (bench) $display("BENCH: %0d clocks, %0d ns, %0d ns/clock%s", clocks, t1 - t0,
-                        (t1 - t0) / clocks, no_model ? " (no model calls)" : "");
-    $display("PASS: seed %0d, %0d clocks, TX checked every clock%s", seed, clocks,
-             WITH_RX ? $sformatf(", %0d stripes out equal to the model's, RX status equal",
-                                 tessera_rx_stripes_matched(rx_model)) : "");
+    if (with_model)
+      $display("PASS: seed %0d, %0d clocks, TX checked every clock%s", seed, clocks,
+               WITH_RX ? $sformatf(", %0d stripes out equal to the model's, RX status equal",
+                                   tessera_rx_stripes_matched(rx_model)) : "");
     tessera_free(tx_model);
     tessera_free(rx_model);
-    $finish;
-  end
+  endtask
 
 endmodule
