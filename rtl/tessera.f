@@ -1,5 +1,6 @@
 // Tessera's reference RTL: every synthesizable source, for Verilator, Icarus, Yosys or any
-// simulator's -f. Paths are relative to this file.
+// simulator: paths are relative to this file, so name it with -F (Verilator, VCS), or -f
+// from this folder.
 bip8.sv
 block_lock.sv
 descrambler.sv

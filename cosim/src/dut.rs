@@ -344,6 +344,12 @@ impl<'d> TxDut<'d> {
         self.f_map.is_some()
     }
 
+    /// Whether a starting lane map can be written before slot 0: the write port and a map
+    /// reset of its own, so that writes can be made while the datapath is held in reset.
+    pub fn can_program_start_map(&self) -> bool {
+        self.f_map.is_some() && self.f_map_reset.is_some()
+    }
+
     /// Holds both resets for `clocks` clocks with the host idle, then releases the map
     /// reset (so lane-map writes can precede the datapath reset's release).
     pub fn reset(&mut self, clocks: u32) -> Result<(), DutError> {

@@ -23,7 +23,7 @@ use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tessera_model::channel::ChannelFaults;
 use tessera_model::link::Link;
-use tessera_vectors::gen::{self, GenSpec};
+use tessera_clocked::{choice_rng, flush_slots, plan, GenSpec};
 
 use crate::harness::{check_with, modes_of, on_dut_thread, LinkRun, Mode, Pair, RunError};
 use crate::Dut;
@@ -34,7 +34,7 @@ pub fn run_strategy(dut: &Dut) -> impl Strategy<Value = LinkRun> {
     let file = dut.file().to_path_buf();
     let link = *dut.link();
     let channels = dut.channels();
-    let map_port = dut.tx_top().is_none_or(|t| t.role("map_write").is_some());
+    let map_port = dut.tx_top().is_none_or(|t| t.role("map_write").is_some() && t.role("map_reset").is_some());
     (
         0..modes.len(),
         any::<u64>(),
@@ -134,7 +134,7 @@ pub fn ops_supported(dut: &Dut) -> Option<bool> {
 pub fn run_ops(dut: &Dut, seed: u64, ops: &[Op], replay: &str) -> Result<(), RunError> {
     let params = tessera_model::LinkParams { seed, ..*dut.link() };
     let channels = dut.channels();
-    let mut rng = gen::choice_rng(seed);
+    let mut rng = choice_rng(seed);
     let spec = GenSpec {
         params,
         channel_of: None,
@@ -148,7 +148,7 @@ pub fn run_ops(dut: &Dut, seed: u64, ops: &[Op], replay: &str) -> Result<(), Run
         stripes: 0,
         lead_slots: Some(0),
     };
-    let mut set = gen::plan(&spec).map_err(|e| RunError::Setup(e.to_string()))?;
+    let mut set = plan(&spec).map_err(|e| RunError::Setup(e.to_string()))?;
     // Open-ended: the sequence decides the length.
     set.run.slots = u64::MAX / 128;
     let replay = format!("{replay} (DUT {}, seed {seed}, ops {ops:?})", dut.name());
@@ -195,7 +195,7 @@ pub fn run_ops(dut: &Dut, seed: u64, ops: &[Op], replay: &str) -> Result<(), Run
         }
     }
     // Flush: idle long enough for every slot in flight to come out on both sides.
-    for _ in 0..gen::flush_slots(&set.params, &set.faults) + 2 * u64::from(params.am_period) {
+    for _ in 0..flush_slots(&set.params, &set.faults) + 2 * u64::from(params.am_period) {
         pair.slot(None)?;
     }
     pair.finish_open().map(|_| ())

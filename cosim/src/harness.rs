@@ -24,9 +24,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tessera_model::link::Link;
+use tessera_clocked::{flush_slots, plan, GenSpec, Host, SetSpec};
 use tessera_vectors::config::GenOptions;
-use tessera_vectors::gen::{self, GenSpec, Host};
-use tessera_vectors::header::{event_text, SetSpec};
+use tessera_vectors::header::event_text;
 
 pub use crate::pair::{delay_slots, Pair, PairReport};
 use crate::dut_file::Sides;
@@ -171,7 +171,7 @@ impl LinkRun {
         let mut run = LinkRun::new(dut.file(), mode, seed, stripes);
         let link = dut.link();
         let channels = dut.channels();
-        let map_port = dut.tx_top().is_none_or(|t| t.role("map_write").is_some());
+        let map_port = dut.tx_top().is_none_or(|t| t.role("map_write").is_some() && t.role("map_reset").is_some());
         let o = &mut run.options;
         o.valid_percent = Some([100, 80, 50, 95][(seed % 4) as usize]);
         if seed > 1 {
@@ -232,12 +232,12 @@ impl LinkRun {
         let mut spec = o.to_spec(self.seed);
         if self.mode == Mode::EndToEnd && spec.lead_slots.is_none() {
             // The channel sees the RTL TX's slots D slots late: measure link-up that way.
-            let mut probe = gen::plan(&GenSpec { lead_slots: Some(0), ..spec.clone() })
+            let mut probe = plan(&GenSpec { lead_slots: Some(0), ..spec.clone() })
                 .map_err(|e| RunError::Setup(e.to_string()))?;
             let cfg_model = probe.config().map_err(|e| RunError::Setup(e.to_string()))?;
             let budget = Link::bring_up_budget(&cfg_model)
                 + 2 * u64::from(link.am_period)
-                + gen::flush_slots(&probe.params, &probe.faults);
+                + flush_slots(&probe.params, &probe.faults);
             probe.run.stripes = 0;
             let delay = delay_slots(u64::from(dut.tx_latency()), u64::from(66 / link.ser_w));
             let lead = crate::pair::end_to_end_lead(&probe, delay, budget)?.ok_or_else(|| {
@@ -248,7 +248,7 @@ impl LinkRun {
             })?;
             spec.lead_slots = Some(lead);
         }
-        gen::plan(&spec).map_err(|e| RunError::Setup(e.to_string()))
+        plan(&spec).map_err(|e| RunError::Setup(e.to_string()))
     }
 }
 

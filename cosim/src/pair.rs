@@ -1,6 +1,6 @@
 //! [`Pair`]: the RTL and the golden model side by side, slot by slot.
 //!
-//! The model side is [`tessera_vectors::gen::Machine`], the model wired clock by clock
+//! The model side is [`tessera_clocked::Machine`], the model wired clock by clock
 //! exactly as the port contract describes it (docs/ports.md, docs/vectors.md "Timing"):
 //! TX, channel, RX fed one clock of received bits at a time. The RTL side drives the DUT's
 //! TX and/or RX ([`TxDut`], [`RxDut`]) with the same words as the Machine hands them out:
@@ -28,9 +28,7 @@ use std::collections::VecDeque;
 use tessera_model::marker::SPARE_LANE;
 use tessera_model::rx::{PortStatus, RxStatus};
 use tessera_model::LaneMap;
-use tessera_vectors::gen::{Machine, Sink};
-use tessera_vectors::header::SetSpec;
-use tessera_vectors::StreamKind;
+use tessera_clocked::{Bus, Machine, SetSpec, Sink};
 
 use crate::dut::{get_bits, Dut, RxDut, StatusDiff, TxDut};
 use crate::harness::{Flip, Mismatch, Mode, RunError};
@@ -336,17 +334,17 @@ impl Rtl<'_> {
 impl Sink for Rtl<'_> {
     type Error = RunError;
 
-    fn word(&mut self, stream: StreamKind, w: &[u64]) -> Result<(), RunError> {
-        match stream {
-            StreamKind::TxStimulus => {
+    fn word(&mut self, bus: Bus, w: &[u64]) -> Result<(), RunError> {
+        match bus {
+            Bus::TxStimulus => {
                 let mut buf = self.stim_pool.pop().unwrap_or_default();
                 buf.clear();
                 buf.extend_from_slice(w);
                 self.stim.push_back(buf);
             }
-            StreamKind::TxExpected => self.tx_clock(w)?,
-            StreamKind::RxStimulus => self.rx_clock(w)?,
-            StreamKind::RxStripes if self.rx.is_some() => {
+            Bus::TxExpected => self.tx_clock(w)?,
+            Bus::RxStimulus => self.rx_clock(w)?,
+            Bus::RxStripes if self.rx.is_some() => {
                 self.expected.push_back(w.to_vec());
                 self.compare_stripes()?;
             }
@@ -427,14 +425,15 @@ impl<'d> Pair<'d> {
         let channels = link.lanes + link.spares;
         if let Some(t) = tx.as_mut() {
             t.reset(4)?;
-            if t.has_map_port() {
+            if t.can_program_start_map() {
                 for c in 0..channels {
                     t.clock(false, None, Some(map_entry(&map, c)))?;
                 }
             } else if map != LaneMap::identity(link.lanes, link.spares) {
                 return Err(RunError::Setup(format!(
-                    "the run needs a lane map other than the identity ({}), and the TX top `{}` has no lane-map \
-                     write port (roles {}): run without --failed / --channel-of, or map the write port",
+                    "the run needs a lane map other than the identity ({}), and the TX top `{}` cannot be given one \
+                     before slot 0: that takes the lane-map write port (roles {}) and a map reset of its own \
+                     (role map_reset); run without --failed / --channel-of, or map those ports",
                     map_summary(&map, channels),
                     t.top().spec.top,
                     crate::roles::MAP_WRITE_ROLES.join(", ")
@@ -676,7 +675,7 @@ struct Delay {
 
 impl Sink for Delay {
     type Error = std::convert::Infallible;
-    fn word(&mut self, _: StreamKind, _: &[u64]) -> Result<(), Self::Error> {
+    fn word(&mut self, _: Bus, _: &[u64]) -> Result<(), Self::Error> {
         Ok(())
     }
     fn channel_input(&mut self, wires: &mut [u128]) -> Result<(), Self::Error> {
