@@ -159,7 +159,7 @@ module tessera_dpi_tb;
   logic [32*PWW-1:0] pad_p;
 
   chandle        tx_model, rx_model;
-  string         cfg, faults_file, line;
+  string         cfg, faults_file, line, what;
   longint        seed, stripes, clocks, c, t0, t1;
   int            rc, k, fd, ch;
   bit            no_model, bench, model_rx;
@@ -363,8 +363,11 @@ module tessera_dpi_tb;
           "RX parameters", rx_model);
     k = tessera_clocks_per_block(tx_model);
     if (!$value$plusargs("clocks=%d", clocks)) clocks = tessera_run_clocks(tx_model) + 2 * k + 4;
-    $display("tessera_dpi_tb: seed %0d, %0d + %0d channels, SER_W %0d, %0d clocks%s%s", seed,
-             LANES, SPARES, SER_W, clocks, WITH_RX ? "" : ", TX only", with_model ? "" : ", no model calls");
+    what = "";
+    if (!WITH_RX) what = {what, model_rx ? ", TX RTL only (model channel and RX run)" : ", TX only"};
+    if (!with_model) what = {what, ", no model calls"};
+    $display("tessera_dpi_tb: seed %0d, %0d + %0d channels, SER_W %0d, %0d clocks%s", seed, LANES,
+             SPARES, SER_W, clocks, what);
     if (with_model) $write("%s", tessera_describe(tx_model));
     if (!with_model) begin
       // The tables: what the host offers and what the channel hands u_rx, clock by clock.
