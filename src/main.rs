@@ -27,8 +27,8 @@ enum Command {
     /// Sweep link parameters over many cables with the spatial channel model: how often the
     /// link comes up, spares used, BER, goodput (table and CSV).
     Explore(cmd::explore::ExploreArgs),
-    /// Run the RTL against the model under Verilator: a regression over configurations and
-    /// seeds (needs the `cosim` feature).
+    /// Verify a DUT's RTL against the model under Verilator (`--dut FILE`, docs/ports.md):
+    /// a regression over modes and seeds, or `--fuzz N` (needs the `cosim` feature).
     Cosim(cmd::cosim::CosimArgs),
     /// Run one link through the spatial channel and the datapath and write a self-contained
     /// HTML report (arrays to scale, lane map, skew, BER per channel).

@@ -93,6 +93,11 @@ fn a_users_dut_is_built_checked_cached_rebuilt_and_a_broken_copy_fails_with_a_re
     let p = Dut::load(&other, &opts(&cache)).unwrap();
     assert!(p.tx_top().unwrap().built.built_now);
 
+    // Fuzzing from the command line: passes, and prints its seed.
+    let (code, out, err) = tessera(&cache, &["cosim", "--dut", file.to_str().unwrap(), "--fuzz", "3", "--fuzz-seed", "9"]);
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    assert!(out.contains("seed 9") && out.contains("3 runs, 0 operation sequences agree"), "{out}");
+
     // A broken copy: data words inverted in the encoder.
     let enc = tree.path().join("src/lane_encoder.sv");
     let text = std::fs::read_to_string(&enc).unwrap();
@@ -121,6 +126,21 @@ fn a_users_dut_is_built_checked_cached_rebuilt_and_a_broken_copy_fails_with_a_re
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let line = format!("at clock {}, tx_serial_o channel 0: expected {}, RTL {}", m.clock, m.expected, m.actual);
     assert!(stderr.contains(&line), "replay did not reproduce `{line}`:\n{stderr}");
+
+    // The fuzzer finds it, shrinks it, prints the replay and keeps the case beside the DUT file.
+    let (code, out, err) = tessera(&cache, &["cosim", "--dut", file.to_str().unwrap(), "--fuzz", "20", "--fuzz-seed", "9"]);
+    assert_eq!(code, Some(1), "{out}\n{err}");
+    assert!(err.contains("fuzz failure (runs), shrunk to:") && err.contains("tx_serial_o channel 0"), "{err}");
+    assert!(err.contains(&format!("replay: tessera cosim --dut {} --mode tx", file.display())), "{err}");
+    let kept = tree.path().join("dut.proptest-regressions");
+    assert!(err.contains(&format!("kept in {}", kept.display())), "{err}");
+    assert!(std::fs::read_to_string(&kept).unwrap().contains("cc "), "a persisted case");
+}
+
+/// Runs the `tessera` binary with this build cache.
+fn tessera(cache: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tessera")).args(args).env("TESSERA_CACHE_DIR", cache).output().unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 /// Splits a replay command (words, and '…' quoted lists).
