@@ -24,8 +24,9 @@
 //   +nomodel         the same loop with every model call left out (the DUTs get the host's
 //                    stimulus from a table made first, the RX gets zeros): the baseline of
 //                    the benchmark figure
-//   +bench           the benchmark: the loop without the model calls, then with them, in
-//                    this process; prints both wall times per clock and their ratio
+//   +bench           the benchmark: the loop without and with the model calls, alternately
+//                    twice each in this process; prints the fastest of each per clock and
+//                    their ratio
 //   +model_rx        with WITH_RX = 0: still run rx_model's channel and RX on u_tx's output
 //                    (no RX DUT to check), to measure every model call at a width whose RX
 //                    RTL is too big to simulate
@@ -160,7 +161,8 @@ module tessera_dpi_tb;
 
   chandle        tx_model, rx_model;
   string         cfg, faults_file, line, what;
-  longint        seed, stripes, clocks, c, t0, t1;
+  longint        seed, stripes, clocks, c, t0, t1, loop_ns;
+  longint        best_ns[2];
   int            rc, k, fd, ch;
   bit            no_model, bench, model_rx;
   // Received words waiting for u_rx: a ring (Verilator 5.006 mixes up the words of a queue
@@ -256,6 +258,8 @@ module tessera_dpi_tb;
     rx_serial = '0;
     rxq_head = 0;
     rxq_count = 0;
+    best_ns[0] = 0;
+    best_ns[1] = 0;
     if (!$value$plusargs("seed=%d", seed)) seed = 1;
     if (!$value$plusargs("stripes=%d", stripes)) stripes = 200;
     no_model = $test$plusargs("nomodel");
@@ -274,11 +278,16 @@ module tessera_dpi_tb;
     end
 
     if (!bench) begin
-      run(!no_model, t1);
+      run(!no_model);
     end else begin
       // The benchmark: the same loop without and then with the model calls, in this process.
-      run(1'b0, t0);
-      run(1'b1, t1);
+      // Alternating runs, the fastest of each kind (the machine's other load varies).
+      for (int r = 0; r < 2; r++) begin
+        run(1'b0);
+        run(1'b1);
+      end
+      t0 = best_ns[0];
+      t1 = best_ns[1];
       $display("BENCH: %0d + %0d channels, %0d clocks: %0d ns/clock without the model calls, %0d ns/clock with them: ratio %0d.%02d",
                LANES, SPARES, clocks, t0 / clocks, t1 / clocks, t1 / t0, (t1 * 100 / t0) % 100);
     end
@@ -351,9 +360,9 @@ module tessera_dpi_tb;
     end
   endtask
 
-  // One run of `clocks` clocks; `ns` the loop's wall time. Without the model, the loop
+  // One run of `clocks` clocks; loop_ns the loop's wall time. Without the model, the loop
   // drives tables of the same stimulus made first (by other instances) and calls nothing.
-  task automatic run(input bit with_model, output longint ns);
+  task automatic run(input bit with_model);
     chandle tmp;
     // Two instances of the same configuration: one for the TX, one for channel + RX.
     tx_model = new_model();
@@ -439,7 +448,10 @@ module tessera_dpi_tb;
       end
       edge_();
     end
-    ns = longint'(tessera_now_ns()) - t0_run;
+    loop_ns = longint'(tessera_now_ns()) - t0_run;
+    // The fastest run of each kind (kept here: Verilator 5.006 loses a variable the
+    // initial block writes between two calls of this task).
+    if (best_ns[with_model] == 0 || loop_ns < best_ns[with_model]) best_ns[with_model] = loop_ns;
 
     if (WITH_RX && with_model) begin
       // Clocks C and C + 1 carry zeros, which the model is not fed (docs/spec.md 11.7).
