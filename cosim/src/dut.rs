@@ -66,11 +66,8 @@ impl BoundTop {
     fn bind(spec: &DutSpec, top: &TopSpec, built: Built) -> Result<BoundTop, DutError> {
         let lib = Library::load(&built.library)?;
         let side = top.side.name();
-        let port_err = |line: Option<usize>, message: String| DutError::Port {
-            file: spec.file.clone(),
-            line,
-            message,
-        };
+        let port_err =
+            |line: Option<usize>, message: String| DutError::Port { file: spec.file.clone(), line, message };
         let reset = lib
             .port(&top.reset)
             .filter(|&i| lib.ports()[i as usize].dir == Dir::In && lib.ports()[i as usize].width() == 1)
@@ -87,7 +84,8 @@ impl BoundTop {
             })?;
         let mut roles_out = Vec::new();
         for (role_name, port, line) in &top.ports {
-            let role = roles::find(top.side, role_name).expect("roles were checked when the DUT file was read");
+            let role =
+                roles::find(top.side, role_name).expect("roles were checked when the DUT file was read");
             let Some(i) = lib.port(port) else {
                 return Err(port_err(
                     Some(*line),
@@ -103,7 +101,11 @@ impl BoundTop {
             if p.dir != want && p.dir != Dir::InOut {
                 return Err(port_err(
                     Some(*line),
-                    format!("[{side}.ports] {role_name} = \"{port}\": the role is an {}, `{port}` is an {}", want.name(), p.dir.name()),
+                    format!(
+                        "[{side}.ports] {role_name} = \"{port}\": the role is an {}, `{port}` is an {}",
+                        want.name(),
+                        p.dir.name()
+                    ),
                 ));
             }
             role.check_width(p.width(), &spec.link).map_err(|contract| {
@@ -379,7 +381,12 @@ impl<'d> TxDut<'d> {
     /// One clock: host valid and data (`None`: zeros), a lane-map write
     /// `(channel, lane, failed)`; outputs of the clock are then [`TxDut::ready`] and
     /// [`TxDut::serial`].
-    pub fn clock(&mut self, valid: bool, data: Option<&[u32]>, write: Option<(u16, u16, bool)>) -> Result<(), DutError> {
+    pub fn clock(
+        &mut self,
+        valid: bool,
+        data: Option<&[u32]>,
+        write: Option<(u16, u16, bool)>,
+    ) -> Result<(), DutError> {
         self.input[self.f_valid.at] = u32::from(valid);
         let d = &mut self.input[self.f_data.at..self.f_data.at + self.f_data.words];
         match data {
@@ -435,7 +442,8 @@ impl<'d> TxDut<'d> {
     /// [`TxDut::clocks_native`]).
     pub fn frame(&mut self, valid: bool, data: &[u32]) -> Vec<u32> {
         self.input[self.f_valid.at] = u32::from(valid);
-        self.input[self.f_data.at..self.f_data.at + self.f_data.words].copy_from_slice(&data[..self.f_data.words]);
+        self.input[self.f_data.at..self.f_data.at + self.f_data.words]
+            .copy_from_slice(&data[..self.f_data.words]);
         self.input.clone()
     }
 }
@@ -533,7 +541,11 @@ impl<'d> RxDut<'d> {
             return None;
         }
         let d = &self.output[self.o_data.at..self.o_data.at + self.o_data.words];
-        Some((0..self.link.lanes as usize).map(|i| u64::from(d[2 * i]) | (u64::from(d[2 * i + 1]) << 32)).collect())
+        Some(
+            (0..self.link.lanes as usize)
+                .map(|i| u64::from(d[2 * i]) | (u64::from(d[2 * i + 1]) << 32))
+                .collect(),
+        )
     }
 
     /// Evaluates with the last inputs and reads the stripe output again, without a clock

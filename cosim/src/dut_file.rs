@@ -245,7 +245,7 @@ pub struct DutFileError {
 }
 
 /// The TX latency of the contract (docs/spec.md section 9).
-pub const CONTRACT_TX_LATENCY: u32 = tessera_model::tx::TX_LATENCY_CLOCKS as u32;
+pub const CONTRACT_TX_LATENCY: u32 = tessera_model::tx::TX_LATENCY_CLOCKS;
 
 /// Line (1-based) of a byte offset.
 fn line_of(text: &str, at: usize) -> usize {
@@ -287,7 +287,10 @@ impl DutFile {
             "rx" => Sides::Rx,
             "e2e" => Sides::Both,
             other => {
-                return Err(err(Some(self.side.span().start), format!("side = \"{other}\": expected \"tx\", \"rx\" or \"e2e\"")))
+                return Err(err(
+                    Some(self.side.span().start),
+                    format!("side = \"{other}\": expected \"tx\", \"rx\" or \"e2e\""),
+                ))
             }
         };
         let need_tx = sides != Sides::Rx;
@@ -303,7 +306,10 @@ impl DutFile {
                 (false, Some(t)) => {
                     return Err(err(
                         Some(t.span().start),
-                        format!("[{name}] is given but side = \"{}\"; use side = \"e2e\" for both tops", self.side.get_ref()),
+                        format!(
+                            "[{name}] is given but side = \"{}\"; use side = \"e2e\" for both tops",
+                            self.side.get_ref()
+                        ),
                     ))
                 }
                 _ => {}
@@ -333,7 +339,10 @@ impl DutFile {
         for d in &self.sources.include_dirs {
             let p = abs(d.get_ref());
             if !p.is_dir() {
-                return Err(err(Some(d.span().start), format!("include directory {} does not exist", p.display())));
+                return Err(err(
+                    Some(d.span().start),
+                    format!("include directory {} does not exist", p.display()),
+                ));
             }
             sources.include_dirs.push(p);
         }
@@ -354,8 +363,12 @@ impl DutFile {
         let rx = self.rx.as_ref().map(|t| top_spec(t, Side::Rx, &err, &line)).transpose()?;
 
         // The link configuration.
-        let tops: Vec<&Spanned<TopSection>> = [self.tx.as_ref(), self.rx.as_ref()].into_iter().flatten().collect();
-        let value = |key: &str, given: &Option<Spanned<LinkValue>>, default_param: &str, default: Option<u32>| {
+        let tops: Vec<&Spanned<TopSection>> =
+            [self.tx.as_ref(), self.rx.as_ref()].into_iter().flatten().collect();
+        let value = |key: &str,
+                     given: &Option<Spanned<LinkValue>>,
+                     default_param: &str,
+                     default: Option<u32>| {
             let (param, at) = match given {
                 Some(v) => match v.get_ref() {
                     LinkValue::Number(n) => return Ok(*n),
@@ -373,13 +386,23 @@ impl DutFile {
                         Value::Bool(_) => None,
                     }
                     .ok_or_else(|| {
-                        err(at, format!("link.{key}: parameter {param} of {} is {}, not a number", t.top, v.text()))
+                        err(
+                            at,
+                            format!(
+                                "link.{key}: parameter {param} of {} is {}, not a number",
+                                t.top,
+                                v.text()
+                            ),
+                        )
                     })?;
                     if let Some((m, other)) = found {
                         if m != n {
                             return Err(err(
                                 at,
-                                format!("link.{key}: parameter {param} is {m} in {other} but {n} in {}", t.top),
+                                format!(
+                                    "link.{key}: parameter {param} is {m} in {other} but {n} in {}",
+                                    t.top
+                                ),
                             ));
                         }
                     }
@@ -409,15 +432,19 @@ impl DutFile {
             spares: value("spares", &l.spares, "SPARES", None)?,
             am_period: value("am_period", &l.am_period, "AM_PERIOD", None)?,
             ser_w: value("ser_w", &l.ser_w, "SER_W", None)?,
-            max_skew_bits: value("max_skew_bits", &l.max_skew_bits, "MAX_SKEW_BITS", Some(MIN_SKEW_CAPACITY_BITS))?,
+            max_skew_bits: value(
+                "max_skew_bits",
+                &l.max_skew_bits,
+                "MAX_SKEW_BITS",
+                Some(MIN_SKEW_CAPACITY_BITS),
+            )?,
             seed: 1,
         };
         LinkConfig::new(link).map_err(|e| err(None, format!("the link configuration is impossible: {e}")))?;
 
-        let name = self
-            .name
-            .clone()
-            .unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "dut".into()));
+        let name = self.name.clone().unwrap_or_else(|| {
+            path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "dut".into())
+        });
         Ok(DutSpec { name, file: path.to_path_buf(), sides, link, sources, tx, rx })
     }
 }
@@ -447,7 +474,11 @@ fn top_spec(
             let known: Vec<_> = roles::of_side(side).map(|r| r.name).collect();
             return Err(err(
                 Some(role.span().start),
-                format!("[{sec}.ports]: unknown role `{}`; the {sec} roles are: {}", role.get_ref(), known.join(", ")),
+                format!(
+                    "[{sec}.ports]: unknown role `{}`; the {sec} roles are: {}",
+                    role.get_ref(),
+                    known.join(", ")
+                ),
             ));
         };
         ports.push((r.name.to_string(), port.get_ref().clone(), line(role.span().start)));
@@ -463,7 +494,8 @@ fn top_spec(
             ));
         }
     }
-    let mapped: Vec<&str> = roles::MAP_WRITE_ROLES.iter().copied().filter(|r| ports.iter().any(|(n, _, _)| n == r)).collect();
+    let mapped: Vec<&str> =
+        roles::MAP_WRITE_ROLES.iter().copied().filter(|r| ports.iter().any(|(n, _, _)| n == r)).collect();
     if !mapped.is_empty() && mapped.len() != roles::MAP_WRITE_ROLES.len() {
         return Err(err(
             Some(at),
@@ -490,7 +522,10 @@ fn top_spec(
     }
     if let Some(o) = &t.cxx_opt {
         if !["-O0", "-O1", "-O2", "-O3", "-Os"].contains(&o.as_str()) {
-            return Err(err(Some(at), format!("[{sec}] cxx_opt = \"{o}\": expected -O0, -O1, -O2, -O3 or -Os")));
+            return Err(err(
+                Some(at),
+                format!("[{sec}] cxx_opt = \"{o}\": expected -O0, -O1, -O2, -O3 or -Os"),
+            ));
         }
     }
     Ok(TopSpec {

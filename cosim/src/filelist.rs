@@ -54,7 +54,12 @@ pub fn expand(path: &Path, out: &mut Expanded) -> Result<(), FileListError> {
     expand_at(path, out, 0, None)
 }
 
-fn expand_at(path: &Path, out: &mut Expanded, depth: usize, from: Option<(&Path, usize)>) -> Result<(), FileListError> {
+fn expand_at(
+    path: &Path,
+    out: &mut Expanded,
+    depth: usize,
+    from: Option<(&Path, usize)>,
+) -> Result<(), FileListError> {
     let text = std::fs::read_to_string(path).map_err(|e| match from {
         Some((f, line)) => FileListError {
             file: f.to_path_buf(),
@@ -154,7 +159,8 @@ fn substitute(a: &str) -> Result<String, String> {
         if name.is_empty() {
             return Err(format!("'$' without a variable name in '{a}'"));
         }
-        let value = std::env::var(name).map_err(|_| format!("environment variable {name} (in '{a}') is not set"))?;
+        let value =
+            std::env::var(name).map_err(|_| format!("environment variable {name} (in '{a}') is not set"))?;
         out.push_str(&value);
         rest = next;
     }
@@ -173,8 +179,11 @@ mod tests {
         std::fs::create_dir_all(d.join("sub/inc")).unwrap();
         std::fs::write(d.join("a.sv"), "").unwrap();
         std::fs::write(d.join("sub/b.sv"), "").unwrap();
-        std::fs::write(d.join("top.f"), "a.sv // the first\n+incdir+inc+inc2 -DX=1\n-f sub/more.f # nested\n-Wno-WIDTH\n")
-            .unwrap();
+        std::fs::write(
+            d.join("top.f"),
+            "a.sv // the first\n+incdir+inc+inc2 -DX=1\n-f sub/more.f # nested\n-Wno-WIDTH\n",
+        )
+        .unwrap();
         std::fs::write(d.join("sub/more.f"), "b.sv\n-I inc\n+define+Y+Z=3\n").unwrap();
         let mut e = Expanded::default();
         expand(&d.join("top.f"), &mut e).unwrap();

@@ -18,12 +18,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, FileFailurePersistence, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+use proptest::test_runner::{
+    Config, FileFailurePersistence, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner,
+};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use tessera_clocked::{choice_rng, flush_slots, plan, GenSpec};
 use tessera_model::channel::ChannelFaults;
 use tessera_model::link::Link;
-use tessera_clocked::{choice_rng, flush_slots, plan, GenSpec};
 
 use crate::harness::{check_with, modes_of, on_dut_thread, LinkRun, Mode, Pair, RunError};
 use crate::Dut;
@@ -34,7 +36,8 @@ pub fn run_strategy(dut: &Dut) -> impl Strategy<Value = LinkRun> {
     let file = dut.file().to_path_buf();
     let link = *dut.link();
     let channels = dut.channels();
-    let map_port = dut.tx_top().is_none_or(|t| t.role("map_write").is_some() && t.role("map_reset").is_some());
+    let map_port =
+        dut.tx_top().is_none_or(|t| t.role("map_write").is_some() && t.role("map_reset").is_some());
     (
         0..modes.len(),
         any::<u64>(),
@@ -98,27 +101,18 @@ pub enum Op {
 /// Random steps; lane-map changes only where `repairs` (the DUT has a lane-map write
 /// port, spares, and room for two writes in a block period).
 pub fn op_strategy(repairs: bool) -> BoxedStrategy<Op> {
+    let mut arms: Vec<(u32, BoxedStrategy<Op>)> = vec![
+        (4, (1u8..40).prop_map(Op::Stripes).boxed()),
+        (2, (1u8..20).prop_map(Op::Idle).boxed()),
+        (1, Just(Op::ResetRx).boxed()),
+        (1, any::<u8>().prop_map(Op::Kill).boxed()),
+        (1, any::<u8>().prop_map(Op::Revive).boxed()),
+    ];
     if repairs {
-        prop_oneof![
-            4 => (1u8..40).prop_map(Op::Stripes),
-            2 => (1u8..20).prop_map(Op::Idle),
-            1 => Just(Op::ResetRx),
-            1 => any::<u8>().prop_map(Op::Kill),
-            1 => any::<u8>().prop_map(Op::Revive),
-            2 => any::<u8>().prop_map(Op::Repair),
-            1 => any::<u8>().prop_map(Op::Restore),
-        ]
-        .boxed()
-    } else {
-        prop_oneof![
-            4 => (1u8..40).prop_map(Op::Stripes),
-            2 => (1u8..20).prop_map(Op::Idle),
-            1 => Just(Op::ResetRx),
-            1 => any::<u8>().prop_map(Op::Kill),
-            1 => any::<u8>().prop_map(Op::Revive),
-        ]
-        .boxed()
+        arms.push((2, any::<u8>().prop_map(Op::Repair).boxed()));
+        arms.push((1, any::<u8>().prop_map(Op::Restore).boxed()));
     }
+    proptest::strategy::Union::new_weighted(arms).boxed()
 }
 
 /// Whether the state-machine test can run on `dut` (it needs both tops), and whether with
@@ -235,7 +229,13 @@ pub fn regressions_file(dut_file: &Path) -> PathBuf {
 /// Runs `cases` random runs and `cases` operation sequences against `dut`, from `seed`,
 /// keeping shrunk failures in `regressions` (replayed first next time). `cli` is the
 /// command that started the campaign (for the replay line).
-pub fn fuzz(dut: &Arc<Dut>, cases: u32, seed: u64, regressions: &Path, cli: &str) -> Result<FuzzReport, FuzzFailure> {
+pub fn fuzz(
+    dut: &Arc<Dut>,
+    cases: u32,
+    seed: u64,
+    regressions: &Path,
+    cli: &str,
+) -> Result<FuzzReport, FuzzFailure> {
     // proptest keeps the path for the runner's life; the campaign is once per process.
     let kept: &'static str = Box::leak(regressions.to_string_lossy().into_owned().into_boxed_str());
     let config = |cases| Config {

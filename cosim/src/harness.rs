@@ -23,13 +23,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use tessera_model::link::Link;
 use tessera_clocked::{flush_slots, plan, GenSpec, Host, SetSpec};
+use tessera_model::link::Link;
 use tessera_vectors::config::GenOptions;
 use tessera_vectors::header::event_text;
 
-pub use crate::pair::{delay_slots, Pair, PairReport};
 use crate::dut_file::Sides;
+pub use crate::pair::{delay_slots, Pair, PairReport};
 use crate::{BuildOptions, Dut, DutError};
 
 /// What is compared.
@@ -171,7 +171,8 @@ impl LinkRun {
         let mut run = LinkRun::new(dut.file(), mode, seed, stripes);
         let link = dut.link();
         let channels = dut.channels();
-        let map_port = dut.tx_top().is_none_or(|t| t.role("map_write").is_some() && t.role("map_reset").is_some());
+        let map_port =
+            dut.tx_top().is_none_or(|t| t.role("map_write").is_some() && t.role("map_reset").is_some());
         let o = &mut run.options;
         o.valid_percent = Some([100, 80, 50, 95][(seed % 4) as usize]);
         if seed > 1 {
@@ -192,7 +193,9 @@ impl LinkRun {
     pub fn replay(&self) -> String {
         let builtin = crate::dut::builtin_dir();
         let which = match (self.dut.parent(), self.dut.file_stem()) {
-            (Some(dir), Some(stem)) if same_dir(dir, &builtin) => format!("--config {}", stem.to_string_lossy()),
+            (Some(dir), Some(stem)) if same_dir(dir, &builtin) => {
+                format!("--config {}", stem.to_string_lossy())
+            }
             _ => format!("--dut {}", self.dut.display()),
         };
         let mut cmd = format!("tessera cosim {which} --mode {} --seed {}", self.mode, self.seed);

@@ -67,7 +67,9 @@ pub enum DutError {
         side: &'static str,
     },
     /// A lane-map write to a TX without the write port.
-    #[error("TX top `{dut}` has no lane-map write port (roles map_write, map_channel, map_lane, map_failed)")]
+    #[error(
+        "TX top `{dut}` has no lane-map write port (roles map_write, map_channel, map_lane, map_failed)"
+    )]
     NoMapPort {
         /// The top.
         dut: String,

@@ -137,7 +137,13 @@ impl Instance {
         // SAFETY: the ABI's constructor; null on failure.
         let h = unsafe { (lib.fns.new)() };
         let h = NonNull::new(h).ok_or_else(|| DutError::Rtl("the model could not be created".into()))?;
-        Ok(Instance { lib: Arc::clone(lib), h, in_words: 0, out_words: 0, _not_send: std::marker::PhantomData })
+        Ok(Instance {
+            lib: Arc::clone(lib),
+            h,
+            in_words: 0,
+            out_words: 0,
+            _not_send: std::marker::PhantomData,
+        })
     }
 
     fn check(&self, rc: c_int) -> Result<(), DutError> {
@@ -160,7 +166,13 @@ impl Instance {
         self.out_words = outputs.iter().map(|&p| self.words(p)).sum();
         // SAFETY: live handle; the slices are valid for their lengths.
         let rc = unsafe {
-            (self.lib.fns.plan)(self.h.as_ptr(), inputs.as_ptr(), inputs.len() as u32, outputs.as_ptr(), outputs.len() as u32)
+            (self.lib.fns.plan)(
+                self.h.as_ptr(),
+                inputs.as_ptr(),
+                inputs.len() as u32,
+                outputs.as_ptr(),
+                outputs.len() as u32,
+            )
         };
         self.check(rc)
     }
@@ -178,7 +190,9 @@ impl Instance {
             )));
         }
         // SAFETY: the frame lengths match the plan (checked above).
-        let rc = unsafe { (self.lib.fns.clock)(self.h.as_ptr(), input.as_ptr(), output.as_mut_ptr(), c_int::from(edge)) };
+        let rc = unsafe {
+            (self.lib.fns.clock)(self.h.as_ptr(), input.as_ptr(), output.as_mut_ptr(), c_int::from(edge))
+        };
         self.check(rc)
     }
 
@@ -186,13 +200,23 @@ impl Instance {
     /// drives each; returns an XOR of the outputs read (the benchmarks' baseline).
     pub fn clocks_native(&mut self, frames: &[u32]) -> Result<u64, DutError> {
         let fw = self.in_words.max(1);
-        if frames.len() % fw != 0 || self.in_words == 0 {
-            return Err(DutError::Rtl(format!("{} words are not whole frames of {}", frames.len(), self.in_words)));
+        if !frames.len().is_multiple_of(fw) || self.in_words == 0 {
+            return Err(DutError::Rtl(format!(
+                "{} words are not whole frames of {}",
+                frames.len(),
+                self.in_words
+            )));
         }
         let mut acc = 0u64;
         // SAFETY: `frames` holds whole frames of the plan's input words.
         let rc = unsafe {
-            (self.lib.fns.clocks)(self.h.as_ptr(), (frames.len() / fw) as u64, frames.as_ptr(), fw as u32, &mut acc)
+            (self.lib.fns.clocks)(
+                self.h.as_ptr(),
+                (frames.len() / fw) as u64,
+                frames.as_ptr(),
+                fw as u32,
+                &mut acc,
+            )
         };
         self.check(rc).map(|()| acc)
     }
@@ -200,7 +224,11 @@ impl Instance {
     /// Sets one input.
     pub fn set(&mut self, port: u32, words: &[u32]) -> Result<(), DutError> {
         if words.len() != self.words(port) {
-            return Err(DutError::Rtl(format!("port {port} takes {} words, got {}", self.words(port), words.len())));
+            return Err(DutError::Rtl(format!(
+                "port {port} takes {} words, got {}",
+                self.words(port),
+                words.len()
+            )));
         }
         // SAFETY: the length matches the port (checked above).
         let rc = unsafe { (self.lib.fns.set)(self.h.as_ptr(), port, words.as_ptr()) };
@@ -210,7 +238,11 @@ impl Instance {
     /// Reads one port into `out` (its word count).
     pub fn get(&self, port: u32, out: &mut [u32]) -> Result<(), DutError> {
         if out.len() != self.words(port) {
-            return Err(DutError::Rtl(format!("port {port} has {} words, got room for {}", self.words(port), out.len())));
+            return Err(DutError::Rtl(format!(
+                "port {port} has {} words, got room for {}",
+                self.words(port),
+                out.len()
+            )));
         }
         // SAFETY: the length matches the port (checked above).
         let rc = unsafe { (self.lib.fns.get)(self.h.as_ptr(), port, out.as_mut_ptr()) };

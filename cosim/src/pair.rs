@@ -25,10 +25,10 @@
 
 use std::collections::VecDeque;
 
+use tessera_clocked::{Bus, Machine, SetSpec, Sink};
 use tessera_model::marker::SPARE_LANE;
 use tessera_model::rx::{PortStatus, RxStatus};
 use tessera_model::LaneMap;
-use tessera_clocked::{Bus, Machine, SetSpec, Sink};
 
 use crate::dut::{get_bits, Dut, RxDut, StatusDiff, TxDut};
 use crate::harness::{Flip, Mismatch, Mode, RunError};
@@ -715,8 +715,10 @@ pub(crate) fn map_entry(map: &LaneMap, c: u32) -> (u16, u16, bool) {
 
 /// `lane 0 on 3, 1 on 0, ...; failed 2` (for messages).
 fn map_summary(map: &LaneMap, channels: u32) -> String {
-    let on: Vec<String> =
-        (0..channels).filter_map(|c| map.lane_on(c).map(|l| format!("lane {l} on channel {c}"))).take(8).collect();
+    let on: Vec<String> = (0..channels)
+        .filter_map(|c| map.lane_on(c).map(|l| format!("lane {l} on channel {c}")))
+        .take(8)
+        .collect();
     let failed: Vec<String> = (0..channels).filter(|&c| map.is_failed(c)).map(|c| c.to_string()).collect();
     let mut s = on.join(", ");
     if !failed.is_empty() {

@@ -124,7 +124,9 @@ mod tests {
 
     #[test]
     fn other_lines_are_not_ports() {
-        for line in ["VL_IN8(clk_i,0,0);", "VL_INX(&a,0,0);", "VL_IN8(&a,x,0);", "VL_ATTR_ALIGNED(8)", "// VL_IN8"] {
+        for line in
+            ["VL_IN8(clk_i,0,0);", "VL_INX(&a,0,0);", "VL_IN8(&a,x,0);", "VL_ATTR_ALIGNED(8)", "// VL_IN8"]
+        {
             assert_eq!(parse_header(line), [], "{line}");
         }
     }

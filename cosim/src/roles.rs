@@ -88,6 +88,7 @@ pub struct Role {
     pub meaning: &'static str,
 }
 
+#[allow(clippy::too_many_arguments)]
 const fn role(
     name: &'static str,
     side: Side,
@@ -108,6 +109,7 @@ use Timing::{Data, Link, Port};
 use Width::{Any, Bits, ChannelIndex, PerPort, PerPortAny, Serial, Stripe};
 
 /// Every role, TX first. Order is the order of reports.
+#[rustfmt::skip]
 pub const ROLES: &[Role] = &[
     role("host_valid", Tx, true, true, Bits(1), Exact, Data, "tx_valid_i", "a stripe is offered"),
     role("host_data", Tx, true, true, Stripe, Exact, Data, "tx_data_i", "the stripe, lane i's word in [64i +: 64]"),
@@ -172,7 +174,7 @@ impl Role {
             Stripe => width == 64 * link.lanes,
             Serial => width == link.ser_w * p,
             PerPort(b) => width == b * p,
-            PerPortAny => width % p == 0 && (1..=64).contains(&(width / p)),
+            PerPortAny => width.is_multiple_of(p) && (1..=64).contains(&(width / p)),
             Any => (1..=64).contains(&width),
             ChannelIndex => (1..=16).contains(&width) && (p <= 1 || u64::from(p - 1) >> width == 0),
         };
@@ -225,7 +227,10 @@ mod tests {
         let link = LinkParams { lanes: 16, spares: 2, ser_w: 11, ..Default::default() };
         let r = |side, name| find(side, name).unwrap();
         assert!(r(Tx, "host_data").check_width(1024, &link).is_ok());
-        assert_eq!(r(Tx, "host_data").check_width(1000, &link).unwrap_err(), "64 x lanes = 64 x 16 = 1024 bits");
+        assert_eq!(
+            r(Tx, "host_data").check_width(1000, &link).unwrap_err(),
+            "64 x lanes = 64 x 16 = 1024 bits"
+        );
         assert!(r(Rx, "serial").check_width(198, &link).is_ok());
         assert!(r(Rx, "bip_errors").check_width(18 * 32, &link).is_ok());
         assert!(r(Rx, "bip_errors").check_width(18 * 8, &link).is_ok());

@@ -183,7 +183,11 @@ pub fn build_key(spec: &DutSpec, top: &TopSpec, verilator_version: &str) -> Resu
         .arg("--version")
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string())
-        .map_err(|e| BuildError::Compile { top: top.top.clone(), step: format!("running {cxx} --version"), output: e.to_string() })?;
+        .map_err(|e| BuildError::Compile {
+            top: top.top.clone(),
+            step: format!("running {cxx} --version"),
+            output: e.to_string(),
+        })?;
     let mut lines = vec![
         format!("shim abi {SHIM_VERSION}"),
         format!("verilator {verilator_version}"),
@@ -194,7 +198,11 @@ pub fn build_key(spec: &DutSpec, top: &TopSpec, verilator_version: &str) -> Resu
     ];
     lines.extend(top.parameters.iter().map(|(k, v)| format!("parameter {k}={v}")));
     let s = &spec.sources;
-    lines.extend(s.defines.iter().map(|(k, v)| format!("define {k}{}", v.as_ref().map(|v| format!("={v}")).unwrap_or_default())));
+    lines.extend(
+        s.defines
+            .iter()
+            .map(|(k, v)| format!("define {k}{}", v.as_ref().map(|v| format!("={v}")).unwrap_or_default())),
+    );
     lines.extend(s.flags.iter().map(|f| format!("flag {f}")));
     lines.extend(s.library_dirs.iter().map(|d| format!("library dir {}", d.display())));
     let mut h = Sha256::new();
@@ -262,7 +270,7 @@ pub fn build(spec: &DutSpec, top: &TopSpec, opts: &BuildOptions) -> Result<Built
     }
     let tmp = cache.join(format!(".tmp-{stem}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
-    let result = build_into(spec, top, opts, &verilator, &key, &tmp);
+    let result = Job { spec, top, opts, verilator: &verilator, key: &key, tmp: &tmp }.run();
     match result {
         Ok(()) => {
             let _ = std::fs::remove_dir_all(&entry);
@@ -271,8 +279,9 @@ pub fn build(spec: &DutSpec, top: &TopSpec, opts: &BuildOptions) -> Result<Built
                 io("cannot move the build into", &entry, e)
             })?;
             drop(lock);
-            read_entry(&entry, &key.hash, true)?
-                .ok_or_else(|| BuildError::Io(format!("the new cache entry {} cannot be read", entry.display())))
+            read_entry(&entry, &key.hash, true)?.ok_or_else(|| {
+                BuildError::Io(format!("the new cache entry {} cannot be read", entry.display()))
+            })
         }
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
@@ -355,139 +364,153 @@ fn text(o: &Output) -> String {
     s
 }
 
-fn build_into(
-    spec: &DutSpec,
-    top: &TopSpec,
-    opts: &BuildOptions,
-    verilator: &Path,
-    key: &BuildKey,
-    tmp: &Path,
-) -> Result<(), BuildError> {
-    let obj = tmp.join("obj");
-    std::fs::create_dir_all(&obj).map_err(|e| io("cannot create", &obj, e))?;
-    let progress = Progress::new(opts.quiet, format!("building top `{}` of {}", top.top, spec.name));
-    let result = build_steps(spec, top, opts, verilator, key, tmp, &obj, &progress);
-    progress.done(result.is_ok());
-    result
+/// One build's inputs.
+struct Job<'a> {
+    spec: &'a DutSpec,
+    top: &'a TopSpec,
+    opts: &'a BuildOptions,
+    verilator: &'a Path,
+    key: &'a BuildKey,
+    /// The temporary folder the entry is built in.
+    tmp: &'a Path,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn build_steps(
-    spec: &DutSpec,
-    top: &TopSpec,
-    opts: &BuildOptions,
-    verilator: &Path,
-    key: &BuildKey,
-    tmp: &Path,
-    obj: &Path,
-    progress: &Progress,
-) -> Result<(), BuildError> {
-    let jobs = opts
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
-        .to_string();
-    // The shim is named on Verilator's command line so that its makefile compiles it; its
-    // text is written once the header says what the ports are.
-    let shim_path = obj.join("tessera_shim.cpp");
-    std::fs::write(&shim_path, "// placeholder\n").map_err(|e| io("cannot write", &shim_path, e))?;
-    let s = &spec.sources;
-    let mut cmd = Command::new(verilator);
-    cmd.args(["--cc", "--trace-fst", "-O3", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal"])
-        .args(["--output-split", "20000", "--prefix", PREFIX, "--top-module", &top.top])
-        .arg("-CFLAGS")
-        .arg("-fPIC -DVL_USER_FATAL -DVL_USER_STOP -DVL_USER_FINISH")
-        .arg("-Mdir")
-        .arg(obj);
-    for (k, v) in &top.parameters {
-        cmd.arg(format!("-G{k}={v}"));
-    }
-    for (k, v) in &s.defines {
-        cmd.arg(match v {
-            Some(v) => format!("-D{k}={v}"),
-            None => format!("-D{k}"),
-        });
-    }
-    for d in &s.include_dirs {
-        cmd.arg(format!("-I{}", d.display()));
-    }
-    for d in &s.library_dirs {
-        cmd.arg("-y").arg(d);
-    }
-    cmd.args(&s.flags).args(&s.files).arg(&shim_path);
-    progress.step("verilating");
-    let out = run(&mut cmd).map_err(|e| BuildError::VerilatorMissing { tried: format!("{} ({e})", verilator.display()) })?;
-    let log = text(&out);
-    let log_path = tmp.join("build.log");
-    let mut log_file = std::fs::File::create(&log_path).map_err(|e| io("cannot write", &log_path, e))?;
-    let _ = writeln!(log_file, "$ {cmd:?}\n{log}");
-    if !out.status.success() {
-        return Err(BuildError::Verilator {
-            dut: spec.file.display().to_string(),
-            top: top.top.clone(),
-            hint: parameter_hint(&log, spec, top),
-            output: log.trim_end().to_string(),
-        });
-    }
-    let header = obj.join(format!("{PREFIX}.h"));
-    let header_text = std::fs::read_to_string(&header).map_err(|e| io("cannot read", &header, e))?;
-    let ports = port_table::parse_header(&header_text);
-    if !ports.iter().any(|p| p.name == top.clock && p.dir == Dir::In && p.width() == 1) {
-        return Err(BuildError::NoClock {
-            dut: spec.file.display().to_string(),
-            side: top.side.name().into(),
-            clock: top.clock.clone(),
-            top: top.top.clone(),
-            ports: port_list(&ports),
-        });
-    }
-    std::fs::write(&shim_path, shim::source(&ports, &top.clock, &top.top)).map_err(|e| io("cannot write", &shim_path, e))?;
-
-    progress.step("compiling the C++");
-    let objects = ["tessera_shim.o", "verilated.o", "verilated_fst_c.o", "verilated_threads.o"];
-    let archive = format!("{PREFIX}__ALL.a");
-    let mut make = Command::new("make");
-    make.arg("-C").arg(obj).args(["-f", &format!("{PREFIX}.mk"), "-j", &jobs]).arg(&archive).args(objects);
-    if let Some(o) = &top.cxx_opt {
-        make.arg(format!("OPT_FAST={o}")).arg(format!("OPT_SLOW={o}"));
-    }
-    let out = run(&mut make)
-        .map_err(|e| BuildError::Compile { top: top.top.clone(), step: "running make".into(), output: e.to_string() })?;
-    let _ = writeln!(log_file, "$ {make:?}\n{}", text(&out));
-    if !out.status.success() {
-        return Err(BuildError::Compile { top: top.top.clone(), step: "make".into(), output: tail(&text(&out), 40) });
+impl Job<'_> {
+    /// Builds the entry into `tmp`, with a progress line.
+    fn run(&self) -> Result<(), BuildError> {
+        let progress =
+            Progress::new(self.opts.quiet, format!("building top `{}` of {}", self.top.top, self.spec.name));
+        let result = self.steps(&progress);
+        progress.done(result.is_ok());
+        result
     }
 
-    progress.step("linking");
-    let script = obj.join("exports.map");
-    std::fs::write(&script, "{ global: tessera_*; local: *; };\n").map_err(|e| io("cannot write", &script, e))?;
-    let mut link = Command::new(compiler());
-    link.arg("-shared")
-        .arg("-o")
-        .arg(tmp.join("libdut.so"))
-        .args(objects.iter().map(|o| obj.join(o)))
-        .arg(obj.join(&archive))
-        .arg(format!("-Wl,--version-script={}", script.display()))
-        .args(["-Wl,-Bsymbolic", "-lz", "-pthread"]);
-    let out = run(&mut link)
-        .map_err(|e| BuildError::Compile { top: top.top.clone(), step: "running the linker".into(), output: e.to_string() })?;
-    let _ = writeln!(log_file, "$ {link:?}\n{}", text(&out));
-    if !out.status.success() {
-        return Err(BuildError::Compile { top: top.top.clone(), step: "link".into(), output: tail(&text(&out), 40) });
-    }
+    fn steps(&self, progress: &Progress) -> Result<(), BuildError> {
+        let Job { spec, top, opts, verilator, key, tmp } = *self;
+        let obj = &tmp.join("obj");
+        std::fs::create_dir_all(obj).map_err(|e| io("cannot create", obj, e))?;
+        let jobs = opts
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+            .to_string();
+        // The shim is named on Verilator's command line so that its makefile compiles it; its
+        // text is written once the header says what the ports are.
+        let shim_path = obj.join("tessera_shim.cpp");
+        std::fs::write(&shim_path, "// placeholder\n").map_err(|e| io("cannot write", &shim_path, e))?;
+        let s = &spec.sources;
+        let mut cmd = Command::new(verilator);
+        cmd.args(["--cc", "--trace-fst", "-O3", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal"])
+            .args(["--output-split", "20000", "--prefix", PREFIX, "--top-module", &top.top])
+            // One -CFLAGS value for the generated makefile: the runtime's hooks report
+            // $fatal, $stop and $finish instead of exiting, and the objects go in a .so.
+            .args(["-CFLAGS", "-fPIC -DVL_USER_FATAL -DVL_USER_STOP -DVL_USER_FINISH"])
+            .arg("-Mdir")
+            .arg(obj);
+        for (k, v) in &top.parameters {
+            cmd.arg(format!("-G{k}={v}"));
+        }
+        for (k, v) in &s.defines {
+            cmd.arg(match v {
+                Some(v) => format!("-D{k}={v}"),
+                None => format!("-D{k}"),
+            });
+        }
+        for d in &s.include_dirs {
+            cmd.arg(format!("-I{}", d.display()));
+        }
+        for d in &s.library_dirs {
+            cmd.arg("-y").arg(d);
+        }
+        cmd.args(&s.flags).args(&s.files).arg(&shim_path);
+        progress.step("verilating");
+        let out = run(&mut cmd)
+            .map_err(|e| BuildError::VerilatorMissing { tried: format!("{} ({e})", verilator.display()) })?;
+        let log = text(&out);
+        let log_path = tmp.join("build.log");
+        let mut log_file = std::fs::File::create(&log_path).map_err(|e| io("cannot write", &log_path, e))?;
+        let _ = writeln!(log_file, "$ {cmd:?}\n{log}");
+        if !out.status.success() {
+            return Err(BuildError::Verilator {
+                dut: spec.file.display().to_string(),
+                top: top.top.clone(),
+                hint: parameter_hint(&log, spec, top),
+                output: log.trim_end().to_string(),
+            });
+        }
+        let header = obj.join(format!("{PREFIX}.h"));
+        let header_text = std::fs::read_to_string(&header).map_err(|e| io("cannot read", &header, e))?;
+        let ports = port_table::parse_header(&header_text);
+        if !ports.iter().any(|p| p.name == top.clock && p.dir == Dir::In && p.width() == 1) {
+            return Err(BuildError::NoClock {
+                dut: spec.file.display().to_string(),
+                side: top.side.name().into(),
+                clock: top.clock.clone(),
+                top: top.top.clone(),
+                ports: port_list(&ports),
+            });
+        }
+        std::fs::write(&shim_path, shim::source(&ports, &top.clock, &top.top))
+            .map_err(|e| io("cannot write", &shim_path, e))?;
 
-    std::fs::copy(&header, tmp.join(format!("{PREFIX}.h"))).map_err(|e| io("cannot copy", &header, e))?;
-    let inputs = tmp.join("inputs.txt");
-    std::fs::write(&inputs, key.lines.join("\n") + "\n").map_err(|e| io("cannot write", &inputs, e))?;
-    // The objects are large and the library holds all of them.
-    let _ = std::fs::remove_dir_all(obj);
-    let id = format!(
-        "{}-{}",
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0),
-        std::process::id()
-    );
-    let done = tmp.join("done");
-    std::fs::write(&done, format!("{}\n{id}\n", key.hash)).map_err(|e| io("cannot write", &done, e))?;
-    Ok(())
+        progress.step("compiling the C++");
+        let objects = ["tessera_shim.o", "verilated.o", "verilated_fst_c.o", "verilated_threads.o"];
+        let archive = format!("{PREFIX}__ALL.a");
+        let mut make = Command::new("make");
+        make.arg("-C")
+            .arg(obj)
+            .args(["-f", &format!("{PREFIX}.mk"), "-j", &jobs])
+            .arg(&archive)
+            .args(objects);
+        if let Some(o) = &top.cxx_opt {
+            make.arg(format!("OPT_FAST={o}")).arg(format!("OPT_SLOW={o}"));
+        }
+        compile_step(&mut make, "make", &top.top, &mut log_file)?;
+
+        progress.step("linking");
+        let script = obj.join("exports.map");
+        std::fs::write(&script, "{ global: tessera_*; local: *; };\n")
+            .map_err(|e| io("cannot write", &script, e))?;
+        let mut link = Command::new(compiler());
+        link.arg("-shared")
+            .arg("-o")
+            .arg(tmp.join("libdut.so"))
+            .args(objects.iter().map(|o| obj.join(o)))
+            .arg(obj.join(&archive))
+            .arg(format!("-Wl,--version-script={}", script.display()))
+            .args(["-Wl,-Bsymbolic", "-lz", "-pthread"]);
+        compile_step(&mut link, "link", &top.top, &mut log_file)?;
+
+        std::fs::copy(&header, tmp.join(format!("{PREFIX}.h"))).map_err(|e| io("cannot copy", &header, e))?;
+        let inputs = tmp.join("inputs.txt");
+        std::fs::write(&inputs, key.lines.join("\n") + "\n").map_err(|e| io("cannot write", &inputs, e))?;
+        // The objects are large and the library holds all of them.
+        let _ = std::fs::remove_dir_all(obj);
+        let id = format!(
+            "{}-{}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+            std::process::id()
+        );
+        let done = tmp.join("done");
+        std::fs::write(&done, format!("{}\n{id}\n", key.hash)).map_err(|e| io("cannot write", &done, e))?;
+        Ok(())
+    }
+}
+/// Runs one step of the C++ build, logs it, and gives its last lines if it fails.
+fn compile_step(cmd: &mut Command, step: &str, top: &str, log: &mut std::fs::File) -> Result<(), BuildError> {
+    let out = run(cmd).map_err(|e| BuildError::Compile {
+        top: top.into(),
+        step: format!("running {step}"),
+        output: e.to_string(),
+    })?;
+    let _ = writeln!(log, "$ {cmd:?}\n{}", text(&out));
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(BuildError::Compile { top: top.into(), step: step.into(), output: tail(&text(&out), 40) })
+    }
 }
 
 fn tail(s: &str, n: usize) -> String {
@@ -497,7 +520,11 @@ fn tail(s: &str, n: usize) -> String {
 
 /// `name (input, 1 bit), …`.
 pub fn port_list(ports: &[Port]) -> String {
-    ports.iter().map(|p| format!("{} ({}, {} bits)", p.name, p.dir.name(), p.width())).collect::<Vec<_>>().join(", ")
+    ports
+        .iter()
+        .map(|p| format!("{} ({}, {} bits)", p.name, p.dir.name(), p.width()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Verilator says "Parameters from the command line were not found in the design: X";
@@ -515,5 +542,10 @@ fn parameter_hint(log: &str, spec: &DutSpec, top: &TopSpec) -> String {
             None => n.to_string(),
         })
         .collect();
-    format!(" (the top `{}` has no parameter {}; see [{}].parameters)", top.top, names.join(", "), top.side.name())
+    format!(
+        " (the top `{}` has no parameter {}; see [{}].parameters)",
+        top.top,
+        names.join(", "),
+        top.side.name()
+    )
 }

@@ -9,7 +9,10 @@ use tessera_cosim::{builtin, builtin_names, BuildOptions, Dut, DutError};
 
 /// Every built-in DUT, loaded (built once into the cache).
 fn duts() -> Vec<Arc<Dut>> {
-    builtin_names().iter().map(|n| load(&builtin(n).unwrap(), &BuildOptions::default()).unwrap_or_else(|e| panic!("{e}"))).collect()
+    builtin_names()
+        .iter()
+        .map(|n| load(&builtin(n).unwrap(), &BuildOptions::default()).unwrap_or_else(|e| panic!("{e}")))
+        .collect()
 }
 
 fn small() -> Arc<Dut> {
