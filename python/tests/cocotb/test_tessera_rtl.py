@@ -9,8 +9,8 @@ golden model, under Icarus or Verilator (cocotb 1.8.1; Makefile in this folder).
 
 The seed is printed; TESSERA_SEED=N replays it. TESSERA_NOMODEL=1 runs the same loop
 (same stimulus, same signal reads) without the scoreboards; TESSERA_BENCH=1 runs that
-loop and then the one with the scoreboards, in this process, and logs both rates and
-their ratio (the benchmark).
+loop and the one with the scoreboards, alternately TESSERA_BENCH_REPEAT (2) times each in
+this process, and logs the fastest of each and their ratio (the benchmark).
 """
 
 import os
@@ -34,11 +34,16 @@ def env_int(name, default):
 @cocotb.test()
 async def tx_and_rx_against_the_model(dut):
     if os.environ.get("TESSERA_BENCH") == "1":
-        clocks, base = await run(dut, with_model=False)
-        _, with_model = await run(dut, with_model=True)
+        # Alternating runs, the fastest of each kind (the machine's other load varies).
+        base, with_model = [], []
+        for _ in range(env_int("TESSERA_BENCH_REPEAT", 2)):
+            clocks, t = await run(dut, with_model=False)
+            base.append(t)
+            _, t = await run(dut, with_model=True)
+            with_model.append(t)
         dut._log.info(
             "BENCH: %d clocks: %.0f clocks/s without the model calls, %.0f clocks/s with them: ratio %.2f",
-            clocks, clocks / base, clocks / with_model, with_model / base)
+            clocks, clocks / min(base), clocks / min(with_model), min(with_model) / min(base))
     else:
         await run(dut, with_model=os.environ.get("TESSERA_NOMODEL") != "1")
 
@@ -125,6 +130,6 @@ async def run(dut, with_model):
     if with_rx and not no_model:
         assert matched > 0, f"no stripe came out of the RX (seed {seed})"
     if with_model:
-        dut._log.info("PASS: seed %d, %d clocks, TX checked every clock, %d stripes out equal to the model's",
-                      seed, clocks, matched)
+        rx = f", {matched} stripes out equal to the model's" if with_rx else " (no RX)"
+        dut._log.info("PASS: seed %d, %d clocks, TX checked every clock%s", seed, clocks, rx)
     return clocks, elapsed
