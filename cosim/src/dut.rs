@@ -164,18 +164,33 @@ impl Dut {
         Dut::from_spec(spec, opts)
     }
 
+    /// Reads the DUT file at `path` and builds and loads only the tops `modes` need (a TX
+    /// for tx and e2e, an RX for rx and e2e): a TX-only run of an e2e DUT builds no RX.
+    pub fn load_for(path: &Path, opts: &BuildOptions, modes: &[crate::harness::Mode]) -> Result<Dut, DutError> {
+        use crate::harness::Mode;
+        let spec = DutSpec::load(path)?;
+        let tx = modes.iter().any(|&m| m != Mode::Rx);
+        let rx = modes.iter().any(|&m| m != Mode::Tx);
+        Dut::build_tops(spec, opts, tx, rx)
+    }
+
     /// Builds and loads the tops of a resolved DUT file.
     pub fn from_spec(spec: DutSpec, opts: &BuildOptions) -> Result<Dut, DutError> {
-        let bind = |t: &Option<TopSpec>| -> Result<Option<BoundTop>, DutError> {
+        Dut::build_tops(spec, opts, true, true)
+    }
+
+    fn build_tops(spec: DutSpec, opts: &BuildOptions, want_tx: bool, want_rx: bool) -> Result<Dut, DutError> {
+        let bind = |t: &Option<TopSpec>, want: bool| -> Result<Option<BoundTop>, DutError> {
             t.as_ref()
+                .filter(|_| want)
                 .map(|t| {
                     let built = verilate::build(&spec, t, opts)?;
                     BoundTop::bind(&spec, t, built)
                 })
                 .transpose()
         };
-        let tx = bind(&spec.tx)?;
-        let rx = bind(&spec.rx)?;
+        let tx = bind(&spec.tx, want_tx)?;
+        let rx = bind(&spec.rx, want_rx)?;
         Ok(Dut { spec, tx, rx })
     }
 

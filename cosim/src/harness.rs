@@ -122,12 +122,25 @@ fn loaded() -> &'static Mutex<HashMap<PathBuf, Arc<Dut>>> {
 /// The DUT of a DUT file, built and loaded once per process with these options (the
 /// first load's options win).
 pub fn load(path: &Path, opts: &BuildOptions) -> Result<Arc<Dut>, DutError> {
+    load_for(path, opts, &Mode::ALL)
+}
+
+/// As [`load`], building only the tops `modes` need; a DUT loaded before with fewer tops
+/// is loaded again with the tops now needed.
+pub fn load_for(path: &Path, opts: &BuildOptions, modes: &[Mode]) -> Result<Arc<Dut>, DutError> {
     let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let mut map = loaded().lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(d) = map.get(&key) {
+    let has = |d: &Dut| {
+        let spec = &d.spec;
+        modes.iter().all(|&m| {
+            (m == Mode::Rx || spec.tx.is_none() || d.tx_top().is_some())
+                && (m == Mode::Tx || spec.rx.is_none() || d.rx_top().is_some())
+        })
+    };
+    if let Some(d) = map.get(&key).filter(|d| has(d)) {
         return Ok(Arc::clone(d));
     }
-    let dut = Arc::new(Dut::load(path, opts)?);
+    let dut = Arc::new(Dut::load_for(path, opts, modes)?);
     map.insert(key, Arc::clone(&dut));
     Ok(dut)
 }

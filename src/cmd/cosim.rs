@@ -118,7 +118,7 @@ struct Row {
 pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
     use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
     use std::time::Instant;
-    use tessera_cosim::harness::{check_with, default_stripes, load, modes_of, LinkRun, Mode, RunError};
+    use tessera_cosim::harness::{check_with, default_stripes, load_for, modes_of, LinkRun, Mode, RunError};
     use tessera_cosim::BuildOptions;
     use tessera_vectors::config::GenOptions;
 
@@ -133,9 +133,16 @@ pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
             .map(|n| tessera_cosim::builtin(n))
             .collect::<Result<_, _>>()?;
     }
+    let asked: Vec<Mode> = a
+        .mode
+        .iter()
+        .map(|m| m.parse::<Mode>().map_err(|e| anyhow::anyhow!("--mode {m}: {e}")))
+        .collect::<Result<_, _>>()?;
+    // Only the tops the modes asked for are built (all with --list and --fuzz).
+    let needed: &[Mode] = if asked.is_empty() || a.list || a.fuzz.is_some() { &Mode::ALL } else { &asked };
     let mut duts = Vec::new();
     for f in &files {
-        duts.push(load(f, &opts).map_err(|e| anyhow::anyhow!("{e}"))?);
+        duts.push(load_for(f, &opts, needed).map_err(|e| anyhow::anyhow!("{e}"))?);
     }
 
     if a.list {
@@ -189,11 +196,6 @@ pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
         return Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS });
     }
 
-    let asked: Vec<Mode> = a
-        .mode
-        .iter()
-        .map(|m| m.parse::<Mode>().map_err(|e| anyhow::anyhow!("--mode {m}: {e}")))
-        .collect::<Result<_, _>>()?;
     let seeds: Vec<u64> = match a.seed {
         Some(s) => vec![s],
         None => (1..=a.seeds).collect(),
