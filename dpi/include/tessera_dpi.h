@@ -265,6 +265,34 @@ int tessera_rx_port_status(struct TesseraModel *m,
                            svOpenArrayHandle bits);
 
 /*
+ The model's link status as the RTL's link outputs show it one clock after the clocks
+ fed so far, into the seventeen arrays (the same buses as [`tessera_rx_check_link`]
+ takes; scalars are one-word arrays).
+
+ # Safety
+ `m` is null or a live handle; the arrays open array handles of this call.
+ */
+int tessera_rx_link_status(struct TesseraModel *m,
+                           unsigned int cnt_w,
+                           svOpenArrayHandle aligned,
+                           svOpenArrayHandle in_link,
+                           svOpenArrayHandle skew,
+                           svOpenArrayHandle stripes_out,
+                           svOpenArrayHandle stripes_lost,
+                           svOpenArrayHandle idle_slots,
+                           svOpenArrayHandle unreadable_slots,
+                           svOpenArrayHandle formations,
+                           svOpenArrayHandle joins,
+                           svOpenArrayHandle skew_fault,
+                           svOpenArrayHandle skew_fault_spread,
+                           svOpenArrayHandle skew_fault_early,
+                           svOpenArrayHandle skew_fault_late,
+                           svOpenArrayHandle dup_lane,
+                           svOpenArrayHandle dup_lane_lane,
+                           svOpenArrayHandle dup_lane_kept,
+                           svOpenArrayHandle dup_lane_refused);
+
+/*
  Monotonic nanoseconds since an arbitrary start: lets a bench time its own loops (the
  benches' "with model" / "without model" ratio).
  */

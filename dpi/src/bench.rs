@@ -31,14 +31,14 @@
 use std::collections::VecDeque;
 use std::fmt;
 
+use tessera_clocked::bits::{get_field, put_field};
+use tessera_clocked::{plan, Host, SetSpec};
 use tessera_model::channel::ChannelModel;
 use tessera_model::marker::SPARE_LANE;
 use tessera_model::rx::{Receiver, RxStatus};
 use tessera_model::serial::BitQueue;
 use tessera_model::tx::{Transmitter, TX_LATENCY_CLOCKS};
 use tessera_model::LinkConfig;
-use tessera_clocked::bits::{get_field, put_field};
-use tessera_clocked::{plan, Host, SetSpec};
 use tessera_vectors::config::GenOptions;
 
 /// Width of the RTL's skew and bit-count ports (`port_skew_o`, `port_bits_o`, the skew
@@ -294,9 +294,11 @@ impl BenchModel {
         let cfg = LinkConfig::new(set.params).map_err(|e| Error(e.to_string()))?;
         let map = set.lane_map().map_err(|e| Error(format!("invalid lane map: {e}")))?;
         let tx = Transmitter::new(&cfg, map).map_err(|e| Error(e.to_string()))?;
-        let channel = ChannelModel::new(&cfg, set.faults.clone(), set.params.seed).map_err(|e| Error(e.to_string()))?;
+        let channel =
+            ChannelModel::new(&cfg, set.faults.clone(), set.params.seed).map_err(|e| Error(e.to_string()))?;
         let (n, p, w) = (cfg.lanes(), cfg.channels(), cfg.ser_w());
-        let widths = PortWidths { lanes: n, spares: cfg.spares(), channels: p, ser_w: w, data: 64 * n, serial: w * p };
+        let widths =
+            PortWidths { lanes: n, spares: cfg.spares(), channels: p, ser_w: w, data: 64 * n, serial: w * p };
         let serial_limbs = limbs(widths.serial);
         let host = Host::new(set.params.seed, n, set.params.am_period, set.run);
         Ok(BenchModel {
@@ -371,7 +373,14 @@ impl BenchModel {
 
     /// Checks that an RTL's parameters are this model's (a bench calls it once, with its
     /// DUT's parameters): the first that differs is the error.
-    pub fn check_rtl_params(&self, lanes: u32, spares: u32, am_period: u32, ser_w: u32, max_skew_bits: Option<u32>) -> Result<(), Error> {
+    pub fn check_rtl_params(
+        &self,
+        lanes: u32,
+        spares: u32,
+        am_period: u32,
+        ser_w: u32,
+        max_skew_bits: Option<u32>,
+    ) -> Result<(), Error> {
         let p = &self.set.params;
         let pairs = [
             ("LANES", "lanes", lanes, p.lanes),
@@ -381,7 +390,9 @@ impl BenchModel {
         ];
         for (rtl, key, got, want) in pairs {
             if got != want {
-                return Err(Error(format!("the RTL has {rtl} = {got}, the model's configuration {key}: {want}")));
+                return Err(Error(format!(
+                    "the RTL has {rtl} = {got}, the model's configuration {key}: {want}"
+                )));
             }
         }
         if let Some(m) = max_skew_bits {
@@ -455,7 +466,8 @@ impl BenchModel {
                 self.tx_delay.push_back(word);
             }
         }
-        let out = self.tx_delay.pop_front().expect("K words are queued every K clocks after the latency's zeros");
+        let out =
+            self.tx_delay.pop_front().expect("K words are queued every K clocks after the latency's zeros");
         let old = std::mem::replace(&mut self.tx_serial, out);
         self.tx_pool.push(old);
         self.tx_clock += 1;
@@ -748,22 +760,51 @@ impl BenchModel {
         self.compare(&fields)
     }
 
-    fn port_fields<'a>(&self, st: &RxStatus, cnt_w: u32, dut: &'a PortBuses) -> Result<Vec<Field<'a>>, Error> {
+    fn port_fields<'a>(
+        &self,
+        st: &RxStatus,
+        cnt_w: u32,
+        dut: &'a PortBuses,
+    ) -> Result<Vec<Field<'a>>, Error> {
         if !(1..=64).contains(&cnt_w) {
-            return Err(Error(format!("cnt_w = {cnt_w}: the counters' width must be 1 ..= 64 (the RTL's CNT_W)")));
+            return Err(Error(format!(
+                "cnt_w = {cnt_w}: the counters' width must be 1 ..= 64 (the RTL's CNT_W)"
+            )));
         }
-        let per = |f: &dyn Fn(&tessera_model::rx::PortStatus) -> Option<u64>| st.ports.iter().map(f).collect::<Vec<_>>();
+        let per = |f: &dyn Fn(&tessera_model::rx::PortStatus) -> Option<u64>| {
+            st.ports.iter().map(f).collect::<Vec<_>>()
+        };
         Ok(vec![
-            Field { name: "port_block_lock_o", width: 1, expected: per(&|p| Some(u64::from(p.block_lock))), actual: &dut.block_lock },
-            Field { name: "port_marker_lock_o", width: 1, expected: per(&|p| Some(u64::from(p.marker_lock))), actual: &dut.marker_lock },
+            Field {
+                name: "port_block_lock_o",
+                width: 1,
+                expected: per(&|p| Some(u64::from(p.block_lock))),
+                actual: &dut.block_lock,
+            },
+            Field {
+                name: "port_marker_lock_o",
+                width: 1,
+                expected: per(&|p| Some(u64::from(p.marker_lock))),
+                actual: &dut.marker_lock,
+            },
             Field {
                 name: "port_lane_o",
                 width: 16,
                 expected: per(&|p| if p.marker_lock { p.lane.map(u64::from) } else { None }),
                 actual: &dut.lane,
             },
-            Field { name: "port_bip_errors_o", width: cnt_w, expected: per(&|p| Some(sat(p.bip_errors, cnt_w))), actual: &dut.bip_errors },
-            Field { name: "port_slips_o", width: cnt_w, expected: per(&|p| Some(sat(p.slips, cnt_w))), actual: &dut.slips },
+            Field {
+                name: "port_bip_errors_o",
+                width: cnt_w,
+                expected: per(&|p| Some(sat(p.bip_errors, cnt_w))),
+                actual: &dut.bip_errors,
+            },
+            Field {
+                name: "port_slips_o",
+                width: cnt_w,
+                expected: per(&|p| Some(sat(p.slips, cnt_w))),
+                actual: &dut.slips,
+            },
             Field {
                 name: "port_block_lock_losses_o",
                 width: cnt_w,
@@ -782,19 +823,36 @@ impl BenchModel {
                 expected: per(&|p| Some(sat(p.invalid_headers, cnt_w))),
                 actual: &dut.invalid_headers,
             },
-            Field { name: "port_bits_o", width: POSITION_BITS, expected: per(&|p| Some(sat(p.bits, POSITION_BITS))), actual: &dut.bits },
+            Field {
+                name: "port_bits_o",
+                width: POSITION_BITS,
+                expected: per(&|p| Some(sat(p.bits, POSITION_BITS))),
+                actual: &dut.bits,
+            },
         ])
     }
 
-    fn link_fields<'a>(&self, st: &RxStatus, cnt_w: u32, dut: &'a LinkBuses) -> Result<Vec<Field<'a>>, Error> {
+    fn link_fields<'a>(
+        &self,
+        st: &RxStatus,
+        cnt_w: u32,
+        dut: &'a LinkBuses,
+    ) -> Result<Vec<Field<'a>>, Error> {
         if !(1..=64).contains(&cnt_w) {
-            return Err(Error(format!("cnt_w = {cnt_w}: the counters' width must be 1 ..= 64 (the RTL's CNT_W)")));
+            return Err(Error(format!(
+                "cnt_w = {cnt_w}: the counters' width must be 1 ..= 64 (the RTL's CNT_W)"
+            )));
         }
         let c = &st.counters;
         let fault = st.skew_fault.as_ref();
         let dup = st.duplicate_lane;
         Ok(vec![
-            Field { name: "rx_aligned_o", width: 1, expected: scalar(u64::from(st.aligned)), actual: &dut.aligned },
+            Field {
+                name: "rx_aligned_o",
+                width: 1,
+                expected: scalar(u64::from(st.aligned)),
+                actual: &dut.aligned,
+            },
             Field {
                 name: "port_in_link_o",
                 width: 1,
@@ -807,18 +865,48 @@ impl BenchModel {
                 expected: st.ports.iter().map(|p| p.skew_bits.map(|s| sat(s, POSITION_BITS))).collect(),
                 actual: &dut.skew,
             },
-            Field { name: "stripes_out_o", width: cnt_w, expected: scalar(sat(c.stripes_out, cnt_w)), actual: &dut.stripes_out },
-            Field { name: "stripes_lost_o", width: cnt_w, expected: scalar(sat(c.stripes_lost, cnt_w)), actual: &dut.stripes_lost },
-            Field { name: "idle_slots_o", width: cnt_w, expected: scalar(sat(c.idle_slots, cnt_w)), actual: &dut.idle_slots },
+            Field {
+                name: "stripes_out_o",
+                width: cnt_w,
+                expected: scalar(sat(c.stripes_out, cnt_w)),
+                actual: &dut.stripes_out,
+            },
+            Field {
+                name: "stripes_lost_o",
+                width: cnt_w,
+                expected: scalar(sat(c.stripes_lost, cnt_w)),
+                actual: &dut.stripes_lost,
+            },
+            Field {
+                name: "idle_slots_o",
+                width: cnt_w,
+                expected: scalar(sat(c.idle_slots, cnt_w)),
+                actual: &dut.idle_slots,
+            },
             Field {
                 name: "unreadable_slots_o",
                 width: cnt_w,
                 expected: scalar(sat(c.unreadable_slots, cnt_w)),
                 actual: &dut.unreadable_slots,
             },
-            Field { name: "formations_o", width: cnt_w, expected: scalar(sat(c.formations, cnt_w)), actual: &dut.formations },
-            Field { name: "joins_o", width: cnt_w, expected: scalar(sat(c.joins, cnt_w)), actual: &dut.joins },
-            Field { name: "skew_fault_o", width: 1, expected: scalar(u64::from(fault.is_some())), actual: &dut.skew_fault },
+            Field {
+                name: "formations_o",
+                width: cnt_w,
+                expected: scalar(sat(c.formations, cnt_w)),
+                actual: &dut.formations,
+            },
+            Field {
+                name: "joins_o",
+                width: cnt_w,
+                expected: scalar(sat(c.joins, cnt_w)),
+                actual: &dut.joins,
+            },
+            Field {
+                name: "skew_fault_o",
+                width: 1,
+                expected: scalar(u64::from(fault.is_some())),
+                actual: &dut.skew_fault,
+            },
             Field {
                 name: "skew_fault_spread_o",
                 width: POSITION_BITS,
@@ -837,8 +925,18 @@ impl BenchModel {
                 expected: vec![fault.map(|f| u64::from(f.late_lane))],
                 actual: &dut.skew_fault_late,
             },
-            Field { name: "dup_lane_o", width: 1, expected: scalar(u64::from(dup.is_some())), actual: &dut.dup_lane },
-            Field { name: "dup_lane_lane_o", width: 16, expected: vec![dup.map(|d| u64::from(d.0))], actual: &dut.dup_lane_lane },
+            Field {
+                name: "dup_lane_o",
+                width: 1,
+                expected: scalar(u64::from(dup.is_some())),
+                actual: &dut.dup_lane,
+            },
+            Field {
+                name: "dup_lane_lane_o",
+                width: 16,
+                expected: vec![dup.map(|d| u64::from(d.0))],
+                actual: &dut.dup_lane_lane,
+            },
             Field {
                 name: "dup_lane_kept_o",
                 width: 16,
@@ -872,8 +970,15 @@ impl BenchModel {
                 let Some(e) = *e else { continue };
                 let a = get_field(f.actual, i as u64 * u64::from(f.width), f.width) as u64;
                 if a != e {
-                    let place = (f.expected.len() == per_port && per_port > 1 || f.name.starts_with("port_")).then(|| format!("port {i}"));
-                    let show = |v: u64| if f.name == "port_lane_o" && v == u64::from(SPARE_LANE) { "0xffff (spare)".to_string() } else { v.to_string() };
+                    let place = (f.expected.len() == per_port && per_port > 1 || f.name.starts_with("port_"))
+                        .then(|| format!("port {i}"));
+                    let show = |v: u64| {
+                        if f.name == "port_lane_o" && v == u64::from(SPARE_LANE) {
+                            "0xffff (spare)".to_string()
+                        } else {
+                            v.to_string()
+                        }
+                    };
                     return Err(CheckError::Mismatch(Mismatch {
                         clock: self.rx_clock,
                         signal: f.name.into(),

@@ -62,7 +62,11 @@ fn panic_text(p: Box<dyn std::any::Any + Send>) -> String {
 
 /// Runs `f` on the instance behind `m`: its `Ok` is the return code, its `Err` the message
 /// of a `-1` (or of a `1` for a mismatch); a panic becomes `-1` too.
-fn with_model(m: *mut TesseraModel, what: &str, f: impl FnOnce(&mut TesseraModel) -> Result<c_int, Failure>) -> c_int {
+fn with_model(
+    m: *mut TesseraModel,
+    what: &str,
+    f: impl FnOnce(&mut TesseraModel) -> Result<c_int, Failure>,
+) -> c_int {
     if m.is_null() {
         CREATE_ERROR.with(|e| *e.borrow_mut() = c_string(format!("{what}: the handle is null")));
         return -1;
@@ -172,14 +176,20 @@ pub unsafe extern "C" fn tessera_new(config: *const c_char) -> *mut TesseraModel
         if config.is_null() {
             return Err("tessera_new: the configuration string is null".to_string());
         }
-        let text = CStr::from_ptr(config).to_str().map_err(|e| format!("tessera_new: the configuration is not UTF-8: {e}"))?;
+        let text = CStr::from_ptr(config)
+            .to_str()
+            .map_err(|e| format!("tessera_new: the configuration is not UTF-8: {e}"))?;
         BenchModel::from_config(text, "config").map_err(|e| format!("tessera_new: {e}"))
     });
     let r = r.unwrap_or_else(|p| Err(format!("tessera_new: {}", panic_text(p))));
     match r {
         Ok(model) => {
             CREATE_ERROR.with(|e| *e.borrow_mut() = CString::default());
-            Box::into_raw(Box::new(TesseraModel { model, last_error: CString::default(), scratch: Vec::new() }))
+            Box::into_raw(Box::new(TesseraModel {
+                model,
+                last_error: CString::default(),
+                scratch: Vec::new(),
+            }))
         }
         Err(msg) => {
             CREATE_ERROR.with(|e| *e.borrow_mut() = c_string(msg));
@@ -250,7 +260,7 @@ pub unsafe extern "C" fn tessera_check_rtl(
 ) -> c_int {
     with_model(m, "tessera_check_rtl", |m| {
         let u = |v: c_int| v.max(0) as u32;
-        let skew = (max_skew_bits >= 0).then(|| max_skew_bits as u32);
+        let skew = (max_skew_bits >= 0).then_some(max_skew_bits as u32);
         m.model.check_rtl_params(u(lanes), u(spares), u(am_period), u(ser_w), skew)?;
         Ok(0)
     })
@@ -300,7 +310,8 @@ pub unsafe extern "C" fn tessera_clocks_per_block(m: *mut TesseraModel) -> c_int
 #[no_mangle]
 pub unsafe extern "C" fn tessera_tx_map_entry(m: *mut TesseraModel, channel: c_int) -> c_int {
     with_model(m, "tessera_tx_map_entry", |m| {
-        let ch = u32::try_from(channel).map_err(|_| Failure::Error(format!("channel {channel}: negative")))?;
+        let ch =
+            u32::try_from(channel).map_err(|_| Failure::Error(format!("channel {channel}: negative")))?;
         Ok(m.model.tx_map_entry(ch)? as c_int)
     })
 }
@@ -353,7 +364,11 @@ pub unsafe extern "C" fn tessera_tx_clock(
 /// # Safety
 /// `m` is null or a live handle; `serial` an open array handle of this call.
 #[no_mangle]
-pub unsafe extern "C" fn tessera_tx_check(m: *mut TesseraModel, ready: svBit, serial: svOpenArrayHandle) -> c_int {
+pub unsafe extern "C" fn tessera_tx_check(
+    m: *mut TesseraModel,
+    ready: svBit,
+    serial: svOpenArrayHandle,
+) -> c_int {
     with_model(m, "tessera_tx_check", |m| {
         let w = m.model.widths();
         let mut buf = std::mem::take(&mut m.scratch);
@@ -658,6 +673,64 @@ pub unsafe extern "C" fn tessera_rx_port_status(
             (marker_lock_losses, "port_marker_lock_losses_o", c * p, &b.marker_lock_losses),
             (invalid_headers, "port_invalid_headers_o", c * p, &b.invalid_headers),
             (bits, "port_bits_o", 48 * p, &b.bits),
+        ] {
+            write_bus(v, width, name, words(h, name)?)?;
+        }
+        Ok(0)
+    })
+}
+
+/// The model's link status as the RTL's link outputs show it one clock after the clocks
+/// fed so far, into the seventeen arrays (the same buses as [`tessera_rx_check_link`]
+/// takes; scalars are one-word arrays).
+///
+/// # Safety
+/// `m` is null or a live handle; the arrays open array handles of this call.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn tessera_rx_link_status(
+    m: *mut TesseraModel,
+    cnt_w: c_uint,
+    aligned: svOpenArrayHandle,
+    in_link: svOpenArrayHandle,
+    skew: svOpenArrayHandle,
+    stripes_out: svOpenArrayHandle,
+    stripes_lost: svOpenArrayHandle,
+    idle_slots: svOpenArrayHandle,
+    unreadable_slots: svOpenArrayHandle,
+    formations: svOpenArrayHandle,
+    joins: svOpenArrayHandle,
+    skew_fault: svOpenArrayHandle,
+    skew_fault_spread: svOpenArrayHandle,
+    skew_fault_early: svOpenArrayHandle,
+    skew_fault_late: svOpenArrayHandle,
+    dup_lane: svOpenArrayHandle,
+    dup_lane_lane: svOpenArrayHandle,
+    dup_lane_kept: svOpenArrayHandle,
+    dup_lane_refused: svOpenArrayHandle,
+) -> c_int {
+    with_model(m, "tessera_rx_link_status", |m| {
+        let p = m.model.widths().channels;
+        let b = m.model.rx_link_buses(cnt_w)?;
+        let c = cnt_w;
+        for (h, name, width, v) in [
+            (aligned, "rx_aligned_o", 1, &b.aligned),
+            (in_link, "port_in_link_o", p, &b.in_link),
+            (skew, "port_skew_o", 48 * p, &b.skew),
+            (stripes_out, "stripes_out_o", c, &b.stripes_out),
+            (stripes_lost, "stripes_lost_o", c, &b.stripes_lost),
+            (idle_slots, "idle_slots_o", c, &b.idle_slots),
+            (unreadable_slots, "unreadable_slots_o", c, &b.unreadable_slots),
+            (formations, "formations_o", c, &b.formations),
+            (joins, "joins_o", c, &b.joins),
+            (skew_fault, "skew_fault_o", 1, &b.skew_fault),
+            (skew_fault_spread, "skew_fault_spread_o", 48, &b.skew_fault_spread),
+            (skew_fault_early, "skew_fault_early_o", 16, &b.skew_fault_early),
+            (skew_fault_late, "skew_fault_late_o", 16, &b.skew_fault_late),
+            (dup_lane, "dup_lane_o", 1, &b.dup_lane),
+            (dup_lane_lane, "dup_lane_lane_o", 16, &b.dup_lane_lane),
+            (dup_lane_kept, "dup_lane_kept_o", 16, &b.dup_lane_kept),
+            (dup_lane_refused, "dup_lane_refused_o", 16, &b.dup_lane_refused),
         ] {
             write_bus(v, width, name, words(h, name)?)?;
         }

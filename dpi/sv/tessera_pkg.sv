@@ -92,6 +92,17 @@ package tessera_pkg;
       input bit [31:0] dup_lane_lane[], input bit [31:0] dup_lane_kept[],
       input bit [31:0] dup_lane_refused[]);
 
+  // The model's link status as those seventeen outputs (one clock after the clocks fed).
+  import "DPI-C" function int tessera_rx_link_status(input chandle m, input int unsigned cnt_w,
+      output bit [31:0] aligned[], output bit [31:0] in_link[], output bit [31:0] skew[],
+      output bit [31:0] stripes_out[], output bit [31:0] stripes_lost[],
+      output bit [31:0] idle_slots[], output bit [31:0] unreadable_slots[],
+      output bit [31:0] formations[], output bit [31:0] joins[], output bit [31:0] skew_fault[],
+      output bit [31:0] skew_fault_spread[], output bit [31:0] skew_fault_early[],
+      output bit [31:0] skew_fault_late[], output bit [31:0] dup_lane[],
+      output bit [31:0] dup_lane_lane[], output bit [31:0] dup_lane_kept[],
+      output bit [31:0] dup_lane_refused[]);
+
   // -------------------------------------------------------------- benches
   // Monotonic nanoseconds (to time a bench's own loops).
   import "DPI-C" function longint unsigned tessera_now_ns();

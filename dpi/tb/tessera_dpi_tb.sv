@@ -154,6 +154,7 @@ module tessera_dpi_tb;
   localparam int PWW = (48 * P + 31) / 32;
   bit [31:0] w_p [9][PWW];
   bit [31:0] w_l [17][PWW];
+  bit [31:0] w_g [17][PWW];
   // Padded copies, so that every 32-bit part-select is inside the vector.
   logic [32*DWW-1:0] pad_d;
   logic [32*SWW-1:0] pad_s;
@@ -463,6 +464,24 @@ module tessera_dpi_tb;
       check_stripe();
       check_link();
       check(tessera_rx_check_done(rx_model), "tessera_rx_check_done", rx_model);
+      // The getters give what the checks compared: the model's stripe count and lock bits.
+      check(tessera_rx_link_status(rx_model, CNT_W, w_g[0], w_g[1], w_g[2], w_g[3], w_g[4], w_g[5],
+                                   w_g[6], w_g[7], w_g[8], w_g[9], w_g[10], w_g[11], w_g[12],
+                                   w_g[13], w_g[14], w_g[15], w_g[16]),
+            "tessera_rx_link_status", rx_model);
+      if (w_g[3][0] != 32'(s_out) || w_g[0][0] != 32'(rx_aligned)) begin
+        $display("FAIL: tessera_rx_link_status: stripes_out %0d aligned %0d, the DUT %0d %0d",
+                 w_g[3][0], w_g[0][0], s_out, rx_aligned);
+        $fatal(1, "FAIL");
+      end
+      check(tessera_rx_port_status(rx_model, CNT_W, w_g[0], w_g[1], w_g[2], w_g[3], w_g[4], w_g[5],
+                                   w_g[6], w_g[7], w_g[8]),
+            "tessera_rx_port_status", rx_model);
+      status_words({{(47*P){1'b0}}, bl}, w_p[0]);
+      if (w_g[0] != w_p[0]) begin
+        $display("FAIL: tessera_rx_port_status: port_block_lock_o differs from the DUT's");
+        $fatal(1, "FAIL");
+      end
       if (tessera_rx_stripes_matched(rx_model) == 0) begin
         $display("FAIL: no stripe came out of the RX (seed %0d): rx_aligned_o %b, port_block_lock_o %b, port_marker_lock_o %b, stripes_lost_o %0d",
                  seed, rx_aligned, bl, ml, s_lost);

@@ -46,7 +46,9 @@ fn errors_are_return_codes_and_messages() {
         assert!(tessera_new(std::ptr::null()).is_null());
         assert!(text(tessera_create_error()).contains("null"));
 
-        let cfg = CString::new("lanes: 2\nspares: 1\nam_period: 16\nmax_skew_bits: 200\nser_w: 22\nseed: 5\n").unwrap();
+        let cfg =
+            CString::new("lanes: 2\nspares: 1\nam_period: 16\nmax_skew_bits: 200\nser_w: 22\nseed: 5\n")
+                .unwrap();
         let m = tessera_new(cfg.as_ptr());
         assert!(!m.is_null(), "{}", text(tessera_create_error()));
         let m2 = tessera_new(cfg.as_ptr());

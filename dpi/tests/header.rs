@@ -25,7 +25,9 @@ fn checked_in_header_is_cbindgens() {
         "{} differs from cbindgen's output for src/ffi.rs; run TESSERA_BLESS=1 cargo test -p tessera-dpi --test header",
         path.display()
     );
-    for f in ["tessera_new", "tessera_free", "tessera_last_error", "tessera_tx_clock", "tessera_rx_check_link"] {
+    for f in
+        ["tessera_new", "tessera_free", "tessera_last_error", "tessera_tx_clock", "tessera_rx_check_link"]
+    {
         assert!(made.contains(&format!("{f}(")), "{f} missing from the header");
     }
 }

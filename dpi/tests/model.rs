@@ -35,7 +35,11 @@ fn drive(text: &str) {
         }
         m.tx_clock(valid, &data).unwrap();
         if c < clocks {
-            assert_eq!(m.tx_serial(), &sink.words(StreamKind::TxExpected)[c][..], "{text}: tx_expected clock {c}");
+            assert_eq!(
+                m.tx_serial(),
+                &sink.words(StreamKind::TxExpected)[c][..],
+                "{text}: tx_expected clock {c}"
+            );
         }
         let serial = m.tx_serial().to_vec();
         m.channel_put(&serial).unwrap();
@@ -70,7 +74,11 @@ fn clocked_ports_give_the_vector_streams() {
 
 #[test]
 fn tx_check_names_clock_channel_expected_actual() {
-    let mut m = BenchModel::from_config("lanes: 2\nspares: 1\nam_period: 16\nmax_skew_bits: 200\nser_w: 22\nseed: 4\n", "t").unwrap();
+    let mut m = BenchModel::from_config(
+        "lanes: 2\nspares: 1\nam_period: 16\nmax_skew_bits: 200\nser_w: 22\nseed: 4\n",
+        "t",
+    )
+    .unwrap();
     for _ in 0..10 {
         let (v, d) = m.host_clock();
         let d = d.to_vec();

@@ -30,7 +30,8 @@ fn run(cmd: &mut Command, what: &str) -> String {
 
 #[test]
 fn wheel_builds_and_its_pytest_and_cocotb_benches_pass() {
-    let venv = std::env::var_os("TESSERA_VENV").map(PathBuf::from).unwrap_or_else(|| root().join("target/py-venv"));
+    let venv =
+        std::env::var_os("TESSERA_VENV").map(PathBuf::from).unwrap_or_else(|| root().join("target/py-venv"));
     let bin = venv.join("bin");
     assert!(
         bin.join("python").exists() && bin.join("maturin").exists(),
@@ -59,7 +60,9 @@ fn wheel_builds_and_its_pytest_and_cocotb_benches_pass() {
     let name = wheel.file_name().unwrap().to_string_lossy().into_owned();
     assert!(name.contains("-cp38-abi3-"), "{name}: not one abi3 wheel for CPython >= 3.8");
     run(
-        Command::new(bin.join("python")).args(["-m", "pip", "install", "-q", "--force-reinstall", "--no-deps"]).arg(&wheel),
+        Command::new(bin.join("python"))
+            .args(["-m", "pip", "install", "-q", "--force-reinstall", "--no-deps"])
+            .arg(&wheel),
         "pip install",
     );
     let out = run(

@@ -83,7 +83,8 @@ fn broken_rtl(file: &str, from: &str, to: &str) -> PathBuf {
 fn rtl_passes_and_one_broken_line_fails_with_clock_channel_expected_actual() {
     let seed = seed();
     println!("seed {seed} (TESSERA_DPI_SEED={seed} replays it)");
-    let args = vec![format!("+seed={seed}"), "+stripes=150".into(), format!("+faults={}", faults_file().display())];
+    let args =
+        vec![format!("+seed={seed}"), "+stripes=150".into(), format!("+faults={}", faults_file().display())];
 
     let (ok, out) = run_bench(&root().join("rtl"), "small", &args);
     assert!(ok && out.contains("PASS: seed"), "the bench fails on the repository's RTL:\n{out}");
@@ -97,7 +98,15 @@ fn rtl_passes_and_one_broken_line_fails_with_clock_channel_expected_actual() {
     );
     let (ok, out) = run_bench(&rtl, "small-broken", &args);
     assert!(!ok, "the bench passes with a broken RTL line:\n{out}");
-    let line = out.lines().find(|l| l.starts_with("FAIL: tessera_tx_check: clock ")).unwrap_or_else(|| panic!("{out}"));
-    assert!(line.contains("tx_serial_o channel ") && line.contains(": expected 0x") && line.contains(", actual 0x"), "{line}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("FAIL: tessera_tx_check: clock "))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.contains("tx_serial_o channel ")
+            && line.contains(": expected 0x")
+            && line.contains(", actual 0x"),
+        "{line}"
+    );
     assert!(out.contains(&format!("replay with +seed={seed}")), "{out}");
 }

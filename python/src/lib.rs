@@ -7,6 +7,9 @@
 //! naming the argument and the clock; a difference between DUT and model is returned as
 //! a message (clock, signal, channel / port / lane, expected, actual), `None` when equal.
 
+// pyo3 0.22's #[pymethods] expansion converts PyErr into PyErr (clippy flags it).
+#![allow(clippy::useless_conversion)]
+
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyInt, PyList};
@@ -33,7 +36,9 @@ fn to_limbs(v: &Bound<'_, PyAny>, width: u32, name: &str) -> PyResult<Vec<u64>> 
     }
     let bits: u64 = v.call_method0("bit_length")?.extract()?;
     if bits > u64::from(width) {
-        return Err(value_error(format!("{name}: the value has {bits} bits, but the bus is {width} bits wide")));
+        return Err(value_error(format!(
+            "{name}: the value has {bits} bits, but the bus is {width} bits wide"
+        )));
     }
     let bytes = v.call_method1("to_bytes", (n * 8, "little"))?;
     let bytes = bytes.downcast::<PyBytes>()?.as_bytes();
@@ -49,7 +54,10 @@ fn to_int(py: Python<'_>, limbs: &[u64]) -> PyResult<PyObject> {
         return Ok((u128::from(limbs[0]) | (u128::from(limbs[1]) << 64)).into_py(py));
     }
     let bytes: Vec<u8> = limbs.iter().flat_map(|l| l.to_le_bytes()).collect();
-    Ok(py.get_type_bound::<PyInt>().call_method1("from_bytes", (PyBytes::new_bound(py, &bytes), "little"))?.unbind())
+    Ok(py
+        .get_type_bound::<PyInt>()
+        .call_method1("from_bytes", (PyBytes::new_bound(py, &bytes), "little"))?
+        .unbind())
 }
 
 fn check_message(r: Result<(), CheckError>) -> PyResult<Option<String>> {
@@ -118,8 +126,19 @@ fn port_vec(b: PortBuses) -> [Vec<u64>; 9] {
 }
 
 fn port_buses(v: [Vec<u64>; 9]) -> PortBuses {
-    let [block_lock, marker_lock, lane, bip_errors, slips, block_lock_losses, marker_lock_losses, invalid_headers, bits] = v;
-    PortBuses { block_lock, marker_lock, lane, bip_errors, slips, block_lock_losses, marker_lock_losses, invalid_headers, bits }
+    let [block_lock, marker_lock, lane, bip_errors, slips, block_lock_losses, marker_lock_losses, invalid_headers, bits] =
+        v;
+    PortBuses {
+        block_lock,
+        marker_lock,
+        lane,
+        bip_errors,
+        slips,
+        block_lock_losses,
+        marker_lock_losses,
+        invalid_headers,
+        bits,
+    }
 }
 
 fn link_vec(b: LinkBuses) -> [Vec<u64>; 17] {
@@ -250,7 +269,14 @@ impl Model {
     /// Raises ValueError unless the RTL's parameters are the configuration's
     /// (`max_skew_bits=None` for a TX).
     #[pyo3(signature = (lanes, spares, am_period, ser_w, max_skew_bits = None))]
-    fn check_rtl(&self, lanes: u32, spares: u32, am_period: u32, ser_w: u32, max_skew_bits: Option<u32>) -> PyResult<()> {
+    fn check_rtl(
+        &self,
+        lanes: u32,
+        spares: u32,
+        am_period: u32,
+        ser_w: u32,
+        max_skew_bits: Option<u32>,
+    ) -> PyResult<()> {
         self.inner.check_rtl_params(lanes, spares, am_period, ser_w, max_skew_bits).map_err(value_error)
     }
 
@@ -273,7 +299,12 @@ impl Model {
 
     /// TX clocks: tx_valid_i and tx_data_i per clock in; (expected tx_ready_o, expected
     /// tx_serial_o) per clock out.
-    fn tx_clocks(&mut self, py: Python<'_>, valid: Vec<bool>, data: &Bound<'_, PyList>) -> PyResult<(Vec<bool>, Vec<PyObject>)> {
+    fn tx_clocks(
+        &mut self,
+        py: Python<'_>,
+        valid: Vec<bool>,
+        data: &Bound<'_, PyList>,
+    ) -> PyResult<(Vec<bool>, Vec<PyObject>)> {
         if valid.len() != data.len() {
             return Err(value_error(format!("{} valid values but {} data values", valid.len(), data.len())));
         }
@@ -411,7 +442,9 @@ impl Model {
         let pw = port_widths(self.inner.widths().channels, cnt_w);
         let mut v: [Vec<u64>; 9] = Default::default();
         for (k, slot) in v.iter_mut().enumerate() {
-            let item = ports.get_item(PORT_OUTPUTS[k])?.ok_or_else(|| value_error(format!("ports: no `{}`", PORT_OUTPUTS[k])))?;
+            let item = ports
+                .get_item(PORT_OUTPUTS[k])?
+                .ok_or_else(|| value_error(format!("ports: no `{}`", PORT_OUTPUTS[k])))?;
             *slot = to_limbs(&item, pw[k], PORT_OUTPUTS[k])?;
         }
         check_message(self.inner.rx_check_ports(&port_buses(v), cnt_w))
@@ -425,7 +458,9 @@ impl Model {
         let lw = link_widths(self.inner.widths().channels, cnt_w);
         let mut v: [Vec<u64>; 17] = Default::default();
         for (k, slot) in v.iter_mut().enumerate() {
-            let item = link.get_item(LINK_OUTPUTS[k])?.ok_or_else(|| value_error(format!("link: no `{}`", LINK_OUTPUTS[k])))?;
+            let item = link
+                .get_item(LINK_OUTPUTS[k])?
+                .ok_or_else(|| value_error(format!("link: no `{}`", LINK_OUTPUTS[k])))?;
             *slot = to_limbs(&item, lw[k], LINK_OUTPUTS[k])?;
         }
         check_message(self.inner.rx_check_link(&link_buses(v), cnt_w))
