@@ -2,7 +2,8 @@
 //! DUT's Verilated TX loaded from the build cache, the model's TX and the bit-for-bit
 //! comparison every clock) against a native C++ loop that drives the same library
 //! instance's model with the same input frames (`TxDut::clocks_native`, compiled into
-//! every DUT library by its shim), in the same run, for a small and a 1024-channel DUT.
+//! every DUT library by its shim; the reset and the lane-map writes made as the harness
+//! makes them), in the same run, for a small and a 1024-channel DUT.
 //! Also the RX and end-to-end harness rates.
 //!
 //! `cargo bench --features cosim --bench cosim`. The figure is the ratio of the two times.
@@ -10,6 +11,7 @@
 use criterion::{BenchmarkId, Criterion, Throughput};
 use tessera_cosim::harness::{load, on_dut_thread, run_set, LinkRun, Mode};
 use tessera_cosim::{builtin, BuildOptions, Dut};
+use tessera_model::marker::SPARE_LANE;
 use tessera_vectors::gen::{self, MemorySink};
 use tessera_vectors::StreamKind;
 
@@ -44,8 +46,13 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Elements(clocks));
         g.bench_function(BenchmarkId::new("native_cpp_loop", clocks), |b| {
             b.iter(|| {
+                // As the harness does: reset, the lane map written during reset, then the run.
                 let mut tx = dut.new_tx().expect("TX");
                 tx.reset(4).expect("reset");
+                for c in 0..dut.channels() {
+                    let lane = if c < dut.link().lanes { c as u16 } else { SPARE_LANE };
+                    tx.clock(false, None, Some((c as u16, lane, false))).expect("map write");
+                }
                 tx.release();
                 tx.clocks_native(&frames).expect("runs")
             })
