@@ -6,7 +6,9 @@
 //!   passes: every TX clock equal, every stripe out equal, per-port status every clock and
 //!   the link status at the end equal.
 //! * With one line of the RTL broken on purpose (in a copy of `rtl/`), it fails, and the
-//!   message names the clock, the signal, the channel and the expected and actual words.
+//!   message names the clock, the signal, the channel and the expected and actual words:
+//!   a TX line (the idle payload: `tx_serial_o`) and an RX line (the slip counter:
+//!   `port_slips_o`).
 //!
 //! Needs Verilator >= 5.006 (`scripts/setup` installs it); without it the test fails and
 //! says so. The seed is printed; `TESSERA_DPI_SEED=N` replays another.
@@ -62,8 +64,8 @@ fn faults_file() -> PathBuf {
 }
 
 /// A copy of rtl/ with `from` replaced by `to` in `file` (exactly once).
-fn broken_rtl(file: &str, from: &str, to: &str) -> PathBuf {
-    let dir = build_dir("broken-rtl-src");
+fn broken_rtl(name: &str, file: &str, from: &str, to: &str) -> PathBuf {
+    let dir = build_dir(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for e in std::fs::read_dir(root().join("rtl")).unwrap() {
@@ -92,6 +94,7 @@ fn rtl_passes_and_one_broken_line_fails_with_clock_channel_expected_actual() {
 
     // One RTL line broken: the idle block's payload (an idle is sent before any data).
     let rtl = broken_rtl(
+        "broken-tx-src",
         "lane_encoder.sv",
         "IDLE_PAYLOAD = 64'h0000_0000_0000_001E;",
         "IDLE_PAYLOAD = 64'h0000_0000_0000_001F;",
@@ -109,4 +112,23 @@ fn rtl_passes_and_one_broken_line_fails_with_clock_channel_expected_actual() {
         "{line}"
     );
     assert!(out.contains(&format!("replay with +seed={seed}")), "{out}");
+
+    // One RX line broken: the slip counter counts by two (the RX slips while it hunts for
+    // block lock, so the per-port status check sees it).
+    let rtl = broken_rtl(
+        "broken-rx-src",
+        "rx_port.sv",
+        "slips_q   <= slips_q + 1'b1;",
+        "slips_q   <= slips_q + 2'd2;",
+    );
+    let (ok, out) = run_bench(&rtl, "small-broken-rx", &args);
+    assert!(!ok, "the bench passes with a broken RX line:\n{out}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("FAIL: tessera_rx_check_ports: clock "))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.contains("port_slips_o port ") && line.contains(": expected ") && line.contains(", actual "),
+        "{line}"
+    );
 }
