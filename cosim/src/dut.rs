@@ -166,7 +166,11 @@ impl Dut {
 
     /// Reads the DUT file at `path` and builds and loads only the tops `modes` need (a TX
     /// for tx and e2e, an RX for rx and e2e): a TX-only run of an e2e DUT builds no RX.
-    pub fn load_for(path: &Path, opts: &BuildOptions, modes: &[crate::harness::Mode]) -> Result<Dut, DutError> {
+    pub fn load_for(
+        path: &Path,
+        opts: &BuildOptions,
+        modes: &[crate::harness::Mode],
+    ) -> Result<Dut, DutError> {
         use crate::harness::Mode;
         let spec = DutSpec::load(path)?;
         let tx = modes.iter().any(|&m| m != Mode::Rx);
@@ -232,6 +236,15 @@ impl Dut {
     /// The TX latency in clocks (the contract's is 2).
     pub fn tx_latency(&self) -> u32 {
         self.tx.as_ref().map_or(crate::dut_file::CONTRACT_TX_LATENCY, |t| t.spec.latency)
+    }
+
+    /// Whether a run in `mode` may have a failed channel in its lane map: the DUT has
+    /// spares, and the model's TX makes the stimulus (rx) or the DUT's TX can be given a
+    /// starting map.
+    pub fn can_fail_channel(&self, mode: crate::harness::Mode) -> bool {
+        self.spec.link.spares > 0
+            && (mode == crate::harness::Mode::Rx
+                || self.spec.tx.as_ref().is_none_or(TopSpec::can_program_start_map))
     }
 
     /// A new TX instance, clock low.
@@ -361,10 +374,10 @@ impl<'d> TxDut<'d> {
         self.f_map.is_some()
     }
 
-    /// Whether a starting lane map can be written before slot 0: the write port and a map
-    /// reset of its own, so that writes can be made while the datapath is held in reset.
+    /// Whether a starting lane map can be written before slot 0
+    /// ([`TopSpec::can_program_start_map`]).
     pub fn can_program_start_map(&self) -> bool {
-        self.f_map.is_some() && self.f_map_reset.is_some()
+        self.top.spec.can_program_start_map()
     }
 
     /// Holds both resets for `clocks` clocks with the host idle, then releases the map

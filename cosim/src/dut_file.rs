@@ -230,6 +230,13 @@ impl TopSpec {
     pub fn port_of(&self, role: &str) -> Option<&str> {
         self.ports.iter().find(|(r, _, _)| r == role).map(|(_, p, _)| p.as_str())
     }
+
+    /// Whether a starting lane map can be written before slot 0: the lane-map write port
+    /// and a map reset of its own, so that writes can be made while the datapath is held
+    /// in reset (docs/ports.md, "TX roles").
+    pub fn can_program_start_map(&self) -> bool {
+        self.port_of("map_write").is_some() && self.port_of("map_reset").is_some()
+    }
 }
 
 /// A problem with a DUT file.

@@ -36,8 +36,7 @@ pub fn run_strategy(dut: &Dut) -> impl Strategy<Value = LinkRun> {
     let file = dut.file().to_path_buf();
     let link = *dut.link();
     let channels = dut.channels();
-    let map_port =
-        dut.tx_top().is_none_or(|t| t.role("map_write").is_some() && t.role("map_reset").is_some());
+    let can_fail: Vec<bool> = modes.iter().map(|&m| dut.can_fail_channel(m)).collect();
     (
         0..modes.len(),
         any::<u64>(),
@@ -63,7 +62,7 @@ pub fn run_strategy(dut: &Dut) -> impl Strategy<Value = LinkRun> {
                 o.burst_rate = Some(bursts);
                 o.burst_len = Some(8);
             }
-            if fail && link.spares > 0 && (map_port || mode == Mode::Rx) {
+            if fail && can_fail[m] {
                 o.failed = Some(vec![(seed % u64::from(channels)) as u32]);
             }
             run

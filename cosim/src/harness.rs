@@ -178,20 +178,19 @@ impl LinkRun {
 
     /// The regression's run for a DUT, mode and seed: faults chosen from the seed. Seed 1
     /// is clean; other seeds add random skew up to the DUT's capacity, a random
-    /// permutation of the ports, and by seed: a failed channel in the lane map (when the
-    /// DUT has spares and a lane-map write port), bit errors (1e-4 per bit), or both.
+    /// permutation of the ports, and by seed: a failed channel in the lane map (where
+    /// [`Dut::can_fail_channel`]), bit errors (1e-4 per bit), or both.
     pub fn regression(dut: &Dut, mode: Mode, seed: u64, stripes: u64) -> LinkRun {
         let mut run = LinkRun::new(dut.file(), mode, seed, stripes);
         let link = dut.link();
         let channels = dut.channels();
-        let map_port =
-            dut.tx_top().is_none_or(|t| t.role("map_write").is_some() && t.role("map_reset").is_some());
+        let can_fail = dut.can_fail_channel(mode);
         let o = &mut run.options;
         o.valid_percent = Some([100, 80, 50, 95][(seed % 4) as usize]);
         if seed > 1 {
             o.random_skew = Some(link.max_skew_bits);
             o.permute = Some(true);
-            if !seed.is_multiple_of(3) && link.spares > 0 && (map_port || mode == Mode::Rx) {
+            if !seed.is_multiple_of(3) && can_fail {
                 o.failed = Some(vec![(seed as u32 * 7) % channels]);
             }
             if seed % 3 != 1 && mode != Mode::Tx {
