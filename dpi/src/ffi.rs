@@ -148,6 +148,37 @@ fn read_bus(w: &[u32], width: u32, name: &str, out: &mut Vec<u64>) -> Result<(),
     Ok(())
 }
 
+impl TesseraModel {
+    /// Reads the bus argument `h` (`width` bits; `port` names it in messages) into the
+    /// instance's scratch buffer and calls `f` with the model and the bus; the buffer is
+    /// kept for the next call, whatever `f` returns.
+    ///
+    /// # Safety
+    /// As [`words`].
+    unsafe fn with_bus<T>(
+        &mut self,
+        h: svOpenArrayHandle,
+        arg: &str,
+        width: u32,
+        port: &str,
+        f: impl FnOnce(&mut BenchModel, &[u64]) -> Result<T, Failure>,
+    ) -> Result<T, Failure> {
+        let mut buf = std::mem::take(&mut self.scratch);
+        let r = words(h, arg)
+            .and_then(|w| read_bus(w, width, port, &mut buf))
+            .and_then(|()| f(&mut self.model, &buf));
+        self.scratch = buf;
+        r
+    }
+}
+
+/// Writes `value` (zeros when `None`) into the bus argument `out`: `1` if there was a
+/// value, `0` if not.
+fn write_if_any(value: Option<&[u64]>, width: u32, name: &str, out: &mut [u32]) -> Result<c_int, Failure> {
+    write_bus(value.unwrap_or(&[]), width, name, out)?;
+    Ok(c_int::from(value.is_some()))
+}
+
 /// Writes little-endian 64-bit limbs into 32-bit words (`width` bits; the rest zero).
 fn write_bus(limbs: &[u64], width: u32, name: &str, w: &mut [u32]) -> Result<(), Failure> {
     let need = (width as usize).div_ceil(32);
@@ -347,11 +378,9 @@ pub unsafe extern "C" fn tessera_tx_clock(
 ) -> c_int {
     with_model(m, "tessera_tx_clock", |m| {
         let w = m.model.widths();
-        let mut buf = std::mem::take(&mut m.scratch);
-        read_bus(words(data, "data")?, w.data, "tx_data_i", &mut buf)?;
-        let r = m.model.tx_clock(valid & 1 == 1, &buf);
-        m.scratch = buf;
-        let ready = r?;
+        let ready = m.with_bus(data, "data", w.data, "tx_data_i", |model, bus| {
+            Ok(model.tx_clock(valid & 1 == 1, bus)?)
+        })?;
         write_bus(m.model.tx_serial(), w.serial, "serial", words(serial, "serial")?)?;
         Ok(c_int::from(ready))
     })
@@ -370,12 +399,11 @@ pub unsafe extern "C" fn tessera_tx_check(
     serial: svOpenArrayHandle,
 ) -> c_int {
     with_model(m, "tessera_tx_check", |m| {
-        let w = m.model.widths();
-        let mut buf = std::mem::take(&mut m.scratch);
-        let r = read_bus(words(serial, "serial")?, w.serial, "tx_serial_o", &mut buf)
-            .and_then(|()| m.model.tx_check(ready & 1 == 1, &buf).map_err(Failure::from));
-        m.scratch = buf;
-        r.map(|()| 0)
+        let width = m.model.widths().serial;
+        m.with_bus(serial, "serial", width, "tx_serial_o", |model, bus| {
+            model.tx_check(ready & 1 == 1, bus).map_err(Failure::from)
+        })?;
+        Ok(0)
     })
 }
 
@@ -386,12 +414,11 @@ pub unsafe extern "C" fn tessera_tx_check(
 #[no_mangle]
 pub unsafe extern "C" fn tessera_channel_put(m: *mut TesseraModel, serial: svOpenArrayHandle) -> c_int {
     with_model(m, "tessera_channel_put", |m| {
-        let w = m.model.widths();
-        let mut buf = std::mem::take(&mut m.scratch);
-        let r = read_bus(words(serial, "serial")?, w.serial, "tx_serial_o", &mut buf)
-            .and_then(|()| m.model.channel_put(&buf).map_err(Failure::from));
-        m.scratch = buf;
-        r.map(|()| 0)
+        let width = m.model.widths().serial;
+        m.with_bus(serial, "serial", width, "tx_serial_o", |model, bus| {
+            model.channel_put(bus).map_err(Failure::from)
+        })?;
+        Ok(0)
     })
 }
 
@@ -405,16 +432,7 @@ pub unsafe extern "C" fn tessera_channel_get(m: *mut TesseraModel, serial: svOpe
     with_model(m, "tessera_channel_get", |m| {
         let w = m.model.widths();
         let out = words(serial, "serial")?;
-        match m.model.channel_get() {
-            Some(word) => {
-                write_bus(&word, w.serial, "serial", out)?;
-                Ok(1)
-            }
-            None => {
-                write_bus(&[], w.serial, "serial", out)?;
-                Ok(0)
-            }
-        }
+        write_if_any(m.model.channel_get().as_deref(), w.serial, "serial", out)
     })
 }
 
@@ -425,12 +443,11 @@ pub unsafe extern "C" fn tessera_channel_get(m: *mut TesseraModel, serial: svOpe
 #[no_mangle]
 pub unsafe extern "C" fn tessera_rx_clock(m: *mut TesseraModel, serial: svOpenArrayHandle) -> c_int {
     with_model(m, "tessera_rx_clock", |m| {
-        let w = m.model.widths();
-        let mut buf = std::mem::take(&mut m.scratch);
-        let r = read_bus(words(serial, "serial")?, w.serial, "rx_serial_i", &mut buf)
-            .and_then(|()| m.model.rx_clock(&buf).map_err(Failure::from));
-        m.scratch = buf;
-        r.map(|()| 0)
+        let width = m.model.widths().serial;
+        m.with_bus(serial, "serial", width, "rx_serial_i", |model, bus| {
+            model.rx_clock(bus).map_err(Failure::from)
+        })?;
+        Ok(0)
     })
 }
 
@@ -443,16 +460,7 @@ pub unsafe extern "C" fn tessera_rx_stripe(m: *mut TesseraModel, data: svOpenArr
     with_model(m, "tessera_rx_stripe", |m| {
         let w = m.model.widths();
         let out = words(data, "data")?;
-        match m.model.rx_stripe() {
-            Some(s) => {
-                write_bus(&s, w.data, "data", out)?;
-                Ok(1)
-            }
-            None => {
-                write_bus(&[], w.data, "data", out)?;
-                Ok(0)
-            }
-        }
+        write_if_any(m.model.rx_stripe().as_deref(), w.data, "data", out)
     })
 }
 
@@ -464,12 +472,11 @@ pub unsafe extern "C" fn tessera_rx_stripe(m: *mut TesseraModel, data: svOpenArr
 #[no_mangle]
 pub unsafe extern "C" fn tessera_rx_check_stripe(m: *mut TesseraModel, data: svOpenArrayHandle) -> c_int {
     with_model(m, "tessera_rx_check_stripe", |m| {
-        let w = m.model.widths();
-        let mut buf = std::mem::take(&mut m.scratch);
-        let r = read_bus(words(data, "data")?, w.data, "rx_data_o", &mut buf)
-            .and_then(|()| m.model.rx_check_stripe(&buf).map_err(Failure::from));
-        m.scratch = buf;
-        r.map(|()| 0)
+        let width = m.model.widths().data;
+        m.with_bus(data, "data", width, "rx_data_o", |model, bus| {
+            model.rx_check_stripe(bus).map_err(Failure::from)
+        })?;
+        Ok(0)
     })
 }
 
