@@ -4,6 +4,7 @@
 bip8.sv
 block_lock.sv
 descrambler.sv
+sort_net.sv
 deskew.sv
 deskew_fifo.sv
 lane_decoder.sv
@@ -12,6 +13,7 @@ lfsr.sv
 marker_build.sv
 marker_lock.sv
 param_assert.sv
+perm_net.sv
 rx_deserializer.sv
 rx_port.sv
 scrambler.sv

@@ -1,0 +1,82 @@
+// sort_net: Batcher odd-even merge sorting network over N keyed records, with the exchange
+// pattern it took, so that perm_net can send other words the same way or back.
+//
+// Function:   sorts the N records {key, payload} by key, ascending (equal keys keep no
+//             particular order). The network is Batcher's odd-even merge sort on the next
+//             power of two NP >= N, with every compare-exchange that touches a record
+//             >= N left out (the same as padding with keys above every real one).
+//             Its LAYERS = L (L + 1) / 2 layers (L = log2 NP) each hold disjoint
+//             compare-exchanges (a, a + k); swap_o[layer * N + a] is 1 when that one
+//             exchanged its records. With en_i low nothing is compared: key_o = key_i,
+//             pay_o = pay_i and swap_o = 0 (a way to skip the work in simulation on clocks
+//             whose result is unused). Compare-exchanges: (L^2 - L + 4) 2^(L-2) - 1 at
+//             most, i.e. N log2(N)^2 / 4 roughly.
+// Parameters: N (records, >= 1), KEY_W, PAY_W (>= 1).
+// Latency:    combinational.
+module sort_net #(
+  parameter int N     = 8,
+  parameter int KEY_W = 8,
+  parameter int PAY_W = 1
+) (
+  input  logic                  en_i,
+  input  logic [N*KEY_W-1:0]    key_i,
+  input  logic [N*PAY_W-1:0]    pay_i,
+  output logic [N*KEY_W-1:0]    key_o,
+  output logic [N*PAY_W-1:0]    pay_o,
+  output logic [LAYERS*N-1:0]   swap_o
+);
+
+  // Derived.
+  localparam int L      = (N > 1) ? $clog2(N) : 1;
+  localparam int NP     = 1 << L;
+  localparam int LAYERS = L * (L + 1) / 2;
+
+  param_assert #(
+    .OK (N >= 1 && KEY_W >= 1 && PAY_W >= 1),
+    .MSG("sort_net: need N >= 1, KEY_W >= 1 and PAY_W >= 1")
+  ) u_chk_params ();
+
+  // Layer (t, u), t = 0..L-1 and u = t..0, merges runs of 2^(t+1) records at distance
+  // 2^u; it is layer t (t + 1) / 2 + (t - u).
+  logic [N*KEY_W-1:0] k;
+  logic [N*PAY_W-1:0] d;
+  logic [KEY_W-1:0]   ka, kb;
+  logic [PAY_W-1:0]   da;
+
+  // Loop bounds are written in loop variables and parameters only, so that Yosys can
+  // unroll them: compare-exchange (a, b) = (i + j, i + j + 2^u) of layer (t, u).
+  always @(*) begin
+    k      = key_i;
+    d      = pay_i;
+    swap_o = '0;
+    ka     = '0;
+    kb     = '0;
+    da     = '0;
+    if (en_i && N > 1) begin
+      for (int t = 0; t < L; t++) begin
+        for (int u = t; u >= 0; u--) begin
+          for (int j = (1 << u) % (1 << t); j + (1 << u) < NP; j = j + (2 << u)) begin
+            for (int i = 0; i < (1 << u); i++) begin
+              if (i + j + (1 << u) < N &&
+                  ((i + j) >> (t + 1)) == ((i + j + (1 << u)) >> (t + 1))) begin
+                ka = k[(i+j)*KEY_W +: KEY_W];
+                kb = k[(i+j+(1<<u))*KEY_W +: KEY_W];
+                if (ka > kb) begin
+                  k[(i+j)*KEY_W +: KEY_W]        = kb;
+                  k[(i+j+(1<<u))*KEY_W +: KEY_W] = ka;
+                  da                             = d[(i+j)*PAY_W +: PAY_W];
+                  d[(i+j)*PAY_W +: PAY_W]        = d[(i+j+(1<<u))*PAY_W +: PAY_W];
+                  d[(i+j+(1<<u))*PAY_W +: PAY_W] = da;
+                  swap_o[(t*(t+1)/2 + t - u)*N + i + j] = 1'b1;
+                end
+              end
+            end
+          end
+        end
+      end
+    end
+    key_o = k;
+    pay_o = d;
+  end
+
+endmodule
