@@ -4,7 +4,6 @@
 bip8.sv
 block_lock.sv
 descrambler.sv
-sort_net.sv
 deskew.sv
 deskew_fifo.sv
 lane_decoder.sv
@@ -17,6 +16,7 @@ perm_net.sv
 rx_deserializer.sv
 rx_port.sv
 scrambler.sv
+sort_net.sv
 tessera_rx.sv
 tessera_tx.sv
 tx_serializer.sv
