@@ -134,6 +134,7 @@ module deskew #(
   logic [2*PORTS-1:0]      hkind_v, skind_v;
   logic [64*PORTS-1:0]     hdata_v;
   logic [PORTS-1:0]        badw_v;
+  logic [PORTS-1:0]        al_d_v;    // aligned from the next clock on
 
   // Global registered state.
   logic             formed_q, try_q;
@@ -223,57 +224,6 @@ module deskew #(
   assign e_lmg  = lmg_v[G_W*ae_port +: G_W];
   assign centre = (ae_norm >> 1) + (al_norm >> 1);
 
-  // Which lanes are aligned, on which port (for reorder and duplicate checks).
-  logic [LANES*PORTS-1:0] sel;      // sel[l*PORTS + p]: port p is aligned with lane l
-  logic [LANES-1:0]       lane_al;  // lane l is aligned on some port
-  logic [(1<<LI_W)-1:0]   lane_al_pad;
-
-  always @(*) begin
-    sel = '0;
-    for (int l = 0; l < LANES; l++) begin
-      for (int p = 0; p < PORTS; p++) begin
-        if (st_v[2*p +: 2] == ST_AL && lane_v[16*p +: 16] == 16'(l)) sel[l*PORTS + p] = 1'b1;
-      end
-    end
-    for (int l = 0; l < LANES; l++) lane_al[l] = |sel[l*PORTS +: PORTS];
-  end
-  assign lane_al_pad = {{((1<<LI_W)-LANES){1'b0}}, lane_al};
-
-  // The same for buffering ports, the port of each lane in both tables (model:
-  // port_of_lane, buffering_port_of_lane), and the lanes buffered by this clock's markers.
-  logic [LANES*PORTS-1:0]         bsel, bev;
-  logic [(1<<LI_W)-1:0]           lane_buf_pad, bev_lane_pad;
-  logic [PN_W*(1<<LI_W)-1:0]      pol_al, pol_buf, last_bev, first_bev;
-  logic [PORTS-1:0]               buf_ev_v;
-  logic [16*PORTS-1:0]            ev_lane_v;
-
-  assign ev_lane_v = ev_lane_i;
-
-  always @(*) begin
-    bsel         = '0;
-    bev          = '0;
-    lane_buf_pad = '0;
-    bev_lane_pad = '0;
-    pol_al       = '0;
-    pol_buf      = '0;
-    last_bev     = '0;
-    first_bev    = '0;
-    for (int l = 0; l < LANES; l++) begin
-      for (int p = PORTS - 1; p >= 0; p--) begin
-        if (buf_ev_v[p] && ev_lane_v[16*p +: 16] == 16'(l)) first_bev[PN_W*l +: PN_W] = PN_W'(p);
-      end
-      for (int p = 0; p < PORTS; p++) begin
-        if (st_v[2*p +: 2] == ST_BUF && lane_v[16*p +: 16] == 16'(l)) bsel[l*PORTS + p] = 1'b1;
-        if (buf_ev_v[p] && ev_lane_v[16*p +: 16] == 16'(l)) bev[l*PORTS + p] = 1'b1;
-        if (sel[l*PORTS + p])  pol_al[PN_W*l +: PN_W]  = PN_W'(p);
-        if (bsel[l*PORTS + p]) pol_buf[PN_W*l +: PN_W] = PN_W'(p);
-        if (bev[l*PORTS + p])  last_bev[PN_W*l +: PN_W] = PN_W'(p);
-      end
-      lane_buf_pad[l] = |bsel[l*PORTS +: PORTS];
-      bev_lane_pad[l] = |bev[l*PORTS +: PORTS];
-    end
-  end
-
   // ---------------------------------------------------------------------------------------
   // Release of global slot g (model: poll, release).
   // ---------------------------------------------------------------------------------------
@@ -325,12 +275,14 @@ module deskew #(
     ovf_ev    = 1'b0;
     ovf_lane  = 16'h0;
     if (formed_q && !all_ready && (|big_v)) begin
-      for (int l = LANES - 1; l >= 0; l--) begin
-        if (|(sel[l*PORTS +: PORTS] & ~rdy_v)) begin
-          ovf_leave = sel[l*PORTS +: PORTS] & ~rdy_v;
-          ovf_ev    = 1'b1;
-          ovf_lane  = 16'(l);
+      for (int p = 0; p < PORTS; p++) begin
+        if (al_v[p] && !rdy_v[p] && (!ovf_ev || lane_v[16*p +: 16] < ovf_lane)) begin
+          ovf_ev   = 1'b1;
+          ovf_lane = lane_v[16*p +: 16];
         end
+      end
+      for (int p = 0; p < PORTS; p++) begin
+        ovf_leave[p] = ovf_ev && al_v[p] && !rdy_v[p] && (lane_v[16*p +: 16] == ovf_lane);
       end
     end
   end
@@ -339,13 +291,13 @@ module deskew #(
   logic [NB_W-1:0]     data_n, idle_n, present_n;
   logic                suspect, is_marker, stripe, lost, idle, unread;
   logic [64*LANES-1:0] stripe_data;
+  logic [64*PORTS-1:0] reo_data;
 
   always @(*) begin
     data_n      = {NB_W{1'b0}};
     idle_n      = {NB_W{1'b0}};
     present_n   = {NB_W{1'b0}};
     suspect     = 1'b0;
-    stripe_data = '0;
     for (int p = 0; p < PORTS; p++) begin
       if (present_v[p]) begin
         present_n = present_n + 1'b1;
@@ -354,13 +306,61 @@ module deskew #(
         if (badw_v[p]) suspect = 1'b1;
       end
     end
-    for (int l = 0; l < LANES; l++) begin
-      for (int p = 0; p < PORTS; p++) begin
-        if (sel[l*PORTS + p] && present_v[p] && hkind_v[2*p +: 2] == SYM_DATA) begin
-          stripe_data[64*l +: 64] = stripe_data[64*l +: 64] | hdata_v[64*p +: 64];
-        end
-      end
+  end
+
+  // Reorder (model: the stripe from port_of_lane): the aligned ports sorted by lane. The
+  // exchange pattern depends only on which port carries which lane in the link, so it is
+  // worked out on the clock that changes that (from the next state) and kept in reo_swap_q;
+  // the head words of the ports go through it on every release. On a stripe every lane is
+  // aligned and present, so sorted position l holds lane l's word.
+  localparam int R_L   = (PORTS > 1) ? $clog2(PORTS) : 1;
+  localparam int R_LAY = R_L * (R_L + 1) / 2;
+  localparam int RK_W  = 1 + LI_W;               // {not aligned, lane}
+
+  logic [PORTS*RK_W-1:0]  rk_in, rk_srt;
+  logic [PORTS-1:0]       rpay_srt;
+  logic [R_LAY*PORTS-1:0] reo_swap, reo_swap_q;
+  logic                   reo_change;
+  logic [PORTS-1:0]       reo_change_v;
+  logic [16*PORTS-1:0]    lane_d_v;
+
+  always @(*) begin
+    for (int p = 0; p < PORTS; p++) begin
+      rk_in[p*RK_W +: RK_W] = {!al_d_v[p], lane_d_v[16*p +: LI_W]};
     end
+  end
+  assign reo_change = |reo_change_v;
+
+  sort_net #(
+    .N    (PORTS),
+    .KEY_W(RK_W),
+    .PAY_W(1)
+  ) u_reorder_sort (
+    .en_i  (reo_change),
+    .key_i (rk_in),
+    .pay_i ({PORTS{1'b0}}),
+    .key_o (rk_srt),
+    .pay_o (rpay_srt),
+    .swap_o(reo_swap)
+  );
+
+  // Only the exchange pattern is used.
+  logic unused_reorder;
+  assign unused_reorder = ^{rk_srt, rpay_srt};
+
+  perm_net #(
+    .N      (PORTS),
+    .W      (64),
+    .REVERSE(1'b0)
+  ) u_reorder (
+    .swap_i(reo_swap_q),
+    .data_i(hdata_v),
+    .data_o(reo_data)
+  );
+  assign stripe_data = reo_data[64*LANES-1:0];
+  if (PORTS > LANES) begin : gen_spare_words
+    logic unused_spare_words;  // sorted positions LANES.. hold ports outside the link
+    assign unused_spare_words = ^reo_data[64*PORTS-1:64*LANES];
   end
 
   assign is_marker = (gph_q == {AM_W{1'b0}});
@@ -380,7 +380,7 @@ module deskew #(
   // Per port: deskew state machine and buffer.
   // ---------------------------------------------------------------------------------------
   logic             formed_eff;
-  logic [PORTS-1:0] al_d_v, join_ev_v, jfault_v, dup_ev_v, leave_now_v;
+  logic [PORTS-1:0] join_ev_v, jfault_v, dup_ev_v, leave_now_v;
 
   // Aligned ports that leave in this clock whatever else happens (loss of lock, overflow,
   // a marker of another lane).
@@ -391,13 +391,122 @@ module deskew #(
                         (ev_marker_i[q] && ev_lane_v[16*q +: 16] != lane_v[16*q +: 16]));
     end
   end
-  logic [PN_W*PORTS-1:0] dup_kept_v;
+  logic [2*PORTS-1:0]    dup_kind_v;  // the other port: 0 aligned, 1 buffering, 2 claimant
   logic [POS_W*PORTS-1:0] jf_spread_v;
   logic [16*PORTS-1:0]    jf_early_v, jf_late_v;
   logic [POS_W*PORTS-1:0] ev_pos_v;
 
   assign formed_eff = formed_q || form_now;
   assign ev_pos_v   = ev_pos_i;
+
+  // ---------------------------------------------------------------------------------------
+  // Lane claims (model: port_of_lane, buffering_port_of_lane, duplicate_lane), by sorting.
+  //
+  // A claim is a marker of lane L < LANES on a port that does not already carry L in the
+  // link: a buffering claim before formation, a join once formed. Whether L is held by
+  // another port, aligned (leaving in this clock or not, below this port or not) or
+  // buffering, and whether other ports claim L in the same clock, is found without a
+  // lanes-by-ports table: the 2 PORTS records (one per port for its state, one per port
+  // for its claim) are sorted by (lane, port, record type), the records of each lane then
+  // lie side by side, one pass over the sorted records finds each lane's holders and
+  // claimants before and after each record, and the answers go back to the records
+  // through the sort's own exchange pattern. The sort runs only on clocks with a claim.
+  // ---------------------------------------------------------------------------------------
+  localparam int NR    = 2 * PORTS;               // records: state 0..P-1, claims P..2P-1
+  localparam int CK_W  = 1 + LI_W + PN_W + 1;     // {invalid, lane, port, is claim}
+  localparam int CF_W  = 5;                       // {al, al leaving, al overflow, buf, bev}
+  localparam int CR_W  = 8;                       // answers, see below
+  localparam int C_L   = (NR > 1) ? $clog2(NR) : 1;
+  localparam int C_LAY = C_L * (C_L + 1) / 2;
+
+  logic [PORTS-1:0]        claim_v;     // a claim on this clock
+  logic [PORTS-1:0]        buf_ev_v;    // ... that makes the port buffering (not formed)
+  logic [16*PORTS-1:0]     ev_lane_v;
+  logic [NR*CK_W-1:0]      ck_in, ck_srt;
+  logic [NR*CF_W-1:0]      cf_in, cf_srt;
+  logic [C_LAY*NR-1:0]     c_swap;
+  logic [NR*CR_W-1:0]      cr_srt, cr_back;
+  logic                    any_claim;
+
+  assign ev_lane_v = ev_lane_i;
+  assign any_claim = |claim_v;
+
+  always @(*) begin
+    for (int r = 0; r < NR; r++) begin
+      ck_in[r*CK_W +: CK_W] = {1'b1, (CK_W-1)'(r)};
+      cf_in[r*CF_W +: CF_W] = {CF_W{1'b0}};
+    end
+    for (int q = 0; q < PORTS; q++) begin
+      // State record: an aligned or buffering port and its lane.
+      if ((st_v[2*q +: 2] == ST_AL || st_v[2*q +: 2] == ST_BUF) &&
+          lane_v[16*q +: 16] < LANES16) begin
+        ck_in[q*CK_W +: CK_W] = {1'b0, lane_v[16*q +: LI_W], PN_W'(q), 1'b0};
+        cf_in[q*CF_W +: CF_W] = {st_v[2*q +: 2] == ST_AL, leave_now_v[q], ovf_leave[q],
+                                 st_v[2*q +: 2] == ST_BUF, 1'b0};
+      end
+      // Claim record.
+      if (claim_v[q]) begin
+        ck_in[(PORTS+q)*CK_W +: CK_W] = {1'b0, ev_lane_v[16*q +: LI_W], PN_W'(q), 1'b1};
+        cf_in[(PORTS+q)*CF_W +: CF_W] = {4'b0000, buf_ev_v[q]};
+      end
+    end
+  end
+
+  sort_net #(
+    .N    (NR),
+    .KEY_W(CK_W),
+    .PAY_W(CF_W)
+  ) u_claim_sort (
+    .en_i  (any_claim),
+    .key_i (ck_in),
+    .pay_i (cf_in),
+    .key_o (ck_srt),
+    .pay_o (cf_srt),
+    .swap_o(c_swap)
+  );
+
+  // One pass each way over the sorted records: flags of the same lane's records before
+  // (pre) and after (suf) each one. Answers per record, CR_W bits:
+  // {lane aligned somewhere, aligned on a record before this one (a lower port), the
+  //  aligned port leaves, it leaves by overflow, lane buffered somewhere, lane claimed to
+  //  buffer somewhere, such a claim before this one, such a claim after this one}.
+  logic [NR*CF_W-1:0] pre, suf;
+  logic [CF_W-1:0]    g;
+  always @(*) begin
+    g      = {CF_W{1'b0}};
+    pre    = {NR*CF_W{1'b0}};
+    suf    = {NR*CF_W{1'b0}};
+    cr_srt = {NR*CR_W{1'b0}};
+    if (any_claim) begin
+      for (int r = 1; r < NR; r++) begin
+        if (!ck_srt[r*CK_W + CK_W-1] &&
+            ck_srt[r*CK_W + PN_W + 1 +: LI_W] == ck_srt[(r-1)*CK_W + PN_W + 1 +: LI_W]) begin
+          pre[r*CF_W +: CF_W] = pre[(r-1)*CF_W +: CF_W] | cf_srt[(r-1)*CF_W +: CF_W];
+        end
+      end
+      for (int r = NR - 2; r >= 0; r--) begin
+        if (!ck_srt[(r+1)*CK_W + CK_W-1] &&
+            ck_srt[r*CK_W + PN_W + 1 +: LI_W] == ck_srt[(r+1)*CK_W + PN_W + 1 +: LI_W]) begin
+          suf[r*CF_W +: CF_W] = suf[(r+1)*CF_W +: CF_W] | cf_srt[(r+1)*CF_W +: CF_W];
+        end
+      end
+      for (int r = 0; r < NR; r++) begin
+        g = pre[r*CF_W +: CF_W] | cf_srt[r*CF_W +: CF_W] | suf[r*CF_W +: CF_W];
+        cr_srt[r*CR_W +: CR_W] = {g[4], pre[r*CF_W + 4], g[3], g[2], g[1], g[0],
+                                  pre[r*CF_W], suf[r*CF_W]};
+      end
+    end
+  end
+
+  perm_net #(
+    .N      (NR),
+    .W      (CR_W),
+    .REVERSE(1'b1)
+  ) u_claim_back (
+    .swap_i(c_swap),
+    .data_i(cr_srt),
+    .data_o(cr_back)
+  );
 
   for (genvar p = 0; p < PORTS; p++) begin : gen_port
     logic [1:0]       st_q, st_d, st_d0, st_eff, st_base;
@@ -464,20 +573,26 @@ module deskew #(
     assign j_fault  = (hi_t - lo_t) > MAX_SKEW;
     assign j_global = e_lmg + ((k == -3'sd1) ? -AM_G : (k == 3'sd1) ? AM_G :
                                (k == 3'sd2) ? (AM_G << 1) : {G_W{1'b0}});
+    // The claim sort's answers for this port's claim record (c_*) and state record (s_*).
+    logic c_al, c_al_below, c_al_leave, c_al_ovf, c_buf, c_bev_before, c_bev_after;
+    logic s_bev;
+    assign {c_al, c_al_below, c_al_leave, c_al_ovf, c_buf} = cr_back[(PORTS+p)*CR_W + 3 +: 5];
+    assign {c_bev_before, c_bev_after} = cr_back[(PORTS+p)*CR_W +: 2];
+    assign s_bev = cr_back[p*CR_W + 2];
+    logic unused_answers;
+    assign unused_answers = ^{cr_back[(PORTS+p)*CR_W + 2], cr_back[p*CR_W + 3 +: 5],
+                              cr_back[p*CR_W +: 2]};
+
+    assign claim_v[p]  = ev_marker_i[p] && (ev_lane < LANES16) &&
+                         !(st_base == ST_AL && ev_lane == lane_q);
+    assign buf_ev_v[p] = claim_v[p] && !formed_eff;
+
     // Another port already carries this lane in the link, unless that port leaves in this
     // clock before this one's marker in the model's order (a lower port, or an overflow
     // decided on the clock before).
-    logic [PN_W-1:0] holder;
-    logic            holder_below;  // the holder is a lower port than this one
-    assign holder   = pol_al[PN_W*ev_lane[LI_W-1:0] +: PN_W];
-    if (p == 0) begin : gen_first
-      assign holder_below = 1'b0;
-    end else begin : gen_later
-      assign holder_below = (holder < PN_W'(p));
-    end
-    assign j_dup    = (ev_lane < LANES16) && lane_al_pad[ev_lane[LI_W-1:0]] &&
+    assign j_dup    = (ev_lane < LANES16) && c_al &&
                       !(st_q == ST_AL && lane_q == ev_lane) &&
-                      !(leave_now_v[holder] && (holder_below || ovf_leave[holder]));
+                      !(c_al_leave && (c_al_below || c_al_ovf));
 
     always @(*) begin
       st_d0        = st_base;
@@ -491,7 +606,6 @@ module deskew #(
       push0        = 1'b0;
       push_kind    = SYM_MARKER;
       push_bad     = 1'b0;
-      buf_ev_v[p]  = 1'b0;
       join_ev_v[p] = 1'b0;
       jfault_v[p]  = 1'b0;
       if (form_now && st_q == ST_BUF) begin
@@ -534,7 +648,6 @@ module deskew #(
           lane_d      = ev_lane;
           arr_d       = pos;
           next_d      = {{(G_W-1){1'b0}}, 1'b1};
-          buf_ev_v[p] = 1'b1;
         end
       end else if (ev_sym_i[p]) begin
         push_kind = ev_kind_i[2*p +: 2];
@@ -558,31 +671,21 @@ module deskew #(
 
     // A later marker of the same lane on another port replaces this buffering claim; of
     // two such markers in one clock the higher port's is the later (model: port order).
-    logic [PN_W-1:0] last_claim;
-    assign last_claim = last_bev[PN_W*ev_lane[LI_W-1:0] +: PN_W];
-    assign dup_leave  = ((st_q == ST_BUF) && !buf_ev_v[p] &&
-                         bev_lane_pad[lane_q[LI_W-1:0]] && (lane_q < LANES16)) ||
-                        (buf_ev_v[p] && last_claim != PN_W'(p));
+    logic same_clock_dup;
+    assign dup_leave  = ((st_q == ST_BUF) && !buf_ev_v[p] && s_bev && (lane_q < LANES16)) ||
+                        (buf_ev_v[p] && c_bev_after);
     assign st_d  = dup_leave ? ST_IDLE : st_d0;
     assign clear = clear0 || dup_leave;
     assign push  = push0 && !dup_leave;
 
-    // Duplicate lane numbers (model: duplicate_lane): (lane, port kept, port refused).
-    logic [PN_W-1:0] al_port, buf_port;
-    assign al_port  = pol_al[PN_W*ev_lane[LI_W-1:0] +: PN_W];
-    assign buf_port = pol_buf[PN_W*ev_lane[LI_W-1:0] +: PN_W];
-    logic [PN_W-1:0] first_claim;
-    logic            same_clock_dup;
-    assign first_claim    = first_bev[PN_W*ev_lane[LI_W-1:0] +: PN_W];
-    assign same_clock_dup = buf_ev_v[p] && last_claim == PN_W'(p) && first_claim != PN_W'(p);
-    // The tuple is the model's: (lane, the other port, this port); when buffering, the
-    // other port is the one that leaves.
+    // Duplicate lane numbers (model: duplicate_lane): (lane, port kept, port refused); the
+    // ports named are found for the one claim reported (below).
+    assign same_clock_dup = buf_ev_v[p] && !c_bev_after && c_bev_before;
     assign dup_ev_v[p] = ev_marker_i[p] && (ev_lane < LANES16) &&
                          ((formed_eff && !(st_base == ST_AL && ev_lane == lane_q) && j_dup) ||
-                          (buf_ev_v[p] && lane_buf_pad[ev_lane[LI_W-1:0]] &&
-                           buf_port != PN_W'(p)) || same_clock_dup);
-    assign dup_kept_v[PN_W*p +: PN_W] = same_clock_dup ? first_claim :
-                                        buf_ev_v[p] ? buf_port : al_port;
+                          (buf_ev_v[p] && c_buf && !(st_q == ST_BUF && lane_q == ev_lane)) ||
+                          same_clock_dup);
+    assign dup_kind_v[2*p +: 2] = same_clock_dup ? 2'd2 : buf_ev_v[p] ? 2'd1 : 2'd0;
 
     assign jf_spread_v[POS_W*p +: POS_W] = hi_t - lo_t;
     assign jf_early_v[16*p +: 16]        = lo_l;
@@ -653,6 +756,9 @@ module deskew #(
     assign hdata_v[64*p +: 64]         = hdata;
     assign badw_v[p]                   = badw;
     assign al_d_v[p]                   = (st_d == ST_AL);
+    assign lane_d_v[16*p +: 16]        = lane_d;
+    assign reo_change_v[p]             = (al_d_v[p] != (st_q == ST_AL)) ||
+                                         (al_d_v[p] && lane_d != lane_q);
     assign port_in_link_o[p]           = (st_q == ST_AL);
     assign port_skew_o[POS_W*p +: POS_W] = (st_q == ST_AL) ? (lma_q - base_q - ae_norm) :
                                                              {POS_W{1'b0}};
@@ -743,17 +849,36 @@ module deskew #(
   logic        dup_q, dup_d;
   logic [15:0] dup_lane_q, dup_lane_d, dup_kept_q, dup_kept_d, dup_ref_q, dup_ref_d;
 
+  // Of several in one clock the highest port's claim is reported. The other port: the
+  // lowest port claiming the lane in this clock (same-clock claims), the buffering port
+  // of the lane, or its aligned port.
+  logic [1:0] dup_kind;
   always @(*) begin
     dup_d      = dup_q;
     dup_lane_d = dup_lane_q;
     dup_kept_d = dup_kept_q;
     dup_ref_d  = dup_ref_q;
-    for (int p = 0; p < PORTS; p++) begin
-      if (dup_ev_v[p]) begin
-        dup_d      = 1'b1;
-        dup_lane_d = ev_lane_v[16*p +: 16];
-        dup_kept_d = 16'(dup_kept_v[PN_W*p +: PN_W]);
-        dup_ref_d  = 16'(p);
+    dup_kind   = 2'd0;
+    if (|dup_ev_v) begin
+      for (int p = 0; p < PORTS; p++) begin
+        if (dup_ev_v[p]) begin
+          dup_d      = 1'b1;
+          dup_lane_d = ev_lane_v[16*p +: 16];
+          dup_kind   = dup_kind_v[2*p +: 2];
+          dup_ref_d  = 16'(p);
+        end
+      end
+      dup_kept_d = 16'h0;
+      for (int q = PORTS - 1; q >= 0; q--) begin
+        if (dup_kind == 2'd2 && buf_ev_v[q] && ev_lane_v[16*q +: 16] == dup_lane_d) begin
+          dup_kept_d = 16'(q);
+        end
+      end
+      for (int q = 0; q < PORTS; q++) begin
+        if ((dup_kind == 2'd1 && st_v[2*q +: 2] == ST_BUF && lane_v[16*q +: 16] == dup_lane_d) ||
+            (dup_kind == 2'd0 && st_v[2*q +: 2] == ST_AL && lane_v[16*q +: 16] == dup_lane_d)) begin
+          dup_kept_d = 16'(q);
+        end
       end
     end
   end
@@ -816,6 +941,7 @@ module deskew #(
       c_join_q      <= {CNT_W{1'b0}};
       rx_valid_q    <= 1'b0;
       rx_data_q     <= '0;
+      reo_swap_q    <= '0;
     end else begin
       formed_q      <= formed_d;
       try_q         <= try_d;
@@ -836,6 +962,7 @@ module deskew #(
       c_join_q      <= sat_add(c_join_q, n_joins);
       rx_valid_q    <= stripe;
       if (stripe) rx_data_q <= stripe_data;
+      if (reo_change) reo_swap_q <= reo_swap;
     end
   end
 
