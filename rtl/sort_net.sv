@@ -14,7 +14,7 @@
 // Parameters: N (records, >= 1), KEY_W, PAY_W (>= 1).
 // Latency:    combinational.
 // Waiver: at thousands of records the clearing of swap_o ('0 on LAYERS * N bits) exceeds
-// Verilator's 8k-bit replication heuristic; the width is intended, so WIDTHCONCAT is off
+// the 8k-bit replication heuristic of Verilator; the width is intended, so WIDTHCONCAT is off
 // for this file only.
 /* verilator lint_off WIDTHCONCAT */
 module sort_net #(
