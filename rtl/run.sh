@@ -9,8 +9,10 @@
 #                              and rtl/tb/vectors/*, after the unit bench tb/lfsr_tb.sv
 #   rtl/run.sh vsim [SET...]   the same benches under Verilator (--binary --timing); slower
 #                              to build, shows that a 2-state simulator agrees
-#   rtl/run.sh synth [L S]     yosys synth of tessera_tx and tessera_rx with L lanes and S
-#                              spares (default 16 2); prints cells in total and per channel
+#   rtl/run.sh synth [L S [TOP...]]
+#                              yosys synth of tessera_tx and tessera_rx (or the TOPs named)
+#                              with L lanes and S spares (default 16 2); prints cells in
+#                              total and per channel (the TX hierarchically, see synth())
 #   rtl/run.sh all             lint, sim, synth
 # Needs verilator, iverilog and yosys (scripts/setup installs them).
 set -euo pipefail
@@ -29,6 +31,7 @@ lint() {
     "tessera_tx 7 3 5 11 0"
     "tessera_tx 400 16 16384 22 0"
     "tessera_tx 1020 4 128 66 0"
+    "tessera_tx 4092 4 128 66 0"
     "tessera_rx 1 0 16 66 100"
     "tessera_rx 4 1 16 22 264"
     "tessera_rx 16 2 64 1 1056"
@@ -116,16 +119,18 @@ sim_set() {
 run_tb() {
   local tool="$1" tb="$2" name="$3"
   local -n pp="$4" aa="$5"
-  local out
+  local out extra=()
+  # tx_diff_tb's reference, the crossbar TX, lives in the bench folder.
+  [ "$tb" = tx_diff_tb ] && extra=("$here/tb/tessera_tx_xbar.sv")
   if [ "$tool" = icarus ]; then
     local vvp="$build/$name.$tb.vvp"
-    iverilog -g2012 -o "$vvp" -s "$tb" "${pp[@]}" "${srcs[@]}" "$here/tb/$tb.sv"
+    iverilog -g2012 -o "$vvp" -s "$tb" "${pp[@]}" "${srcs[@]}" "${extra[@]}" "$here/tb/$tb.sv"
     out="$(vvp -n "$vvp" "${aa[@]}" 2>&1)" || true
   else
     local g=() obj="$build/obj_$name.$tb"
     for ((i = 1; i < ${#pp[@]}; i += 2)); do g+=(-G"${pp[i]#*.}"); done
     verilator --binary --timing -Wno-fatal -Wno-lint -Wno-style "${g[@]}" --top-module "$tb" \
-      "${srcs[@]}" "$here/tb/$tb.sv" -Mdir "$obj" -o "$tb" >"$build/$name.$tb.vbuild.log" 2>&1 ||
+      "${srcs[@]}" "${extra[@]}" "$here/tb/$tb.sv" -Mdir "$obj" -o "$tb" >"$build/$name.$tb.vbuild.log" 2>&1 ||
       { echo "$name: verilator build of $tb failed, see $build/$name.$tb.vbuild.log"; return 1; }
     out="$("$obj/$tb" "${aa[@]}" 2>&1)" || true
   fi
@@ -140,6 +145,16 @@ sim() {
     sets=("$here"/../vectors/golden/*/ "$here"/tb/vectors/*/)
     local none=() unit=()
     run_tb "$tool" lfsr_tb unit none unit || fail=1  # self-checking unit bench
+    # tessera_tx against the crossbar TX it replaced, random stimulus (self-checking):
+    # LANES SPARES AM_PERIOD SER_W
+    local d
+    for d in "1 0 4 66" "4 1 16 66" "5 3 5 22" "16 2 8 11" "7 0 4 1" "64 4 33 66"; do
+      local l sp am w
+      read -r l sp am w <<<"$d"
+      local p=(-P "tx_diff_tb.LANES=$l" -P "tx_diff_tb.SPARES=$sp" -P "tx_diff_tb.AM_PERIOD=$am"
+               -P "tx_diff_tb.SER_W=$w" -P "tx_diff_tb.CLOCKS=3000")
+      run_tb "$tool" tx_diff_tb "diff_${l}p${sp}_am${am}_w${w}" p none || fail=1
+    done
   fi
   for d in "${sets[@]}"; do
     sim_set "$tool" "${d%/}" || fail=1
@@ -149,17 +164,24 @@ sim() {
 
 synth() {
   local l="${1:-16}" s="${2:-2}"
-  for top in tessera_tx tessera_rx; do
-    local extra=""
+  shift $(( $# < 2 ? $# : 2 ))
+  local tops=("$@")
+  [ ${#tops[@]} -eq 0 ] && tops=(tessera_tx tessera_rx)
+  for top in "${tops[@]}"; do
+    local extra="" flat="-flatten" stat="stat"
     [ "$top" = tessera_rx ] && extra="-set MAX_SKEW_BITS 1056"
+    # The TX is synthesized hierarchically: lane_encoder and tx_serializer once each, the
+    # hierarchy total from `stat -top` (flat, 1020 + 4 is too large for Yosys here).
+    [ "$top" = tessera_tx ] && { flat=""; stat="stat -top $top"; }
     # Generic gates; memories (the RX deskew buffers) stay memories, as they would be SRAM.
     yosys -q -l "$build/synth_$top.log" -p "read_verilog -sv ${srcs[*]}; \
       chparam -set LANES $l -set SPARES $s -set AM_PERIOD 16384 -set SER_W 22 $extra $top; \
-      synth -top $top -flatten -run begin:fine; opt -fast; memory -nomap; opt_clean; \
-      techmap; opt -fast; abc -fast; opt_clean; stat" >/dev/null
+      synth -top $top $flat -run begin:fine; opt -fast; memory -nomap; opt_clean; \
+      techmap; opt -fast; abc -fast; opt_clean; $stat" >/dev/null
     local stats cells ffs mems
-    stats="$(awk '/Printing statistics/ {buf = ""} {buf = buf $0 "\n"} END {printf "%s", buf}' \
-             "$build/synth_$top.log")"
+    # The last statistics block, from its design hierarchy total when there is one.
+    stats="$(awk '/Printing statistics/ {buf = ""} /=== design hierarchy ===/ {buf = ""}
+                  {buf = buf $0 "\n"} END {printf "%s", buf}' "$build/synth_$top.log")"
     cells=$(echo -e "$stats" | awk '/Number of cells:/ {print $4; exit}')
     ffs=$(echo -e "$stats" | awk '$1 ~ /^\$_(S?DFF|DFFE|ALDFF|DLATCH)/ {n += $2} END {print n + 0}')
     mems=$(echo -e "$stats" | awk '$1 ~ /^\$mem/ {n += $2} END {print n + 0}')
@@ -175,6 +197,6 @@ case "${1:-all}" in
   vsim)  shift; sim verilator "$@" ;;
   synth) shift; synth "$@" ;;
   all)   lint && sim icarus && synth ;;
-  *)     echo "usage: rtl/run.sh lint | sim [SET...] | vsim [SET...] | synth [LANES SPARES] | all" >&2
+  *)     echo "usage: rtl/run.sh lint | sim [SET...] | vsim [SET...] | synth [LANES SPARES [TOP...]] | all" >&2
          exit 2 ;;
 esac

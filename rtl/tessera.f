@@ -19,4 +19,5 @@ scrambler.sv
 sort_net.sv
 tessera_rx.sv
 tessera_tx.sv
+tx_lane_gather.sv
 tx_serializer.sv

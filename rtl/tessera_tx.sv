@@ -21,6 +21,10 @@
 //             serial word (c-2) % K of slot (c-2)/K, zeros on clocks 0 and 1.
 // Parameters: LANES (1..65535), SPARES (LANES+SPARES <= 65536), AM_PERIOD (4..2^24),
 //             SER_W (divisor of 66).
+// Structure:  the lane select is tx_lane_gather, one shared network (sort, compaction,
+//             expansion, copy, unsort; about P log2(P)^2 / 2 + 3 P log2(P) 2:1 muxes per
+//             data bit) configured from the lane map when it is written, instead of one
+//             LANES:1 word multiplexer per channel.
 // Latency:    TX_LATENCY = 2 clocks from the first clock of a slot to its first serial word.
 module tessera_tx #(
   parameter int LANES     = 4,
@@ -54,7 +58,6 @@ module tessera_tx #(
   localparam int          K           = BLOCK_BITS / SER_W;  // clocks per block slot
   localparam int          PH_W        = (K > 1) ? $clog2(K) : 1;
   localparam int          AM_W        = $clog2(AM_PERIOD);
-  localparam int          IDX_W       = (LANES > 1) ? $clog2(LANES) : 1;
   localparam logic [15:0] LANES16     = 16'(LANES);
   localparam logic [PH_W-1:0] PH_LAST = PH_W'(K - 1);
   localparam logic [AM_W-1:0] AM_LAST = AM_W'(AM_PERIOD - 1);
@@ -107,36 +110,54 @@ module tessera_tx #(
   end
 
   // ---------------------------------------------------------------------------------------
-  // Per channel: lane-map entry, lane select, encoder, serializer.
+  // Lane select: word c = tx_data_i's word lane_q(c), configured from the map as it is
+  // after this clock (map_lane_d) on every accepted write.
+  // ---------------------------------------------------------------------------------------
+  logic                      map_upd;
+  logic [16*CHANNELS-1:0]    map_lane_d;
+  logic [64*CHANNELS-1:0]    words;
+
+  assign map_upd = map_wr_i && ({1'b0, map_channel_i} < 17'(CHANNELS));
+
+  tx_lane_gather #(
+    .LANES   (LANES),
+    .CHANNELS(CHANNELS)
+  ) u_tx_lane_gather (
+    .clk_i     (clk_i),
+    .map_rst_ni(map_rst_ni),
+    .upd_i     (map_upd),
+    .lane_d_i  (map_lane_d),
+    .word_i    (tx_data_i),
+    .word_o    (words)
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Per channel: lane-map entry, encoder, serializer.
   // ---------------------------------------------------------------------------------------
   for (genvar c = 0; c < CHANNELS; c++) begin : gen_ch
     localparam logic [15:0] RESET_LANE = (c < LANES) ? 16'(c) : SPARE_LANE;
 
     logic [15:0]      lane_q;
     logic             failed_q;
+    logic             wr;
     logic             carries_data;
-    logic [63:0]      word;
     logic [65:0]      block;
+
+    assign wr = map_wr_i && (map_channel_i == 16'(c));
+    assign map_lane_d[c*16 +: 16] = wr ? map_lane_i : lane_q;
 
     always_ff @(posedge clk_i or negedge map_rst_ni) begin
       if (!map_rst_ni) begin
         lane_q   <= RESET_LANE;
         failed_q <= 1'b0;
-      end else if (map_wr_i && map_channel_i == 16'(c)) begin
+      end else if (wr) begin
         lane_q   <= map_lane_i;
         failed_q <= map_failed_i;
       end
     end
 
-    // Lane lane_q's host word; spares (and lane numbers >= LANES) carry no data.
+    // Spares (and lane numbers >= LANES) carry no data.
     assign carries_data = (lane_q < LANES16);
-    if (LANES == 1) begin : gen_one_lane
-      assign word = tx_data_i[63:0];
-    end else begin : gen_lane_mux
-      logic [IDX_W-1:0] idx;
-      assign idx  = carries_data ? lane_q[IDX_W-1:0] : {IDX_W{1'b0}};
-      assign word = tx_data_i[{idx, 6'b00_0000} +: 64];
-    end
 
     lane_encoder u_lane_encoder (
       .clk_i       (clk_i),
@@ -145,7 +166,7 @@ module tessera_tx #(
       .failed_i    (failed_q),
       .marker_i    (marker_slot),
       .data_valid_i(take && carries_data),
-      .data_i      (word),
+      .data_i      (words[c*64 +: 64]),
       .lane_i      (lane_q),
       .block_o     (block)
     );
