@@ -37,8 +37,8 @@
 //             2 x that many multiplexers (unsort) and 3 P log2(P) (stages 2 to 4);
 //             configuration flip-flops: (log2(P) (log2(P) + 1) / 2 + 3 log2(P)) P.
 // Waiver: at a thousand channels and more the clearing of the configuration and data
-// vectors ('0 on P * 64 bits and more) exceeds the 8k-bit replication heuristic of
-// Verilator; the widths are intended, so WIDTHCONCAT is off for this file only.
+// vectors ('0 on P * 64 bits and more) exceeds the lint's 8k-bit replication heuristic;
+// the widths are intended, so WIDTHCONCAT is off for this file only.
 /* verilator lint_off WIDTHCONCAT */
 module tx_lane_gather #(
   parameter int LANES    = 4,
