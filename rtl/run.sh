@@ -31,7 +31,6 @@ lint() {
     "tessera_tx 7 3 5 11 0"
     "tessera_tx 400 16 16384 22 0"
     "tessera_tx 1020 4 128 66 0"
-    "tessera_tx 4092 4 128 66 0"
     "tessera_rx 1 0 16 66 100"
     "tessera_rx 4 1 16 22 264"
     "tessera_rx 16 2 64 1 1056"
