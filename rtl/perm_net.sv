@@ -27,6 +27,37 @@ module perm_net #(
     .MSG("perm_net: need N >= 1 and W >= 1")
   ) u_chk_params ();
 
+`ifdef SYNTHESIS
+  // Structural form for synthesis tools, as in sort_net: stage s applies layer s forwards,
+  // layer LAYERS - 1 - s backwards.
+  logic [(LAYERS+1)*N*W-1:0] dv;
+
+  assign dv[0 +: N*W] = data_i;
+  for (genvar t = 0; t < L; t++) begin : gen_t
+    for (genvar u = t; u >= 0; u--) begin : gen_u
+      localparam int LY  = t * (t + 1) / 2 + t - u;
+      localparam int ST  = REVERSE ? LAYERS - 1 - LY : LY;
+      localparam int GAP = 1 << u;
+      localparam int R   = GAP % (1 << t);
+      for (genvar x = 0; x < N; x++) begin : gen_x
+        localparam int LO = (N > 1 && x >= R && ((x - R) % (2 * GAP)) < GAP && x + GAP < N &&
+                             (x >> (t + 1)) == ((x + GAP) >> (t + 1))) ? 1 : 0;
+        localparam int HI = (N > 1 && x >= GAP + R && ((x - GAP - R) % (2 * GAP)) < GAP &&
+                             (x >> (t + 1)) == ((x - GAP) >> (t + 1))) ? 1 : 0;
+        localparam int I0 = ST * N + x;
+        localparam int O0 = (ST + 1) * N + x;
+        if (LO == 1) begin : gen_lo
+          assign dv[O0*W +: W] = swap_i[LY*N + x] ? dv[(I0+GAP)*W +: W] : dv[I0*W +: W];
+        end else if (HI == 1) begin : gen_hi
+          assign dv[O0*W +: W] = swap_i[LY*N + x - GAP] ? dv[(I0-GAP)*W +: W] : dv[I0*W +: W];
+        end else begin : gen_pass
+          assign dv[O0*W +: W] = dv[I0*W +: W];
+        end
+      end
+    end
+  end
+  assign data_o = dv[LAYERS*N*W +: N*W];
+`else
   // The exchange of layer (t, u) at (a, a + 2^u), a = i + j, as in sort_net; loop bounds in
   // loop variables and parameters only (Yosys unrolls them).
   logic [N*W-1:0] d;
@@ -71,5 +102,7 @@ module perm_net #(
       data_o = d;
     end
   end
+
+`endif
 
 endmodule

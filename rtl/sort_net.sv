@@ -42,6 +42,56 @@ module sort_net #(
 
   // Layer (t, u), t = 0..L-1 and u = t..0, merges runs of 2^(t+1) records at distance
   // 2^u; it is layer t (t + 1) / 2 + (t - u).
+`ifdef SYNTHESIS
+  // Structural form, for synthesis tools (which unroll procedural loops slowly): the same
+  // compare-exchanges, one generate block per layer and record. Record x of layer (t, u)
+  // is the low end of a compare-exchange when LO, the high end when HI, else it passes.
+  // Simulators take the procedural form below, whose loops stay loops in the C++ of a
+  // Verilated model; tests/rtl_networks.rs runs both against a reference.
+  logic [(LAYERS+1)*N*KEY_W-1:0] sk;
+  logic [(LAYERS+1)*N*PAY_W-1:0] sp;
+  logic [LAYERS*N-1:0]           sw;
+
+  assign sk[0 +: N*KEY_W] = key_i;
+  assign sp[0 +: N*PAY_W] = pay_i;
+  for (genvar t = 0; t < L; t++) begin : gen_t
+    for (genvar u = t; u >= 0; u--) begin : gen_u
+      localparam int LY  = t * (t + 1) / 2 + t - u;
+      localparam int GAP = 1 << u;
+      localparam int R   = GAP % (1 << t);
+      for (genvar x = 0; x < N; x++) begin : gen_x
+        localparam int LO = (N > 1 && x >= R && ((x - R) % (2 * GAP)) < GAP && x + GAP < N &&
+                             (x >> (t + 1)) == ((x + GAP) >> (t + 1))) ? 1 : 0;
+        localparam int HI = (N > 1 && x >= GAP + R && ((x - GAP - R) % (2 * GAP)) < GAP &&
+                             (x >> (t + 1)) == ((x - GAP) >> (t + 1))) ? 1 : 0;
+        localparam int I0 = LY * N + x;        // this record in layer LY's input
+        localparam int O0 = (LY + 1) * N + x;  // ... and output
+        if (LO == 1) begin : gen_lo
+          logic [KEY_W-1:0] ka, kb;
+          assign ka = sk[I0*KEY_W +: KEY_W];
+          assign kb = sk[(I0+GAP)*KEY_W +: KEY_W];
+          assign sw[LY*N + x] = en_i && (ka > kb);
+          assign sk[O0*KEY_W +: KEY_W] = sw[LY*N + x] ? kb : ka;
+          assign sp[O0*PAY_W +: PAY_W] = sw[LY*N + x] ? sp[(I0+GAP)*PAY_W +: PAY_W] :
+                                                        sp[I0*PAY_W +: PAY_W];
+        end else if (HI == 1) begin : gen_hi
+          assign sw[LY*N + x] = 1'b0;
+          assign sk[O0*KEY_W +: KEY_W] = sw[LY*N + x - GAP] ? sk[(I0-GAP)*KEY_W +: KEY_W] :
+                                                              sk[I0*KEY_W +: KEY_W];
+          assign sp[O0*PAY_W +: PAY_W] = sw[LY*N + x - GAP] ? sp[(I0-GAP)*PAY_W +: PAY_W] :
+                                                              sp[I0*PAY_W +: PAY_W];
+        end else begin : gen_pass
+          assign sw[LY*N + x] = 1'b0;
+          assign sk[O0*KEY_W +: KEY_W] = sk[I0*KEY_W +: KEY_W];
+          assign sp[O0*PAY_W +: PAY_W] = sp[I0*PAY_W +: PAY_W];
+        end
+      end
+    end
+  end
+  assign key_o  = sk[LAYERS*N*KEY_W +: N*KEY_W];
+  assign pay_o  = sp[LAYERS*N*PAY_W +: N*PAY_W];
+  assign swap_o = sw;
+`else
   logic [N*KEY_W-1:0] k;
   logic [N*PAY_W-1:0] d;
   logic [KEY_W-1:0]   ka, kb;
@@ -82,5 +132,7 @@ module sort_net #(
     key_o = k;
     pay_o = d;
   end
+
+`endif
 
 endmodule
