@@ -58,48 +58,52 @@ module perm_net #(
   end
   assign data_o = dv[LAYERS*N*W +: N*W];
 `else
-  // The exchange of layer (t, u) at (a, a + 2^u), a = i + j, as in sort_net; loop bounds in
-  // loop variables and parameters only (Yosys unrolls them).
-  logic [N*W-1:0] d;
-  logic [W-1:0]   da;
+  // Procedural form, for simulators: the loops stay loops in a Verilated model's C++, and
+  // the words sit in an unpacked array (one machine word each) while they are exchanged.
+  logic [W-1:0] dw [N];
+  logic [W-1:0] da;
 
   if (REVERSE) begin : gen_backward
     always @(*) begin
-      d  = data_i;
+      for (int x = 0; x < N; x++) dw[x] = data_i[x*W +: W];
       da = '0;
       for (int t = L - 1; t >= 0; t--) begin
         for (int u = 0; u <= t; u++) begin
           for (int j = (1 << u) % (1 << t); j + (1 << u) < NP; j = j + (2 << u)) begin
             for (int i = 0; i < (1 << u); i++) begin
-              if (N > 1 && i + j + (1 << u) < N && swap_i[(t*(t+1)/2 + t - u)*N + i + j]) begin
-                da                       = d[(i+j)*W +: W];
-                d[(i+j)*W +: W]          = d[(i+j+(1<<u))*W +: W];
-                d[(i+j+(1<<u))*W +: W]   = da;
+              if (N > 1 && i + j + (1 << u) < N &&
+                  ((i + j) >> (t + 1)) == ((i + j + (1 << u)) >> (t + 1)) &&
+                  swap_i[(t*(t+1)/2 + t - u)*N + i + j]) begin
+                da              = dw[i+j];
+                dw[i+j]         = dw[i+j+(1<<u)];
+                dw[i+j+(1<<u)]  = da;
               end
             end
           end
         end
       end
-      data_o = d;
+      for (int x = 0; x < N; x++) data_o[x*W +: W] = dw[x];
     end
   end else begin : gen_forward
     always @(*) begin
-      d  = data_i;
+      for (int x = 0; x < N; x++) dw[x] = data_i[x*W +: W];
       da = '0;
       for (int t = 0; t < L; t++) begin
         for (int u = t; u >= 0; u--) begin
           for (int j = (1 << u) % (1 << t); j + (1 << u) < NP; j = j + (2 << u)) begin
             for (int i = 0; i < (1 << u); i++) begin
-              if (N > 1 && i + j + (1 << u) < N && swap_i[(t*(t+1)/2 + t - u)*N + i + j]) begin
-                da                       = d[(i+j)*W +: W];
-                d[(i+j)*W +: W]          = d[(i+j+(1<<u))*W +: W];
-                d[(i+j+(1<<u))*W +: W]   = da;
+              if (N > 1 && i + j + (1 << u) < N &&
+                  ((i + j) >> (t + 1)) == ((i + j + (1 << u)) >> (t + 1)) &&
+                  swap_i[(t*(t+1)/2 + t - u)*N + i + j]) begin
+                da              = dw[i+j];
+                dw[i+j]         = dw[i+j+(1<<u)];
+                dw[i+j+(1<<u)]  = da;
               end
             end
           end
         end
       end
-      data_o = d;
+      for (int x = 0; x < N; x++) data_o[x*W +: W] = dw[x];
     end
   end
 

@@ -92,45 +92,47 @@ module sort_net #(
   assign pay_o  = sp[LAYERS*N*PAY_W +: N*PAY_W];
   assign swap_o = sw;
 `else
-  logic [N*KEY_W-1:0] k;
-  logic [N*PAY_W-1:0] d;
-  logic [KEY_W-1:0]   ka, kb;
-  logic [PAY_W-1:0]   da;
+  // Procedural form, for simulators: the loops stay loops in a Verilated model's C++, and
+  // the records sit in unpacked arrays while they are exchanged.
+  logic [KEY_W-1:0] kw [N];
+  logic [PAY_W-1:0] pw [N];
+  logic [KEY_W-1:0] ka;
+  logic [PAY_W-1:0] pa;
 
-  // Loop bounds are written in loop variables and parameters only, so that Yosys can
-  // unroll them: compare-exchange (a, b) = (i + j, i + j + 2^u) of layer (t, u).
+  // Compare-exchange (a, b) = (i + j, i + j + 2^u) of layer (t, u).
   always @(*) begin
-    k      = key_i;
-    d      = pay_i;
+    for (int x = 0; x < N; x++) begin
+      kw[x] = key_i[x*KEY_W +: KEY_W];
+      pw[x] = pay_i[x*PAY_W +: PAY_W];
+    end
     swap_o = '0;
     ka     = '0;
-    kb     = '0;
-    da     = '0;
+    pa     = '0;
     if (en_i && N > 1) begin
       for (int t = 0; t < L; t++) begin
         for (int u = t; u >= 0; u--) begin
           for (int j = (1 << u) % (1 << t); j + (1 << u) < NP; j = j + (2 << u)) begin
             for (int i = 0; i < (1 << u); i++) begin
               if (i + j + (1 << u) < N &&
-                  ((i + j) >> (t + 1)) == ((i + j + (1 << u)) >> (t + 1))) begin
-                ka = k[(i+j)*KEY_W +: KEY_W];
-                kb = k[(i+j+(1<<u))*KEY_W +: KEY_W];
-                if (ka > kb) begin
-                  k[(i+j)*KEY_W +: KEY_W]        = kb;
-                  k[(i+j+(1<<u))*KEY_W +: KEY_W] = ka;
-                  da                             = d[(i+j)*PAY_W +: PAY_W];
-                  d[(i+j)*PAY_W +: PAY_W]        = d[(i+j+(1<<u))*PAY_W +: PAY_W];
-                  d[(i+j+(1<<u))*PAY_W +: PAY_W] = da;
-                  swap_o[(t*(t+1)/2 + t - u)*N + i + j] = 1'b1;
-                end
+                  ((i + j) >> (t + 1)) == ((i + j + (1 << u)) >> (t + 1)) &&
+                  kw[i+j] > kw[i+j+(1<<u)]) begin
+                ka                 = kw[i+j];
+                kw[i+j]            = kw[i+j+(1<<u)];
+                kw[i+j+(1<<u)]     = ka;
+                pa                 = pw[i+j];
+                pw[i+j]            = pw[i+j+(1<<u)];
+                pw[i+j+(1<<u)]     = pa;
+                swap_o[(t*(t+1)/2 + t - u)*N + i + j] = 1'b1;
               end
             end
           end
         end
       end
     end
-    key_o = k;
-    pay_o = d;
+    for (int x = 0; x < N; x++) begin
+      key_o[x*KEY_W +: KEY_W] = kw[x];
+      pay_o[x*PAY_W +: PAY_W] = pw[x];
+    end
   end
 
 `endif
