@@ -201,7 +201,11 @@ module tx_lane_gather #(
   // ---------------------------------------------------------------------------------------
   // Data path: lane order -> ranks -> first requests -> every request -> channels.
   // ---------------------------------------------------------------------------------------
-  logic [P*W-1:0] d, sorted;
+  logic [P*W-1:0] sorted;
+
+`ifdef SYNTHESIS
+  logic [P*W-1:0] d;
+
 
   always @(*) begin
     d = '0;
@@ -232,6 +236,32 @@ module tx_lane_gather #(
     end
     sorted = d;
   end
+
+`else
+  // For simulators the words sit in an unpacked array (one machine word each in a
+  // Verilated model) while they move; the same moves as the form above.
+  logic [W-1:0] dw [P];
+
+  always @(*) begin
+    for (int x = 0; x < P; x++) dw[x] = (x < LANES) ? word_i[x*W +: W] : {W{1'b0}};
+    for (int k = 0; k < LS; k++) begin
+      for (int q = 0; q + (1 << k) < P; q++) begin
+        if (cmp_q[k*P + q]) dw[q] = dw[q+(1<<k)];
+      end
+    end
+    for (int k = LS - 1; k >= 0; k--) begin
+      for (int x = P - 1; x >= (1 << k); x--) begin
+        if (exp_q[k*P + x - (1<<k)]) dw[x] = dw[x-(1<<k)];
+      end
+    end
+    for (int k = 0; k < LS; k++) begin
+      for (int s = P - 1; s >= (1 << k); s--) begin
+        if (cpy_q[k*P + s]) dw[s] = dw[s-(1<<k)];
+      end
+    end
+    for (int x = 0; x < P; x++) sorted[x*W +: W] = dw[x];
+  end
+`endif
 
   perm_net #(
     .N      (P),
