@@ -13,6 +13,9 @@
 #                              yosys synth of tessera_tx and tessera_rx (or the TOPs named)
 #                              with L lanes and S spares (default 16 2); prints cells in
 #                              total and per channel (the TX hierarchically, see synth())
+#   rtl/run.sh equiv           yosys proof (miter + sat) that the structural form of
+#                              sort_net and perm_net (what synthesis reads) equals their
+#                              procedural form (what simulators run), at small sizes
 #   rtl/run.sh all             lint, sim, synth
 # Needs verilator, iverilog and yosys (scripts/setup installs them).
 set -euo pipefail
@@ -191,12 +194,46 @@ synth() {
   done
 }
 
+# sort_net and perm_net come in two forms (`ifdef SYNTHESIS): a structural one for
+# synthesis and a procedural one for simulation. Prove them equal, for every input, at
+# sizes up to 8 (the proof grows fast with the size; tests/rtl_networks.rs runs the
+# simulators' form at up to 300 channels).
+equiv_one() {
+  local m="$1"; shift
+  local cp="chparam $* $m"
+  if yosys -q -l "$build/equiv_$m.log" -p "\
+      read_verilog -sv -nosynthesis $here/param_assert.sv $here/$m.sv; $cp; rename $m gold; \
+      design -stash gold_d; \
+      read_verilog -sv $here/param_assert.sv $here/$m.sv; $cp; rename $m gate; \
+      design -stash gate_d; \
+      design -copy-from gold_d -as gold gold; design -copy-from gate_d -as gate gate; \
+      proc; opt_clean; flatten; miter -equiv -flatten -make_outputs gold gate miter; \
+      hierarchy -top miter; sat -verify -prove trigger 0 miter" >/dev/null 2>&1; then
+    echo "equiv ok:   $m $*"
+  else
+    echo "equiv FAIL: $m $* (the two forms differ; $build/equiv_$m.log)"; return 1
+  fi
+}
+
+equiv() {
+  local fail=0
+  command -v yosys >/dev/null || { echo "equiv: yosys is not installed (scripts/setup installs it)"; return 1; }
+  for n in 1 2 3 5 8; do
+    equiv_one sort_net -set N "$n" -set KEY_W 2 -set PAY_W 1 || fail=1
+  done
+  for n in 1 2 3 5 8; do
+    for r in 0 1; do equiv_one perm_net -set N "$n" -set W 2 -set REVERSE "$r" || fail=1; done
+  done
+  return $fail
+}
+
 case "${1:-all}" in
   lint)  lint ;;
   sim)   shift; sim icarus "$@" ;;
   vsim)  shift; sim verilator "$@" ;;
   synth) shift; synth "$@" ;;
-  all)   lint && sim icarus && synth ;;
-  *)     echo "usage: rtl/run.sh lint | sim [SET...] | vsim [SET...] | synth [LANES SPARES [TOP...]] | all" >&2
+  equiv) equiv ;;
+  all)   lint && sim icarus && equiv && synth ;;
+  *)     echo "usage: rtl/run.sh lint | sim [SET...] | vsim [SET...] | synth [LANES SPARES [TOP...]] | equiv | all" >&2
          exit 2 ;;
 esac
