@@ -32,7 +32,9 @@ fn expect_ok(run: &LinkRun) -> tessera_cosim::harness::PairReport {
 #[test]
 fn tx_rtl_matches_the_model_in_every_configuration() {
     for dut in duts() {
-        for seed in 1..=3 {
+        // The 1 024-channel TX runs at a few clocks/s at -O0 (cosim/duts/wide.toml): one seed.
+        let seeds = if dut.name() == "wide" { 1..=1 } else { 1..=3 };
+        for seed in seeds {
             let r = expect_ok(&LinkRun::regression(&dut, Mode::Tx, seed, default_stripes(&dut)));
             assert!(r.stripes_in >= default_stripes(&dut));
             assert!(r.tx_clocks > 0);
