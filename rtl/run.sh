@@ -150,8 +150,8 @@ sim() {
     # tessera_tx against the crossbar TX it replaced, random stimulus (self-checking):
     # LANES SPARES AM_PERIOD SER_W CLOCKS (64 + 4 shorter: Icarus runs both TXs at 70 ms a clock)
     local d
-    for d in "1 0 4 66 3000" "4 1 16 66 3000" "5 3 5 22 3000" "16 2 8 11 3000" "7 0 4 1 3000" \
-             "64 4 33 66 800"; do
+    for d in "1 0 4 66 1200" "4 1 16 66 1200" "5 3 5 22 1200" "16 2 8 11 1200" "7 0 4 1 1200" \
+             "64 4 33 66 400"; do
       local l sp am w n
       read -r l sp am w n <<<"$d"
       local p=(-P "tx_diff_tb.LANES=$l" -P "tx_diff_tb.SPARES=$sp" -P "tx_diff_tb.AM_PERIOD=$am"
