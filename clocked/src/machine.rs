@@ -14,6 +14,7 @@
 use std::collections::VecDeque;
 
 use tessera_model::channel::ChannelModel;
+use tessera_model::coverage::{Cover, Coverage};
 use tessera_model::rx::{Receiver, RxStatus};
 use tessera_model::serial::BitQueue;
 use tessera_model::tx::{Transmitter, TX_LATENCY_CLOCKS};
@@ -93,6 +94,11 @@ pub struct Machine {
     total_clocks: u64,
     /// Only the TX runs (no channel, no RX): see [`Machine::set_tx_only`].
     tx_only: bool,
+    /// Cover points of the configuration and the resets, and those of receivers a reset
+    /// replaced.
+    cov: Coverage,
+    /// The RX was reset while aligned and has not aligned since.
+    realign_pending: bool,
 }
 
 /// Moves every bit of `from` to the tail of `to`.
@@ -116,6 +122,20 @@ impl Machine {
         let p = cfg.channels() as usize;
         let serial_width = p * cfg.ser_w() as usize;
         let zero = vec![0u64; serial_width.div_ceil(64)];
+        let mut cov = Coverage::default();
+        let k = cfg.clocks_per_block();
+        for (holds, point) in [
+            (k == 1 && cfg.lanes() > 1, Cover::ConfigOneBlockPerClock),
+            (k > 1, Cover::ConfigSeveralClocks),
+            (cfg.spares() == 0, Cover::ConfigNoSpares),
+            (cfg.spares() >= 2, Cover::ConfigSpares),
+            (cfg.am_period() <= 16, Cover::ConfigShortPeriod),
+            (cfg.am_period() >= 64, Cover::ConfigLongPeriod),
+        ] {
+            if holds {
+                cov.hit(point);
+            }
+        }
         Ok(Machine {
             tx,
             channel,
@@ -135,6 +155,8 @@ impl Machine {
             injections: 0,
             total_clocks: set.clocks(),
             tx_only: false,
+            cov,
+            realign_pending: false,
         })
     }
 
@@ -215,6 +237,10 @@ impl Machine {
         self.rx_clocks += 1;
         // The RX takes in each clock's bits as they arrive (docs/spec.md section 11.7).
         self.rx.handle_bits(&mut self.rx_in);
+        if self.realign_pending && self.rx.is_aligned() {
+            self.realign_pending = false;
+            self.cov.hit(Cover::ResetRxMidRun);
+        }
         sink.word(Bus::RxStimulus, &self.serial)
     }
 
@@ -278,8 +304,20 @@ impl Machine {
     /// a new [`Receiver`], and the bits it had been handed but not yet framed are gone.
     /// Stimulus not yet put on a clock stays.
     pub fn reset_rx(&mut self) {
+        self.cov.merge(&self.rx.coverage());
+        self.realign_pending |= self.rx.is_aligned();
         self.rx = Receiver::new(self.tx.config());
         self.rx_in.iter_mut().for_each(|q| *q = BitQueue::new());
+    }
+
+    /// Every cover point counted so far (`docs/coverage.md`): the configuration's, the
+    /// resets', the TX's, the channel's and the RX's (including receivers since reset).
+    pub fn coverage(&self) -> Coverage {
+        let mut c = self.cov.clone();
+        c.merge(self.tx.coverage());
+        c.merge(self.channel.coverage());
+        c.merge(&self.rx.coverage());
+        c
     }
 
     /// Clocks of RX stimulus so far.

@@ -40,6 +40,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::block::BLOCK_BITS;
 use crate::config::LinkConfig;
+use crate::coverage::{Cover, Coverage};
 use crate::serial::BitQueue;
 
 /// TX bits per channel per block period.
@@ -524,6 +525,7 @@ pub struct ChannelModel {
     injections: Vec<Injection>,
     logging: bool,
     scratch: Scratch,
+    cov: Coverage,
 }
 
 impl ChannelModel {
@@ -657,6 +659,7 @@ impl ChannelModel {
             injections,
             logging: true,
             scratch: Scratch::default(),
+            cov: Coverage::default(),
         })
     }
 
@@ -838,6 +841,17 @@ impl ChannelModel {
         }
 
         lane.next_action = st.next_action(end);
+        for &(_, _, kind) in log.iter() {
+            self.cov.hit(match kind {
+                InjectionKind::BitError => Cover::ChannelFlip,
+                InjectionKind::Burst { .. } => Cover::ChannelBurst,
+                InjectionKind::BurstFlip => continue,
+                InjectionKind::Slip { drop: true } => Cover::ChannelSlipDrop,
+                InjectionKind::Slip { drop: false } => Cover::ChannelSlipRepeat,
+                InjectionKind::Kill => Cover::ChannelKill,
+                InjectionKind::Revive => Cover::ChannelRevive,
+            });
+        }
         if self.logging && !log.is_empty() {
             log.sort_by_key(|&(off, rank, _)| (off, rank));
             self.injections.extend(log.iter().map(|&(off, _, kind)| Injection {
@@ -902,6 +916,12 @@ impl ChannelModel {
     /// in order: by block period, then channel, then TX bit (see `docs/channel-model.md`).
     pub fn injections(&self) -> &[Injection] {
         &self.injections
+    }
+
+    /// The cover points counted so far (`docs/coverage.md`: `channel.*`), whether the log
+    /// is on or not.
+    pub fn coverage(&self) -> &Coverage {
+        &self.cov
     }
 
     /// Removes and returns the faults logged so far.

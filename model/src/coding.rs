@@ -12,7 +12,8 @@
 //! wire. Nothing here panics.
 
 use crate::block::{Block, SyncHeader, BLOCK_BITS, IDLE_PAYLOAD};
-use crate::marker::{Bip8, MarkerRepr, MarkerView};
+use crate::coverage::Cover;
+use crate::marker::{Bip8, MarkerError, MarkerRepr, MarkerView};
 use crate::scrambler::{Descrambler, Scrambler};
 
 /// What a transmitter puts in one block slot of one channel.
@@ -64,6 +65,16 @@ pub trait LaneDecoder: Default {
     fn close_window(&mut self, wire: u128) -> bool;
     /// Decodes a non-marker slot.
     fn decode(&mut self, wire: u128) -> RxSymbol;
+    /// Coverage: why a block in a marker slot is not a valid marker (`marker.reject.*`), if
+    /// the line code can say.
+    fn marker_miss(_wire: u128) -> Option<Cover> {
+        None
+    }
+    /// [`LaneDecoder::close_window`], and the `bip.*` cover point of the check.
+    fn close_window_covered(&mut self, wire: u128) -> (bool, Cover) {
+        let error = self.close_window(wire);
+        (error, if error { Cover::BipError } else { Cover::BipOk })
+    }
 }
 
 /// A running BIP-8 kept unfolded: the XOR of the window's payloads and of its sync
@@ -149,6 +160,47 @@ impl LaneDecoder for Decoder64b66b {
         let mismatch = MarkerView((wire >> 2) as u64).bip_mismatch(self.bip.value());
         self.open_window(wire);
         mismatch
+    }
+
+    fn marker_miss(wire: u128) -> Option<Cover> {
+        let Some(block) = Block::from_bits(wire) else { return Some(Cover::MarkerRejectHeader) };
+        match MarkerRepr::parse(block) {
+            Ok(_) => None,
+            Err(MarkerError::NotControl) => Some(Cover::MarkerRejectHeader),
+            Err(MarkerError::Signature(_)) => Some(Cover::MarkerRejectSignature),
+            Err(MarkerError::Complement) => {
+                // The first byte pair (M0/M4, M1/M5, M2/M6) whose complement fails.
+                let v = block.payload;
+                let pair = |k: u32| (v >> (8 * k)) as u8 != !((v >> (8 * (k + 4))) as u8);
+                Some(if pair(0) {
+                    Cover::MarkerRejectM0M4
+                } else if pair(1) {
+                    Cover::MarkerRejectM1M5
+                } else {
+                    Cover::MarkerRejectM2M6
+                })
+            }
+        }
+    }
+
+    fn close_window_covered(&mut self, wire: u128) -> (bool, Cover) {
+        let view = MarkerView((wire >> 2) as u64);
+        let computed = self.bip.value();
+        let error = view.bip_mismatch(computed);
+        self.open_window(wire);
+        let cover = if error {
+            Cover::BipError
+        } else if view.bip3() != !view.bip7() {
+            // The two copies disagree and one matched: the other alone is wrong.
+            if view.bip3() == computed.0 {
+                Cover::BipBip7Only
+            } else {
+                Cover::BipBip3Only
+            }
+        } else {
+            Cover::BipOk
+        };
+        (error, cover)
     }
 
     #[inline]

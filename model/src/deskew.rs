@@ -24,6 +24,7 @@ use std::collections::VecDeque;
 use crate::block::BLOCK_BITS;
 use crate::coding::RxSymbol;
 use crate::config::LinkConfig;
+use crate::coverage::{Cover, Coverage};
 
 /// Slots after a stripe in which an invalid sync header on any lane makes the stripe
 /// suspect (lost). A slip turns a lane's blocks into garbage until lock is lost; a
@@ -152,6 +153,9 @@ pub struct Deskew {
     /// Lane claimed by two ports at once: (lane, first claimant, second claimant). Before
     /// formation the second claim wins; once formed the first one keeps the lane.
     duplicate: Option<(u16, u32, u32)>,
+    /// Lanes that left the formed link since it formed (coverage: a later join is a rejoin).
+    left_formed: Vec<bool>,
+    cov: Coverage,
 }
 
 impl Deskew {
@@ -189,6 +193,8 @@ impl Deskew {
             skew_fault: None,
             spread_probe: None,
             duplicate: None,
+            left_formed: vec![false; cfg.lanes() as usize],
+            cov: Coverage::default(),
         }
     }
 
@@ -203,6 +209,10 @@ impl Deskew {
     /// The counters.
     pub fn counters(&self) -> DeskewCounters {
         self.counters
+    }
+    /// The cover points counted so far (`docs/coverage.md`: `deskew.*`).
+    pub fn coverage(&self) -> &Coverage {
+        &self.cov
     }
     /// The last skew fault seen, if any.
     pub fn skew_fault(&self) -> Option<SkewFault> {
@@ -278,6 +288,7 @@ impl Deskew {
                 let i = q.fifo.len() as u64;
                 if q.fifo.len() >= cap {
                     // Its marker is too old to pair with any other within the skew.
+                    self.cov.hit(Cover::DeskewLeaveOverflow);
                     self.leave(port);
                     return;
                 }
@@ -317,6 +328,7 @@ impl Deskew {
                 self.port_of_lane[usize::from(lane)] = None;
                 self.lane_next[usize::from(lane)] = u64::MAX;
                 self.aligned -= 1;
+                self.left_formed[usize::from(lane)] = true;
                 if self.aligned == 0 {
                     self.formed = false;
                 }
@@ -335,6 +347,7 @@ impl Deskew {
         match self.buffering_port_of_lane[l] {
             Some(other) if other != port => {
                 self.duplicate = Some((lane, other, port));
+                self.cov.hit(Cover::DeskewDupForming);
                 self.leave(other);
             }
             _ => {}
@@ -372,9 +385,15 @@ impl Deskew {
         }
         let spread = late.0 - early.0;
         if spread > self.max_skew {
+            self.cover_skew_fault(spread);
             self.probe_spread(now, spread, early.1, late.1);
             return;
         }
+        if spread == self.max_skew {
+            self.cov.hit(Cover::DeskewSkewAtMax);
+        }
+        self.cov.hit(Cover::DeskewFormed);
+        self.left_formed.iter_mut().for_each(|l| *l = false);
         for port in self.buffering_port_of_lane.iter_mut() {
             let port = port.take().expect("all lanes buffering");
             let q = &mut self.ports[port as usize];
@@ -392,6 +411,13 @@ impl Deskew {
         self.skew_fault = None;
         self.spread_probe = None;
         self.counters.formations += 1;
+    }
+
+    fn cover_skew_fault(&mut self, spread: u64) {
+        self.cov.hit(Cover::DeskewSkewFault);
+        if spread == self.max_skew + 1 {
+            self.cov.hit(Cover::DeskewSkewPastMax);
+        }
     }
 
     /// Keeps the smallest spread seen over a marker period as the skew fault: the true
@@ -422,6 +448,7 @@ impl Deskew {
         if let Some(other) = self.port_of_lane[l] {
             if other != port {
                 self.duplicate = Some((lane, other, port));
+                self.cov.hit(Cover::DeskewDupFormed);
                 self.leave(port);
                 return;
             }
@@ -450,6 +477,7 @@ impl Deskew {
         let lo = early.min((t, lane));
         let hi = late.max((t, lane));
         if hi.0 - lo.0 > self.max_skew {
+            self.cover_skew_fault(hi.0 - lo.0);
             self.skew_fault = Some(SkewFault {
                 spread_bits: hi.0 - lo.0,
                 max_skew_bits: self.max_skew,
@@ -468,6 +496,10 @@ impl Deskew {
         self.stale = true;
         self.aligned += 1;
         self.counters.joins += 1;
+        self.cov.hit(Cover::DeskewJoin);
+        if std::mem::replace(&mut self.left_formed[l], false) {
+            self.cov.hit(Cover::DeskewRejoin);
+        }
     }
 
     /// Releases every slot that can be released; appends each good stripe (N words, lane
@@ -548,6 +580,7 @@ impl Deskew {
                 if self.long_fifos > 0 {
                     // This lane fell behind the others by more than any skew the
                     // buffers hold: it leaves, the others go on without it.
+                    self.cov.hit(Cover::DeskewLeaveOverflow);
                     self.leave(port);
                     self.skew_fault = Some(SkewFault {
                         spread_bits: 2 * self.buffer_cap as u64 * u64::from(BLOCK_BITS),
@@ -569,6 +602,8 @@ impl Deskew {
     fn release(&mut self, g: u64, out: &mut Vec<u64>) -> usize {
         let is_marker = g.is_multiple_of(self.am_period);
         let (mut data, mut idle, mut present, mut suspect) = (0usize, 0usize, 0usize, false);
+        // The nearest invalid header after `g` on any lane (coverage of the hold's edge).
+        let mut nearest_bad = u64::MAX;
         let long = 2 * self.buffer_cap;
         for q in self.ports.iter_mut() {
             let PortState::Aligned { lane, .. } = q.state else { continue };
@@ -584,8 +619,11 @@ impl Deskew {
                 self.long_fifos -= 1;
             }
             present += 1;
-            if q.bad_headers.front().is_some_and(|&b| b <= g + RELEASE_HOLD) {
-                suspect = true;
+            if let Some(&b) = q.bad_headers.front() {
+                nearest_bad = nearest_bad.min(b);
+                if b <= g + RELEASE_HOLD {
+                    suspect = true;
+                }
             }
             match slot {
                 LaneSlot::Symbol(RxSymbol::Data(w)) => {
@@ -600,10 +638,19 @@ impl Deskew {
             return 0;
         }
         if data == self.lanes && !suspect {
+            if nearest_bad == g + RELEASE_HOLD + 1 {
+                self.cov.hit(Cover::DeskewHoldEdgeKept);
+            }
             out.extend_from_slice(&self.stripe);
             self.counters.stripes_out += 1;
             1
         } else if data > 0 {
+            if data == self.lanes {
+                self.cov.hit(Cover::DeskewLostByHold);
+                if nearest_bad == g + RELEASE_HOLD {
+                    self.cov.hit(Cover::DeskewHoldEdgeLost);
+                }
+            }
             self.counters.stripes_lost += 1;
             0
         } else {
@@ -611,6 +658,7 @@ impl Deskew {
                 self.counters.idle_slots += 1;
             } else if present > 0 || self.aligned > 0 {
                 self.counters.unreadable_slots += 1;
+                self.cov.hit(Cover::DeskewUnreadable);
             }
             0
         }

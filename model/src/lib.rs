@@ -20,6 +20,7 @@ pub mod block;
 pub mod channel;
 pub mod coding;
 pub mod config;
+pub mod coverage;
 pub mod deskew;
 pub mod lanemap;
 pub mod link;

@@ -40,6 +40,17 @@ impl BlockLock {
         self.locked
     }
 
+    /// While locked: headers tested so far in the current window of [`SH_WINDOW`], and how
+    /// many of them were invalid (both 0 while hunting).
+    #[inline]
+    pub fn window(&self) -> (u32, u32) {
+        if self.locked {
+            (self.sh_cnt, self.sh_invld_cnt)
+        } else {
+            (0, 0)
+        }
+    }
+
     /// Tests one sync header. Returns [`Framing::Slip`] on an invalid header before lock,
     /// and on the [`SH_INVALID_TO_UNLOCK`]-th invalid header of a window, which loses lock.
     #[inline]

@@ -12,12 +12,17 @@
 //!
 //! Nothing here panics on received bits.
 
-use crate::coding::{Decoder64b66b, LaneDecoder};
+use crate::block::SyncHeader;
+use crate::coding::{Decoder64b66b, LaneDecoder, RxSymbol};
 use crate::config::LinkConfig;
+use crate::coverage::{Cover, Coverage};
 use crate::deskew::{Deskew, DeskewCounters, SkewFault};
-use crate::lock::{BlockLock, Framing, MarkerEvent, MarkerLock};
+use crate::lock::{BlockLock, Framing, MarkerEvent, MarkerLock, SH_INVALID_TO_UNLOCK, SH_WINDOW};
 use crate::marker::SPARE_LANE;
 use crate::serial::BitQueue;
+
+/// The two sync-header bits of a control block as they come off the wire.
+const CONTROL_HEADER_BITS: u128 = SyncHeader::Control as u128;
 
 /// Per-port state, touched every block: kept small, so that a receiver of thousands of
 /// ports touches as little memory as it can per block period.
@@ -28,6 +33,8 @@ struct Port<D> {
     decoder: D,
     /// Bits consumed from the port's stream so far: the arrival time of the next block.
     bit_pos: u64,
+    /// Coverage: the port slipped and has not descrambled a block since.
+    slipped: bool,
 }
 
 /// Per-port counters, touched only when something happens.
@@ -95,6 +102,9 @@ pub struct Receiver<D: LaneDecoder = Decoder64b66b> {
     counters: Vec<PortCounters>,
     deskew: Deskew,
     out: Vec<u64>,
+    cov: Coverage,
+    /// Ports that lost block or marker lock in the current pass (one block period).
+    losses_this_pass: u32,
 }
 
 impl Receiver<Decoder64b66b> {
@@ -114,6 +124,8 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
             counters: vec![PortCounters::default(); n as usize],
             deskew: Deskew::new(cfg, n),
             out: Vec::new(),
+            cov: Coverage::default(),
+            losses_this_pass: 0,
         }
     }
 
@@ -141,12 +153,16 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
             // the previous poll left it (a poll runs until nothing more can be released),
             // so the pass that would find no work is skipped.
             let mut more = false;
+            self.losses_this_pass = 0;
             for (p, queue) in ports.iter_mut().enumerate() {
                 // One bit more than a block: a slip takes the block and one bit.
                 if queue.len() > need {
                     self.step_port(p, queue);
                     more |= queue.len() > need;
                 }
+            }
+            if self.losses_this_pass > 1 {
+                self.cov.hit(Cover::DeskewSameBlockEvents);
             }
             self.deskew.poll(&mut self.out);
             if !more {
@@ -164,16 +180,28 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
         let arrival = port.bit_pos;
         let valid = D::sync_valid(wire);
         let was_locked = port.block_lock.is_locked();
+        let (in_window, invalid_in_window) = port.block_lock.window();
         match port.block_lock.handle_header(valid) {
             Framing::Slip => {
                 // The block is taken and the boundary moves one bit later.
                 queue.consume(block_bits as usize + 1);
                 port.bit_pos += u64::from(block_bits) + 1;
+                port.slipped = true;
                 let counters = &mut self.counters[p];
                 counters.slips += 1;
                 if was_locked {
                     counters.block_lock_losses += 1;
+                    // This header's place in its window, 1-based: the 16th invalid one is
+                    // at the 16th header at the earliest, the 64th at the latest.
+                    self.cov.hit(match in_window + 1 {
+                        n if n == SH_INVALID_TO_UNLOCK => Cover::BlockLockLostWindowStart,
+                        n if n == SH_WINDOW => Cover::BlockLockLostWindowEnd,
+                        _ => Cover::BlockLockLostWindowMiddle,
+                    });
+                    self.losses_this_pass += 1;
                     self.lose_marker_lock(p);
+                } else {
+                    self.cov.hit(Cover::BlockLockSlip);
                 }
                 return;
             }
@@ -185,6 +213,11 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
         if !port.block_lock.is_locked() {
             return;
         }
+        if !was_locked {
+            self.cov.hit(Cover::BlockLockGained);
+        } else if in_window + 1 == SH_WINDOW && invalid_in_window + u32::from(!valid) == SH_INVALID_TO_UNLOCK - 1 {
+            self.cov.hit(Cover::BlockLockWindow15);
+        }
         if !valid {
             self.counters[p].invalid_headers += 1;
         }
@@ -193,24 +226,69 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
         let hunting =
             !port.marker_lock.is_locked() && !matches!(port.marker_lock, MarkerLock::Confirm { .. });
         let marker = if due || hunting { D::marker(wire) } else { None };
-        match port.marker_lock.handle_block(marker, am_period) {
+        let before = port.marker_lock;
+        if due {
+            match marker {
+                Some(_) => self.cov.hit(Cover::MarkerValid),
+                None => {
+                    if let Some(c) = D::marker_miss(wire) {
+                        self.cov.hit(c);
+                    }
+                }
+            }
+        }
+        let event = port.marker_lock.handle_block(marker, am_period);
+        if port.slipped && matches!(event, MarkerEvent::Unlocked | MarkerEvent::Payload) {
+            port.slipped = false;
+            self.cov.hit(Cover::DescramblerResync);
+        }
+        match event {
             MarkerEvent::Unlocked => {
+                if due && matches!(before, MarkerLock::Confirm { .. }) {
+                    self.cov.hit(Cover::MarkerLockCandidateDropped);
+                }
                 // Keep the descrambler in step with the line.
                 port.decoder.decode(wire);
             }
-            MarkerEvent::Candidate(_) => port.decoder.open_window(wire),
-            MarkerEvent::Slot { lane, gained, .. } => {
+            MarkerEvent::Candidate(_) => {
+                if matches!(before, MarkerLock::Confirm { .. }) {
+                    self.cov.hit(Cover::MarkerLockCandidateReplaced);
+                }
+                port.decoder.open_window(wire)
+            }
+            MarkerEvent::Slot { lane, valid: marker_valid, gained } => {
                 // The slot that gains lock closes the window its candidate opened: a whole
                 // period, so it is checked like every later one.
-                let _ = gained;
-                self.counters[p].bip_errors += u64::from(port.decoder.close_window(wire));
+                let (error, bip) = port.decoder.close_window_covered(wire);
+                self.counters[p].bip_errors += u64::from(error);
+                if marker_valid {
+                    self.cov.hit(bip);
+                }
+                if gained {
+                    self.cov.hit(Cover::MarkerLockConfirmed);
+                } else if let (true, MarkerLock::Locked { invalid_run: bad @ 1.., .. }) = (marker_valid, before) {
+                    self.cov.hit(match bad {
+                        1 => Cover::MarkerLockRecovered1,
+                        2 => Cover::MarkerLockRecovered2,
+                        _ => Cover::MarkerLockRecovered3,
+                    });
+                }
                 self.deskew.handle_marker(p as u32, lane, arrival);
             }
             MarkerEvent::Payload => {
                 let symbol = port.decoder.decode(wire);
+                match symbol {
+                    RxSymbol::Idle => self.cov.hit(Cover::ControlIdle),
+                    RxSymbol::Invalid if valid && wire & 0b11 == CONTROL_HEADER_BITS => {
+                        self.cov.hit(Cover::ControlInvalid)
+                    }
+                    _ => {}
+                }
                 self.deskew.handle_symbol(p as u32, symbol, valid);
             }
             MarkerEvent::Lost { retry } => {
+                self.cov.hit(if retry.is_some() { Cover::MarkerLockOtherLane } else { Cover::MarkerLockLost4 });
+                self.losses_this_pass += 1;
                 self.counters[p].marker_lock_losses += 1;
                 if retry.is_some() {
                     port.decoder.open_window(wire);
@@ -229,6 +307,14 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
         }
         port.marker_lock = MarkerLock::Hunt;
         self.deskew.handle_unlock(p as u32);
+    }
+
+    /// The cover points counted so far (`docs/coverage.md`): the per-port machines' and the
+    /// deskew's.
+    pub fn coverage(&self) -> Coverage {
+        let mut c = self.cov.clone();
+        c.merge(self.deskew.coverage());
+        c
     }
 
     /// Appends every stripe reassembled so far to `out` (N words per stripe, lane 0

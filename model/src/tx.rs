@@ -15,6 +15,7 @@
 
 use crate::coding::{Encoder64b66b, LaneEncoder, TxSymbol};
 use crate::config::LinkConfig;
+use crate::coverage::{Cover, Coverage};
 use crate::lanemap::LaneMap;
 use crate::marker::SPARE_LANE;
 
@@ -48,6 +49,9 @@ pub struct Transmitter<E: LaneEncoder = Encoder64b66b> {
     carries: Vec<Option<u16>>,
     encoders: Vec<E>,
     slot: u64,
+    /// Whether the lane map has ever been anything but the map from reset (identity).
+    map_written: bool,
+    cov: Coverage,
 }
 
 impl Transmitter<Encoder64b66b> {
@@ -66,6 +70,8 @@ impl<E: LaneEncoder + Clone> Transmitter<E> {
             carries: Vec::new(),
             encoders: vec![E::default(); cfg.channels() as usize],
             slot: 0,
+            map_written: false,
+            cov: Coverage::default(),
         };
         tx.set_lane_map(map)?;
         Ok(tx)
@@ -80,6 +86,21 @@ impl<E: LaneEncoder + Clone> Transmitter<E> {
                 lanes: self.cfg.lanes(),
                 channels: self.cfg.channels(),
             });
+        }
+        // Coverage: each channel entry that changes is one write of the RTL's map port (the
+        // map a transmitter starts with is written over the one from reset, the identity).
+        for c in 0..map.channels() {
+            let from_reset = Some(if c < self.cfg.lanes() { c as u16 } else { SPARE_LANE });
+            let old = self.carries.get(c as usize).copied().unwrap_or(from_reset);
+            let new = if map.is_failed(c) { None } else { Some(map.lane_on(c).map_or(SPARE_LANE, |l| l as u16)) };
+            if old != new {
+                self.map_written = true;
+                self.cov.hit(match new {
+                    None => Cover::TxMapFailed,
+                    Some(SPARE_LANE) => Cover::TxMapSpare,
+                    Some(_) => Cover::TxMapLane,
+                });
+            }
         }
         self.carries =
             (0..map.channels())
@@ -98,6 +119,11 @@ impl<E: LaneEncoder + Clone> Transmitter<E> {
     /// The lane map in force.
     pub fn lane_map(&self) -> &LaneMap {
         &self.map
+    }
+
+    /// The cover points counted so far (`docs/coverage.md`: `tx.*`, `reset.tx_map_default`).
+    pub fn coverage(&self) -> &Coverage {
+        &self.cov
     }
 
     /// The configuration.
@@ -129,6 +155,13 @@ impl<E: LaneEncoder + Clone> Transmitter<E> {
         let marker = self.next_is_marker();
         self.slot += 1;
         let taken = stripe.is_some() && !marker;
+        if stripe.is_some() {
+            if marker {
+                self.cov.hit(Cover::TxOfferInMarkerSlot);
+            } else if !self.map_written {
+                self.cov.hit(Cover::ResetTxMapDefault);
+            }
+        }
         for ((out, enc), carries) in out.iter_mut().zip(&mut self.encoders).zip(&self.carries) {
             *out = match *carries {
                 None => 0,
