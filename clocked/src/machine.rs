@@ -10,6 +10,9 @@
 //!   section 11.7), so the stripes and the status are what an RX sees from exactly the RX
 //!   stimulus. A port whose stream is short at the end (a bit slip that dropped bits) is
 //!   padded with zeros.
+//! * **RX status every block period**: after RX clock `c - 1` for every `c` that is a
+//!   multiple of K, the sink's [`Sink::rx_period`] sees the receiver, whose port status is
+//!   what the RX's status outputs show on clock `c`.
 
 use std::collections::VecDeque;
 
@@ -51,6 +54,14 @@ pub trait Sink {
     /// them: the co-simulation feeds the channel with the RTL transmitter's output. Files
     /// and comparisons leave them alone.
     fn channel_input(&mut self, _wires: &mut [u128]) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    /// Called at the end of every RX block period: after RX clock `clock - 1`, when `clock`
+    /// is a multiple of K, with the receiver as it is then. Its `status().ports` are what
+    /// the RX's per-port status outputs show on clock `clock` (docs/spec.md section 11.7:
+    /// they reflect the blocks of clocks `0 .. clock-1`). The vector sets' per-period status
+    /// stream is made here; others leave it alone.
+    fn rx_period(&mut self, _clock: u64, _rx: &Receiver) -> Result<(), Self::Error> {
         Ok(())
     }
 }
@@ -241,7 +252,11 @@ impl Machine {
             self.realign_pending = false;
             self.cov.hit(Cover::ResetRxMidRun);
         }
-        sink.word(Bus::RxStimulus, &self.serial)
+        sink.word(Bus::RxStimulus, &self.serial)?;
+        if self.rx_clocks.is_multiple_of(u64::from(self.k)) {
+            sink.rx_period(self.rx_clocks, &self.rx)?;
+        }
+        Ok(())
     }
 
     fn emit_stripes<S: Sink>(&mut self, sink: &mut S) -> Result<(), S::Error> {
