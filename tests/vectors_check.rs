@@ -157,6 +157,34 @@ fn a_changed_model_output_is_named_with_its_meaning() {
 }
 
 #[test]
+fn a_changed_port_status_names_port_field_and_block_period() {
+    let dir = make_set("one-lane", "check_port_status");
+    let path = dir.join("rx_port_status.hex");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let header = text.lines().take_while(|l| l.starts_with("//")).count();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    // The first period with block lock (one lane, one port: word s is period s): say it is
+    // gained one period early.
+    let s = lines[header..].iter().position(|l| l.ends_with("10000") || l.ends_with("30000")).unwrap();
+    assert!(s > 0);
+    let early = &lines[header + s - 1];
+    lines[header + s - 1] = format!("{}1{}", &early[..43], &early[44..]);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let e = set::check_set(&dir, &mut |_| {}).unwrap_err();
+    // 11-bit serial words: 6 clocks per block period.
+    let msg = format!(
+        "{}:{}: rx_port_status word {} differs from the model at bit 16 (port 0 status field block_lock (bit 16) at the end of block period {}, on clock {}); 1 bit differs",
+        path.display(),
+        header + s,
+        s - 1,
+        s - 1,
+        6 * s
+    );
+    assert!(e.to_string().starts_with(&msg), "{e}\nexpected {msg}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn missing_and_extra_words_are_reported() {
     let dir = make_set("one-lane", "check_counts");
     let path = dir.join("rx_stripes.hex");
@@ -225,9 +253,25 @@ fn command_line_gen_check_inspect() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.starts_with("tessera gen: seed 42 (reproduce with --seed 42)\n"), "{out}");
     assert!(out.contains("20 stripes sent, 20 out, 0 lost; link aligned"), "{out}");
+    assert!(
+        out.contains("\ncoverage: ") && out.contains(" cover points hit (listed in manifest.txt"),
+        "{out}"
+    );
     let (code, out, _) = tessera(&["check", d]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("consistent: every header line and all "), "{out}");
+    assert!(out.contains(" cover points hit, as the manifest says"), "{out}");
+    let (code, out, _) = tessera(&["inspect", &format!("{d}/manifest.txt")]);
+    assert_eq!(code, 0);
+    assert!(out.contains("cover.block_lock.gained: ") && out.contains("\ncoverage: "), "{out}");
+    assert!(out.contains("  block_lock.gained ") && out.contains("\nnever hit ("), "{out}");
+    assert!(out.contains(" bip.error"), "bip.error is never hit here and named: {out}");
+    let (code, out, _) = tessera(&["inspect", &format!("{d}/rx_port_status.hex")]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("block periods x 3 ports") && out.contains("  port 2: block lock first at period "),
+        "{out}"
+    );
     let (code, out, _) = tessera(&["inspect", &format!("{d}/rx_status.hex")]);
     assert_eq!(code, 0);
     assert!(out.contains("link: aligned, stripes_out 20, stripes_lost 0, formations 1"), "{out}");

@@ -249,3 +249,62 @@ fn a_file_that_disagrees_with_its_manifest() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn malformed_coverage_in_a_manifest_names_file_line_and_point() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("vectors_errors_coverage");
+    let set = golden_set("one-lane").unwrap();
+    set::write_set(&dir, &set, &mut |_| {}).unwrap();
+    let path = dir.join("manifest.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = text.lines().position(|l| l.starts_with("// cover.block_lock.gained: ")).unwrap() + 1;
+    let old = text.lines().nth(line - 1).unwrap().to_string();
+    let m = path.display().to_string();
+    for (new, message) in [
+        (
+            "// cover.block_lock.ganed: 1".to_string(),
+            format!("{m}:{line}:10: `block_lock.ganed` is not a cover point; expected the name of a cover point of docs/coverage.md after `cover.`"),
+        ),
+        (
+            "// cover.block_lock.gained: many".to_string(),
+            format!("{m}:{line}:29: cover point `block_lock.gained`: found 'm' in a number; expected an unsigned decimal number"),
+        ),
+        (
+            "// cover.block_lock.gained: 0".to_string(),
+            format!("{m}:{line}:29: cover point `block_lock.gained` is listed with 0 hits; expected a count of at least 1: points never hit are not listed"),
+        ),
+        (
+            format!("{old}\n{old}"),
+            format!("{m}:{}:4: header key `cover.block_lock.gained` given twice (first on line {line}); expected each key once", line + 1),
+        ),
+    ] {
+        std::fs::write(&path, text.replace(&old, &new)).unwrap();
+        let e = set::check_set(&dir, &mut |_| {}).unwrap_err();
+        assert!(matches!(e, SetError::Parse(_)), "{new}: {e}");
+        assert_eq!(e.to_string(), message, "{new}");
+    }
+    // A well-formed count that is not the model's is a header line that differs, found
+    // after the run.
+    let n: u64 = old.rsplit(' ').next().unwrap().parse().unwrap();
+    std::fs::write(&path, text.replace(&old, &format!("// cover.block_lock.gained: {}", n + 1))).unwrap();
+    let e = set::check_set(&dir, &mut |_| {}).unwrap_err();
+    assert!(matches!(e, SetError::Coverage { .. }), "{e}");
+    assert!(
+        e.to_string().ends_with(&format!(
+            "manifest.txt:{line}:29: coverage differs from what the model's run hits: expected `{old}`, found `// cover.block_lock.gained: {}`",
+            n + 1
+        )),
+        "{e}"
+    );
+    // So is a point the model hits that the manifest leaves out.
+    std::fs::write(&path, text.replace(&format!("{old}\n"), "")).unwrap();
+    let e = set::check_set(&dir, &mut |_| {}).unwrap_err();
+    assert!(
+        e.to_string().contains(&format!("manifest.txt:{line}:"))
+            && e.to_string().contains(&format!("expected `{old}`")),
+        "{e}"
+    );
+    std::fs::write(&path, &text).unwrap();
+    set::check_set(&dir, &mut |_| {}).expect("the restored set checks clean");
+    let _ = std::fs::remove_dir_all(&dir);
+}

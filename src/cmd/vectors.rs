@@ -2,7 +2,8 @@
 //! (`docs/vectors.md`).
 //!
 //! * `gen` plans a run from flags and/or a configuration file, prints the seed, and writes
-//!   a set (manifest and five streams) with a progress bar when the run is long.
+//!   a set (manifest, with the coverage the run reaches, and six streams) with a progress
+//!   bar when the run is long.
 //! * `check` parses a set, re-runs the model from its manifest, and reports the first
 //!   difference (file, line, stream, word, bit and what that bit is) or that it is
 //!   consistent. Exit status 0 consistent, 1 a difference or a malformed file, 2 an
@@ -16,6 +17,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
+use tessera_model::coverage::{Cover, Coverage};
 use tessera_vectors::config::GenOptions;
 use tessera_vectors::gen::{self, Outcome};
 use tessera_vectors::golden::{golden_set, GOLDEN};
@@ -261,6 +263,28 @@ fn describe_outcome(o: &Outcome) -> String {
     )
 }
 
+/// One line on a run's coverage (the manifest lists the points hit).
+fn describe_coverage(c: &Coverage) -> String {
+    format!("{} of {} cover points hit", c.hit_points(), Cover::ALL.len())
+}
+
+/// The coverage of a manifest for `tessera inspect`: the points hit with their counts and
+/// meanings, then the points never hit.
+fn coverage_table(c: &Coverage) -> String {
+    let width = Cover::ALL.iter().map(|p| p.name().len()).max().unwrap_or(0);
+    let mut s = format!("coverage: {} (docs/coverage.md)\n", describe_coverage(c));
+    for (p, n) in c.iter().filter(|&(_, n)| n > 0) {
+        s += &format!("  {:<width$} {n:>10}  {}\n", p.name(), p.meaning());
+    }
+    let missed: Vec<&str> = c.missed().iter().map(|p| p.name()).collect();
+    if missed.is_empty() {
+        s += "every cover point hit\n";
+    } else {
+        s += &format!("never hit ({}): {}\n", missed.len(), missed.join(" "));
+    }
+    s
+}
+
 fn file_sizes(dir: &Path) -> u64 {
     std::iter::once(StreamKind::Manifest)
         .chain(DATA_STREAMS)
@@ -292,6 +316,11 @@ pub fn gen(a: GenArgs) -> anyhow::Result<ExitCode> {
     let secs = t.elapsed().as_secs_f64();
     let bytes = file_sizes(&out);
     println!("model: {}", describe_outcome(&outcome));
+    println!(
+        "coverage: {} (listed in manifest.txt; tessera inspect {} shows them)",
+        describe_coverage(&outcome.coverage),
+        out.join(StreamKind::Manifest.file_name()).display()
+    );
     println!(
         "wrote {} ({:.1} MB) in {:.2} s ({:.1} MB/s); check it with: tessera check {}",
         out.display(),
@@ -350,9 +379,13 @@ pub fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
     match result {
         Ok(r) => {
             let words: u64 = r.manifest.files.iter().map(|f| f.words).sum();
-            println!("consistent: every header line and all {words} words of the 5 streams are what the model gives");
+            println!(
+                "consistent: every header line and all {words} words of the {} streams are what the model gives",
+                DATA_STREAMS.len()
+            );
             println!("link: {}", describe_set(&r.manifest.set));
             println!("model: {}", describe_outcome(&r.outcome));
+            println!("coverage: {}, as the manifest says", describe_coverage(&r.outcome.coverage));
             println!("checked {:.1} MB in {:.2} s", file_sizes(dir) as f64 / 1e6, t.elapsed().as_secs_f64());
             Ok(ExitCode::SUCCESS)
         }
@@ -394,6 +427,7 @@ fn inspect_file(path: &Path, show: u64) -> anyhow::Result<()> {
     }
     if h.stream.is_manifest() {
         r.skip_to_end()?;
+        print!("{}", coverage_table(&h.coverage));
         return Ok(());
     }
     let cfg = h.set.config()?;
@@ -403,6 +437,11 @@ fn inspect_file(path: &Path, show: u64) -> anyhow::Result<()> {
     let (mut nonzero, mut first_nonzero, mut ones, mut valid_clocks, mut offers) =
         (0u64, None, 0u64, 0u64, 0u64);
     let mut statuses = Vec::new();
+    let p = u64::from(cfg.channels());
+    let mut traces: Vec<PortTrace> = Vec::new();
+    if h.stream == StreamKind::RxPortStatus {
+        traces.resize(p as usize, PortTrace::default());
+    }
     let mut index = 0u64;
     while let Some(w) = r.next_word()? {
         if index < show {
@@ -423,6 +462,7 @@ fn inspect_file(path: &Path, show: u64) -> anyhow::Result<()> {
                 }
             }
             StreamKind::RxStatus => statuses.push(w.to_vec()),
+            StreamKind::RxPortStatus => traces[(index % p) as usize].add(index / p, w),
             _ => {}
         }
         index += 1;
@@ -467,7 +507,54 @@ fn inspect_file(path: &Path, show: u64) -> anyhow::Result<()> {
                 println!("  link: {}", status::describe_link(w));
             }
         }
+        StreamKind::RxPortStatus => {
+            let periods = index / p.max(1);
+            println!(
+                "summary: {periods} block periods x {p} ports: the status on clocks {k}, {}, ... {}",
+                2 * k,
+                periods * k
+            );
+            let at = |s: Option<u64>| s.map_or("never".to_string(), |s| format!("period {s} (clock {})", (s + 1) * k));
+            for (j, t) in traces.iter().enumerate().take(64) {
+                println!(
+                    "  port {j}: block lock first at {}, marker lock first at {}, {} changes; at the end: {}",
+                    at(t.first_block_lock),
+                    at(t.first_marker_lock),
+                    t.changes,
+                    status::describe_period(&t.last)
+                );
+            }
+            if p > 64 {
+                println!("  ... {} more ports", p - 64);
+            }
+        }
         StreamKind::Manifest => {}
     }
     Ok(())
+}
+
+/// What `tessera inspect` tells of one port in `rx_port_status`.
+#[derive(Debug, Clone, Default)]
+struct PortTrace {
+    first_block_lock: Option<u64>,
+    first_marker_lock: Option<u64>,
+    /// Periods whose word differs from the period before.
+    changes: u64,
+    last: Vec<u64>,
+}
+
+impl PortTrace {
+    fn add(&mut self, period: u64, w: &[u64]) {
+        if word::bit(w, 16) {
+            self.first_block_lock.get_or_insert(period);
+        }
+        if word::bit(w, 17) {
+            self.first_marker_lock.get_or_insert(period);
+        }
+        if period > 0 && self.last != w {
+            self.changes += 1;
+        }
+        self.last.clear();
+        self.last.extend_from_slice(w);
+    }
 }

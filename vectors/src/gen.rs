@@ -12,14 +12,15 @@
 use std::ops::{Deref, DerefMut};
 
 use tessera_clocked::Bus;
-use tessera_model::rx::RxStatus;
+use tessera_model::coverage::Coverage;
+use tessera_model::rx::{Receiver, RxStatus};
 
 pub use tessera_clocked::{
     choice_rng, flush_slots, plan, GenError, GenSpec, Host, NullSink, CHOICE_STREAM, STIMULUS_STREAM,
 };
 
 use crate::header::SetSpec;
-use crate::stream::{status, StreamKind};
+use crate::stream::{status, StreamKind, DATA_STREAMS};
 
 /// Receives the words of a vector set, stream by stream, in clock order.
 pub trait Sink {
@@ -48,7 +49,7 @@ impl Sink for NullSink {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct MemorySink {
     /// Words of each data stream, in [`crate::stream::DATA_STREAMS`] order.
-    pub streams: [Vec<Vec<u64>>; 5],
+    pub streams: [Vec<Vec<u64>>; DATA_STREAMS.len()],
 }
 
 impl MemorySink {
@@ -87,6 +88,8 @@ pub struct Outcome {
     pub stripes_out: u64,
     /// Faults the channel model applied (bit errors, burst flips, slips, kills, revives).
     pub injections: u64,
+    /// The cover points the run hit (`tessera_clocked::Machine::coverage`).
+    pub coverage: Coverage,
 }
 
 /// A set's [`Sink`] as the clocked model's: each word goes on as the stream of its bus.
@@ -99,6 +102,13 @@ impl<S: Sink> tessera_clocked::Sink for Streams<'_, S> {
     }
     fn channel_input(&mut self, wires: &mut [u128]) -> Result<(), S::Error> {
         self.0.channel_input(wires)
+    }
+    /// The `rx_port_status` words of the block period that ends here: port by port.
+    fn rx_period(&mut self, _clock: u64, rx: &Receiver) -> Result<(), S::Error> {
+        for p in &rx.status().ports {
+            self.0.word(StreamKind::RxPortStatus, &status::period_word(p))?;
+        }
+        Ok(())
     }
 }
 
@@ -173,6 +183,7 @@ pub fn run<S: Sink>(set: &SetSpec, sink: &mut S) -> Result<Result<Outcome, S::Er
             stripes_in: host.taken(),
             stripes_out: m.stripes_out(),
             injections: m.injections(),
+            coverage: m.coverage(),
         })
     })())
 }
@@ -211,6 +222,14 @@ mod tests {
             assert_eq!(sink.words(StreamKind::RxStimulus).len(), clocks);
             assert_eq!(sink.words(StreamKind::RxStripes).len(), 30);
             assert_eq!(sink.words(StreamKind::RxStatus).len(), 5);
+            // One port status word per port per block period; the last period's are the
+            // final status (the ports' fields of rx_status).
+            let per = sink.words(StreamKind::RxPortStatus);
+            assert_eq!(per.len() as u64, set.run.slots * 4);
+            for (j, p) in out.status.ports.iter().enumerate() {
+                assert_eq!(per[per.len() - 4 + j], status::period_word(p).to_vec());
+            }
+            assert!(per[..4].iter().all(|w| w.iter().all(|&x| x == 0)), "nothing locked after one period");
             // The stripes out are the stripes in, in order.
             let sent: Vec<&Vec<u64>> = sink
                 .words(StreamKind::TxStimulus)
@@ -230,6 +249,46 @@ mod tests {
             let txe = sink.words(StreamKind::TxExpected);
             assert!(txe[..TX_LATENCY_CLOCKS as usize].iter().all(|w| w.iter().all(|&x| x == 0)));
             assert!(txe[TX_LATENCY_CLOCKS as usize].iter().any(|&x| x != 0));
+        }
+    }
+
+    /// The per-period status is a receiver's fed exactly `rx_stimulus`, one clock at a
+    /// time, read after every K-th clock: a fresh receiver replays the file's words.
+    #[test]
+    fn port_status_is_the_receiver_after_every_block_period() {
+        use tessera_model::serial::BitQueue;
+        for ser_w in [6, 66] {
+            let mut g = spec(2, 1, ser_w);
+            g.faults.skew_bits = vec![0, 70, 13];
+            g.faults.ber = 1e-3;
+            let set = plan(&g).unwrap();
+            let mut sink = MemorySink::default();
+            run(&set, &mut sink).unwrap().unwrap();
+            let cfg = set.config().unwrap();
+            let (k, p) = (u64::from(cfg.clocks_per_block()), 3usize);
+            let mut rx = Receiver::new(&cfg);
+            let mut queues = vec![BitQueue::new(); p];
+            let per = sink.words(StreamKind::RxPortStatus);
+            let mut locked = false;
+            for (c, w) in sink.words(StreamKind::RxStimulus).iter().enumerate() {
+                for (j, q) in queues.iter_mut().enumerate() {
+                    let v = crate::word::get_field(w, (j as u32 * ser_w).into(), ser_w);
+                    q.push(v as u64, ser_w.min(64));
+                    if ser_w > 64 {
+                        q.push((v >> 64) as u64, ser_w - 64);
+                    }
+                }
+                rx.handle_bits(&mut queues);
+                let clock = c as u64 + 1;
+                if clock.is_multiple_of(k) {
+                    let s = (clock / k - 1) as usize;
+                    for (j, port) in rx.status().ports.iter().enumerate() {
+                        assert_eq!(per[s * p + j], status::period_word(port).to_vec(), "period {s} port {j}");
+                        locked |= port.marker_lock;
+                    }
+                }
+            }
+            assert!(locked);
         }
     }
 }

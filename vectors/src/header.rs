@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 
 use tessera_model::channel::{ChannelError, ChannelEvent, ChannelFaults, ChannelModel, EventKind};
+use tessera_model::coverage::{Cover, Coverage};
 use tessera_model::{LaneMap, LinkConfig, LinkParams};
 
 pub use tessera_clocked::{RunSpec, SetSpec};
@@ -89,6 +90,9 @@ pub mod key {
     pub const CLOCKS: &str = "clocks";
     /// Manifest: prefix of a file entry key, `file.<stream>`.
     pub const FILE_PREFIX: &str = "file.";
+    /// Manifest: prefix of a cover point's hit count, `cover.<point>` (points never hit are
+    /// not listed).
+    pub const COVER_PREFIX: &str = "cover.";
     /// Free text for the reader of the file (repeatable; not interpreted).
     pub const NOTE: &str = "note";
 
@@ -154,6 +158,8 @@ pub struct Header {
     pub set: SetSpec,
     /// The manifest's file list (empty in a stream file).
     pub files: Vec<FileEntry>,
+    /// The manifest's coverage: the cover points the set's run hits (none in a stream file).
+    pub coverage: Coverage,
     /// Notes, in order.
     pub notes: Vec<String>,
 }
@@ -333,6 +339,9 @@ impl Header {
                 e.words
             ));
         }
+        for (c, n) in self.coverage.iter().filter(|&(_, n)| n > 0) {
+            out.push(format!("// {}{}: {n}", key::COVER_PREFIX, c.name()));
+        }
         for n in &self.notes {
             out.push(format!("// {}: {n}", key::NOTE));
         }
@@ -352,7 +361,16 @@ impl Header {
     /// The header of stream `stream` of a set, with the notes the writer puts there.
     pub fn for_stream(stream: StreamKind, set: &SetSpec, width: u32, words: u64) -> Header {
         let notes = set.config().map(|c| stream.notes(&c)).unwrap_or_default();
-        Header { version: FORMAT_VERSION, stream, width, words, set: set.clone(), files: Vec::new(), notes }
+        Header {
+            version: FORMAT_VERSION,
+            stream,
+            width,
+            words,
+            set: set.clone(),
+            files: Vec::new(),
+            coverage: Coverage::default(),
+            notes,
+        }
     }
 
     /// Parses and checks a raw header read from `file`.
@@ -369,6 +387,7 @@ struct Fields<'a> {
     by_key: BTreeMap<&'a str, &'a RawField>,
     notes: Vec<String>,
     files: Vec<&'a RawField>,
+    covers: Vec<&'a RawField>,
 }
 
 impl<'a> Fields<'a> {
@@ -388,7 +407,14 @@ impl<'a> Fields<'a> {
     }
 
     fn new(raw: &'a RawHeader, file: &'a str) -> Result<Fields<'a>, ParseError> {
-        let mut me = Fields { file, raw, by_key: BTreeMap::new(), notes: Vec::new(), files: Vec::new() };
+        let mut me = Fields {
+            file,
+            raw,
+            by_key: BTreeMap::new(),
+            notes: Vec::new(),
+            files: Vec::new(),
+            covers: Vec::new(),
+        };
         let first = raw.fields.first().ok_or_else(|| {
             me.err(
                 1,
@@ -437,7 +463,9 @@ impl<'a> Fields<'a> {
                 me.notes.push(String::from_utf8_lossy(&f.value).into_owned());
                 continue;
             }
-            let known = key::SET_KEYS.contains(&k) || k.starts_with(key::FILE_PREFIX);
+            let known = key::SET_KEYS.contains(&k)
+                || k.starts_with(key::FILE_PREFIX)
+                || k.starts_with(key::COVER_PREFIX);
             if !known || k == key::FORMAT || k == key::VERSION {
                 return Err(me.err(
                     f.line,
@@ -460,6 +488,9 @@ impl<'a> Fields<'a> {
             }
             if k.starts_with(key::FILE_PREFIX) {
                 me.files.push(f);
+            }
+            if k.starts_with(key::COVER_PREFIX) {
+                me.covers.push(f);
             }
         }
         Ok(me)
@@ -524,7 +555,7 @@ impl<'a> Fields<'a> {
                 sf.value_column,
                 ErrorKind::BadValue,
                 format!("unknown stream `{name}`"),
-                "manifest, tx_stimulus, tx_expected, rx_stimulus, rx_stripes or rx_status",
+                "manifest, tx_stimulus, tx_expected, rx_stimulus, rx_stripes, rx_status or rx_port_status",
             )
         })?;
         // Keys that only some streams have.
@@ -546,6 +577,15 @@ impl<'a> Fields<'a> {
                 ErrorKind::UnknownKey,
                 format!("header key `{}` outside the manifest", f.key),
                 "file entries only in manifest.txt",
+            ));
+        }
+        if let (false, Some(f)) = (stream.is_manifest(), self.covers.first()) {
+            return Err(self.err(
+                f.line,
+                f.key_column,
+                ErrorKind::UnknownKey,
+                format!("header key `{}` outside the manifest", f.key),
+                "coverage only in manifest.txt",
             ));
         }
 
@@ -623,10 +663,12 @@ impl<'a> Fields<'a> {
             words: 0,
             set,
             files: Vec::new(),
+            coverage: Coverage::default(),
             notes: self.notes.clone(),
         };
         if stream.is_manifest() {
             header.files = self.file_entries(&header.set, &cfg)?;
+            header.coverage = self.coverage()?;
         } else {
             let width = self.u32(key::WIDTH)?;
             let want = stream.width(&cfg);
@@ -730,10 +772,46 @@ impl<'a> Fields<'a> {
                 f.key_column,
                 ErrorKind::UnknownKey,
                 format!("unknown stream in `{}`", f.key),
-                "file entries for the five streams of docs/vectors.md",
+                "file entries for the streams of docs/vectors.md, section 4",
             ));
         }
         Ok(out)
+    }
+}
+
+impl Fields<'_> {
+    /// The manifest's `cover.<point>: <count>` lines: every name a cover point of this
+    /// version, every count a number of at least 1.
+    fn coverage(&self) -> Result<Coverage, ParseError> {
+        let mut cov = Coverage::default();
+        for f in &self.covers {
+            let name = &f.key[key::COVER_PREFIX.len()..];
+            let Some(point) = Cover::from_name(name) else {
+                return Err(self.err(
+                    f.line,
+                    f.key_column + key::COVER_PREFIX.len() as u64,
+                    ErrorKind::UnknownKey,
+                    format!("`{name}` is not a cover point"),
+                    "the name of a cover point of docs/coverage.md after `cover.`",
+                ));
+            };
+            let n = syntax::u64_value(&f.value).map_err(|x| {
+                let mut e = self.at(f, x);
+                e.problem = format!("cover point `{name}`: {}", e.problem);
+                e
+            })?;
+            if n == 0 {
+                return Err(self.err(
+                    f.line,
+                    f.value_column,
+                    ErrorKind::BadValue,
+                    format!("cover point `{name}` is listed with 0 hits"),
+                    "a count of at least 1: points never hit are not listed",
+                ));
+            }
+            cov.add(point, n);
+        }
+        Ok(cov)
     }
 }
 
@@ -907,5 +985,44 @@ mod tests {
         let e = Header::parse(&raw(&text.replace("rx_status.hex 128 4", "rx_status.hex 128 5")), "m")
             .unwrap_err();
         assert_eq!(e.kind, ErrorKind::Disagree);
+    }
+
+    #[test]
+    fn manifest_coverage_lines_parse_back_and_bad_ones_name_line_and_point() {
+        let mut h = Header::for_stream(StreamKind::Manifest, &set(), 0, 0);
+        h.files = DATA_STREAMS
+            .iter()
+            .map(|&s| FileEntry {
+                stream: s,
+                file: s.file_name().into(),
+                width: s.width(&set().config().unwrap()) as u32,
+                words: s.words(&set(), 3),
+            })
+            .collect();
+        h.coverage.add(Cover::BlockLockGained, 3);
+        h.coverage.add(Cover::BipError, 12);
+        let text = h.text();
+        assert!(
+            text.contains("// cover.block_lock.gained: 3\n// cover.bip.error: 12\n"),
+            "points hit, in the order of docs/coverage.md: {text}"
+        );
+        assert!(!text.contains("cover.bip.ok"), "points never hit are not listed");
+        assert_eq!(Header::parse(&raw(&text), "m").unwrap(), h);
+        let line = text.lines().position(|l| l.starts_with("// cover.bip.error")).unwrap() as u64 + 1;
+        let bad = |from: &str, to: &str| Header::parse(&raw(&text.replace(from, to)), "m").unwrap_err();
+        let e = bad("// cover.bip.error: 12", "// cover.bip.eror: 12");
+        assert_eq!(e.to_string(), format!("m:{line}:10: `bip.eror` is not a cover point; expected the name of a cover point of docs/coverage.md after `cover.`"));
+        let e = bad("// cover.bip.error: 12", "// cover.bip.error: 1x");
+        assert_eq!((e.kind, e.line, e.column), (ErrorKind::BadValue, line, 22));
+        assert!(e.problem.starts_with("cover point `bip.error`: "), "{e}");
+        let e = bad("// cover.bip.error: 12", "// cover.bip.error: 0");
+        assert_eq!(e.to_string(), format!("m:{line}:21: cover point `bip.error` is listed with 0 hits; expected a count of at least 1: points never hit are not listed"));
+        let e = bad("// cover.bip.error: 12", "// cover.bip.error: 12\n// cover.bip.error: 1");
+        assert_eq!((e.kind, e.line), (ErrorKind::DuplicateKey, line + 1));
+        // Only the manifest has coverage.
+        let stream = Header::for_stream(StreamKind::RxStatus, &set(), 128, 4).text();
+        let e = Header::parse(&raw(&format!("{stream}// cover.bip.ok: 1\n")), "s").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::UnknownKey);
+        assert!(e.to_string().contains("header key `cover.bip.ok` outside the manifest"), "{e}");
     }
 }

@@ -7,8 +7,8 @@
 //! file (format and version, stream, bus width, word count, link configuration and seed,
 //! lane map, channel settings, run), then one fixed-width lowercase hex word per line, most
 //! significant digit first, every line ended by `\n`. A *set* is a folder with a
-//! `manifest.txt` and five streams: `tx_stimulus`, `tx_expected`, `rx_stimulus`,
-//! `rx_stripes`, `rx_status`.
+//! `manifest.txt` (with the coverage its run reaches) and six streams: `tx_stimulus`,
+//! `tx_expected`, `rx_stimulus`, `rx_stripes`, `rx_status`, `rx_port_status`.
 //!
 //! * [`writer`]: [`writer::VectorWriter`] and the generator's [`writer::BodyFile`].
 //! * [`reader`]: the streaming nom parser, [`reader::VectorReader`]; every malformed input

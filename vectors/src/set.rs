@@ -8,6 +8,8 @@ use std::fs::{self, File};
 use std::io::{self, BufReader};
 use std::path::{Path, PathBuf};
 
+use tessera_model::coverage::Coverage;
+
 use crate::error::ParseError;
 use crate::gen::{self, GenError, MemorySink, Outcome, Sink};
 use crate::header::{FileEntry, Header, SetSpec};
@@ -60,6 +62,20 @@ pub enum SetError {
     #[error("{file}:{line}:{column}: header line differs from what the manifest gives: expected `{expected}`, found `{found}`")]
     Header {
         /// The file.
+        file: String,
+        /// Line.
+        line: u64,
+        /// First differing column.
+        column: u64,
+        /// The line expected.
+        expected: String,
+        /// The line found.
+        found: String,
+    },
+    /// A coverage line of the manifest differs from the coverage of the model's run.
+    #[error("{file}:{line}:{column}: coverage differs from what the model's run hits: expected `{expected}`, found `{found}`")]
+    Coverage {
+        /// The manifest.
         file: String,
         /// Line.
         line: u64,
@@ -135,7 +151,10 @@ fn io_err(path: &Path, source: io::Error) -> SetError {
     SetError::Io { path: path.display().to_string(), source }
 }
 
-/// Writes a sink's words to the five stream files of a folder.
+/// Words of each stream of a set, in [`DATA_STREAMS`] order.
+pub type StreamWords = [u64; DATA_STREAMS.len()];
+
+/// Writes a sink's words to the stream files of a folder.
 struct FileSink<'a> {
     files: Vec<BodyFile>,
     paths: Vec<PathBuf>,
@@ -153,10 +172,12 @@ impl Sink for FileSink<'_> {
     }
 }
 
-/// The manifest's header for a set whose streams have `words` words.
-pub fn manifest_header(set: &SetSpec, words: [u64; 5]) -> Result<Header, GenError> {
+/// The manifest's header for a set whose streams have `words` words and whose run hits
+/// `coverage`.
+pub fn manifest_header(set: &SetSpec, words: StreamWords, coverage: &Coverage) -> Result<Header, GenError> {
     let cfg = set.config()?;
     let mut h = Header::for_stream(StreamKind::Manifest, set, 0, 0);
+    h.coverage = coverage.clone();
     h.files = DATA_STREAMS
         .iter()
         .zip(words)
@@ -195,13 +216,13 @@ pub fn write_set(dir: &Path, set: &SetSpec, progress: &mut dyn FnMut(u64)) -> Re
             return Err(e);
         }
     };
-    let mut words = [0u64; 5];
+    let mut words: StreamWords = [0; DATA_STREAMS.len()];
     for (i, (f, path)) in sink.files.into_iter().zip(&sink.paths).enumerate() {
         words[i] = f.written();
         let h = stream_header(set, DATA_STREAMS[i], words[i])?;
         f.finish(&h).map_err(|e| io_err(path, e))?;
     }
-    let m = manifest_header(set, words)?;
+    let m = manifest_header(set, words, &outcome.coverage)?;
     let path = dir.join(StreamKind::Manifest.file_name());
     fs::write(&path, m.text()).map_err(|e| io_err(&path, e))?;
     Ok(outcome)
@@ -215,7 +236,7 @@ pub fn set_files(set: &SetSpec) -> Result<(SetFiles, Outcome), GenError> {
     let mut sink = MemorySink::default();
     let outcome = gen::run(set, &mut sink)?.unwrap_or_else(|e| match e {});
     let mut files = Vec::new();
-    let mut words = [0u64; 5];
+    let mut words: StreamWords = [0; DATA_STREAMS.len()];
     for (i, s) in DATA_STREAMS.iter().enumerate() {
         let body = sink.words(*s);
         words[i] = body.len() as u64;
@@ -225,7 +246,10 @@ pub fn set_files(set: &SetSpec) -> Result<(SetFiles, Outcome), GenError> {
     }
     files.insert(
         0,
-        (StreamKind::Manifest.file_name().to_string(), manifest_header(set, words)?.text().into_bytes()),
+        (
+            StreamKind::Manifest.file_name().to_string(),
+            manifest_header(set, words, &outcome.coverage)?.text().into_bytes(),
+        ),
     );
     Ok((files, outcome))
 }
@@ -322,18 +346,18 @@ pub struct CheckReport {
 }
 
 /// Checks the set in `dir`: parses the manifest and every file, compares every header line
-/// with the one the manifest implies, re-runs the model and compares every word. The first
-/// difference is the error.
+/// with the one the manifest implies, re-runs the model and compares every word, then the
+/// manifest's coverage with the run's. The first difference is the error.
 pub fn check_set(dir: &Path, progress: &mut dyn FnMut(u64)) -> Result<CheckReport, SetError> {
     let manifest = read_manifest(dir)?;
     let mpath = dir.join(StreamKind::Manifest.file_name());
     let words: Vec<u64> = manifest.files.iter().map(|f| f.words).collect();
-    let words: [u64; 5] = words.try_into().unwrap_or([0; 5]);
-    let expected_manifest = manifest_header(&manifest.set, words)?;
-    {
-        let raw = raw_lines(&mpath)?;
-        compare_header(&mpath.display().to_string(), &raw, &expected_manifest.lines())?;
-    }
+    let words: StreamWords = words.try_into().unwrap_or([0; DATA_STREAMS.len()]);
+    // The coverage is known after the run: first every other line, with the coverage as
+    // the manifest has it, then, after the run, the coverage lines the model gives.
+    let raw = raw_lines(&mpath)?;
+    let expected_manifest = manifest_header(&manifest.set, words, &manifest.coverage)?;
+    compare_header(&mpath.display().to_string(), &raw, &expected_manifest.lines())?;
     let cfg = manifest.set.config().map_err(GenError::from)?;
     let mut readers = Vec::new();
     for (i, s) in DATA_STREAMS.iter().enumerate() {
@@ -360,6 +384,13 @@ pub fn check_set(dir: &Path, progress: &mut dyn FnMut(u64)) -> Result<CheckRepor
             });
         }
     }
+    let model_manifest = manifest_header(&manifest.set, words, &outcome.coverage)?;
+    compare_header(&mpath.display().to_string(), &raw, &model_manifest.lines()).map_err(|e| match e {
+        SetError::Header { file, line, column, expected, found } => {
+            SetError::Coverage { file, line, column, expected, found }
+        }
+        other => other,
+    })?;
     Ok(CheckReport { manifest, outcome })
 }
 

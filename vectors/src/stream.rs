@@ -22,15 +22,19 @@ pub enum StreamKind {
     RxStripes,
     /// The RX status at the end of the run: one word per port, then one for the link.
     RxStatus,
+    /// The RX's per-port status at the end of every block period: one word per port per
+    /// period (`docs/vectors.md` section 5.6).
+    RxPortStatus,
 }
 
 /// The data streams in the order a set lists them.
-pub const DATA_STREAMS: [StreamKind; 5] = [
+pub const DATA_STREAMS: [StreamKind; 6] = [
     StreamKind::TxStimulus,
     StreamKind::TxExpected,
     StreamKind::RxStimulus,
     StreamKind::RxStripes,
     StreamKind::RxStatus,
+    StreamKind::RxPortStatus,
 ];
 
 /// The stream of a clocked model's bus: each of the Machine's buses is one data stream.
@@ -47,6 +51,8 @@ impl From<Bus> for StreamKind {
 
 /// Bits of one port's word in `rx_status`.
 pub const STATUS_WIDTH: u32 = 128;
+/// Bits of one port's word in `rx_port_status`.
+pub const PORT_STATUS_WIDTH: u32 = 192;
 
 impl StreamKind {
     /// The name in headers and messages.
@@ -58,6 +64,7 @@ impl StreamKind {
             StreamKind::RxStimulus => "rx_stimulus",
             StreamKind::RxStripes => "rx_stripes",
             StreamKind::RxStatus => "rx_status",
+            StreamKind::RxPortStatus => "rx_port_status",
         }
     }
 
@@ -75,6 +82,7 @@ impl StreamKind {
             StreamKind::RxStimulus => "rx_stimulus.hex",
             StreamKind::RxStripes => "rx_stripes.hex",
             StreamKind::RxStatus => "rx_status.hex",
+            StreamKind::RxPortStatus => "rx_port_status.hex",
         }
     }
 
@@ -98,6 +106,7 @@ impl StreamKind {
             StreamKind::TxExpected | StreamKind::RxStimulus => serial,
             StreamKind::RxStripes => 64 * n,
             StreamKind::RxStatus => u64::from(STATUS_WIDTH),
+            StreamKind::RxPortStatus => u64::from(PORT_STATUS_WIDTH),
         }
     }
 
@@ -109,6 +118,9 @@ impl StreamKind {
             StreamKind::TxStimulus | StreamKind::TxExpected | StreamKind::RxStimulus => set.clocks(),
             StreamKind::RxStripes => stripes_out,
             StreamKind::RxStatus => u64::from(set.params.lanes) + u64::from(set.params.spares) + 1,
+            StreamKind::RxPortStatus => {
+                set.run.slots.saturating_mul(u64::from(set.params.lanes) + u64::from(set.params.spares))
+            }
         }
     }
 
@@ -122,6 +134,7 @@ impl StreamKind {
             }
             StreamKind::RxStripes => format!("64 x {} lanes", cfg.lanes()),
             StreamKind::RxStatus => format!("{STATUS_WIDTH} status bits"),
+            StreamKind::RxPortStatus => format!("{PORT_STATUS_WIDTH} port status bits"),
         }
     }
 
@@ -132,6 +145,7 @@ impl StreamKind {
             StreamKind::TxStimulus | StreamKind::TxExpected | StreamKind::RxStimulus => "clock",
             StreamKind::RxStripes => "stripe",
             StreamKind::RxStatus => "port",
+            StreamKind::RxPortStatus => "port per block period",
         }
     }
 
@@ -179,6 +193,15 @@ impl StreamKind {
                 } else {
                     format!("link status field {} (bit {bit})", status::link_field_of(bit))
                 }
+            }
+            StreamKind::RxPortStatus => {
+                let p = u64::from(cfg.channels());
+                let (period, port) = (index / p, index % p);
+                format!(
+                    "port {port} status field {} (bit {bit}) at the end of block period {period}, on clock {}",
+                    status::period_field_of(bit),
+                    (period + 1) * k
+                )
             }
         }
     }
@@ -239,6 +262,14 @@ impl StreamKind {
                 status::PORT_LAYOUT.into(),
                 status::LINK_LAYOUT.into(),
             ],
+            StreamKind::RxPortStatus => vec![
+                msd.into(),
+                format!(
+                    "word {p}*s+j: port j's status on clock {k}*(s+1), after the blocks of clocks 0 .. {k}*(s+1)-1 (block period s); j = 0 .. {}",
+                    p - 1
+                ),
+                status::PERIOD_LAYOUT.into(),
+            ],
         }
     }
 }
@@ -261,6 +292,24 @@ pub mod status {
     /// The link word's layout.
     pub const LINK_LAYOUT: &str =
         "link word: [0] aligned, [63:32] stripes_out, [95:64] stripes_lost, [127:96] formations";
+
+    /// The `rx_port_status` word's layout, as the header note writes it.
+    pub const PERIOD_LAYOUT: &str =
+        "port word: [15:0] lane while marker-locked (ffff spare), else 0, [16] block_lock, \
+         [17] marker_lock, [63:32] bip_errors, [95:64] slips, [127:96] block_lock_losses, \
+         [159:128] marker_lock_losses, [191:160] invalid_headers";
+
+    /// `rx_port_status` word fields: name, low bit, width.
+    pub const PERIOD_FIELDS: [(&str, u64, u32); 8] = [
+        ("lane", 0, 16),
+        ("block_lock", 16, 1),
+        ("marker_lock", 17, 1),
+        ("bip_errors", 32, 32),
+        ("slips", 64, 32),
+        ("block_lock_losses", 96, 32),
+        ("marker_lock_losses", 128, 32),
+        ("invalid_headers", 160, 32),
+    ];
 
     /// Port word fields: name, low bit, width.
     pub const PORT_FIELDS: [(&str, u64, u32); 8] = [
@@ -291,6 +340,10 @@ pub mod status {
     pub fn link_field_of(bit: u64) -> &'static str {
         name_in(&LINK_FIELDS, bit)
     }
+    /// The `rx_port_status` field holding `bit`.
+    pub fn period_field_of(bit: u64) -> &'static str {
+        name_in(&PERIOD_FIELDS, bit)
+    }
 
     fn sat(v: u64) -> u128 {
         u128::from(v.min(u64::from(u32::MAX)))
@@ -315,6 +368,49 @@ pub mod status {
         w
     }
 
+    /// The `rx_port_status` word of one port (counters saturate at 2^32 - 1).
+    pub fn period_word(s: &PortStatus) -> [u64; 3] {
+        let mut w = [0u64; 3];
+        let lane = if s.marker_lock { s.lane.unwrap_or(0) } else { 0 };
+        let vals = [
+            u128::from(lane),
+            u128::from(s.block_lock),
+            u128::from(s.marker_lock),
+            sat(s.bip_errors),
+            sat(s.slips),
+            sat(s.block_lock_losses),
+            sat(s.marker_lock_losses),
+            sat(s.invalid_headers),
+        ];
+        for (&(_, lo, n), v) in PERIOD_FIELDS.iter().zip(vals) {
+            put_field(&mut w, lo, n, v);
+        }
+        w
+    }
+
+    /// A field of a word by name.
+    fn field(fields: &[(&str, u64, u32)], w: &[u64], name: &str) -> u64 {
+        fields.iter().find(|x| x.0 == name).map_or(0, |&(_, lo, n)| get_field(w, lo, n) as u64)
+    }
+
+    /// An `rx_port_status` word in words: `lane 3, block_lock, marker_lock, bip_errors 0, ...`.
+    pub fn describe_period(w: &[u64]) -> String {
+        let f = |name: &str| field(&PERIOD_FIELDS, w, name);
+        let lane = match (f("marker_lock"), f("lane")) {
+            (1, 0xffff) => "spare".to_string(),
+            (1, l) => format!("lane {l}"),
+            _ => "no lane".to_string(),
+        };
+        let mut s = lane;
+        for flag in ["block_lock", "marker_lock"] {
+            s += &format!(", {}{flag}", if f(flag) == 1 { "" } else { "no " });
+        }
+        for counter in ["bip_errors", "slips", "block_lock_losses", "marker_lock_losses", "invalid_headers"] {
+            s += &format!(", {counter} {}", f(counter));
+        }
+        s
+    }
+
     /// The link word.
     pub fn link_word(s: &RxStatus) -> [u64; 2] {
         let mut w = [0u64; 2];
@@ -328,9 +424,7 @@ pub mod status {
 
     /// A port word in words: `lane 3, block_lock, marker_lock, aligned, bip_errors 0, ...`.
     pub fn describe_port(w: &[u64]) -> String {
-        let f = |name: &str| {
-            PORT_FIELDS.iter().find(|x| x.0 == name).map_or(0, |&(_, lo, n)| get_field(w, lo, n) as u64)
-        };
+        let f = |name: &str| field(&PORT_FIELDS, w, name);
         let lane = if f("marker_lock") == 1 {
             if f("spare") == 1 {
                 "spare".to_string()
@@ -353,9 +447,7 @@ pub mod status {
 
     /// The link word in words.
     pub fn describe_link(w: &[u64]) -> String {
-        let f = |name: &str| {
-            LINK_FIELDS.iter().find(|x| x.0 == name).map_or(0, |&(_, lo, n)| get_field(w, lo, n) as u64)
-        };
+        let f = |name: &str| field(&LINK_FIELDS, w, name);
         format!(
             "{}, stripes_out {}, stripes_lost {}, formations {}",
             if f("aligned") == 1 { "aligned" } else { "not aligned" },
@@ -416,13 +508,57 @@ mod tests {
 
     #[test]
     fn status_fields_do_not_overlap() {
-        for fields in [&status::PORT_FIELDS[..], &status::LINK_FIELDS[..]] {
-            let mut used = 0u128;
-            for &(_, lo, n) in fields {
-                let m = ((1u128 << n) - 1) << lo;
-                assert_eq!(used & m, 0);
-                used |= m;
+        for (fields, width) in [
+            (&status::PORT_FIELDS[..], STATUS_WIDTH),
+            (&status::LINK_FIELDS[..], STATUS_WIDTH),
+            (&status::PERIOD_FIELDS[..], PORT_STATUS_WIDTH),
+        ] {
+            let mut used = vec![false; width as usize];
+            for &(name, lo, n) in fields {
+                for b in lo..lo + u64::from(n) {
+                    assert!(!std::mem::replace(&mut used[b as usize], true), "{name} overlaps at bit {b}");
+                }
             }
         }
+    }
+
+    #[test]
+    fn port_status_words_are_laid_out_as_documented() {
+        use tessera_model::rx::PortStatus;
+        let p = PortStatus {
+            port: 3,
+            block_lock: true,
+            marker_lock: true,
+            lane: Some(0xffff),
+            spare: true,
+            bip_errors: 0x11,
+            skew_bits: Some(9),
+            slips: 0x22,
+            block_lock_losses: 0x33,
+            marker_lock_losses: 0x44,
+            invalid_headers: 1 << 40,
+            bits: 12345,
+        };
+        let w = status::period_word(&p);
+        assert_eq!(
+            crate::word::to_hex(&w, PORT_STATUS_WIDTH),
+            "ffffffff000000440000003300000022000000110003ffff"
+        );
+        assert_eq!(
+            status::describe_period(&w),
+            "spare, block_lock, marker_lock, bip_errors 17, slips 34, block_lock_losses 51, marker_lock_losses 68, invalid_headers 4294967295"
+        );
+        // Without marker lock the lane field is 0.
+        let hunting = PortStatus { marker_lock: false, lane: None, ..p };
+        assert_eq!(crate::word::to_hex(&status::period_word(&hunting), PORT_STATUS_WIDTH)[40..], *"00010000");
+        let c = cfg();
+        assert_eq!(
+            StreamKind::RxPortStatus.describe_bit(&c, 7, 70),
+            "port 1 status field slips (bit 70) at the end of block period 2, on clock 9"
+        );
+        assert_eq!(
+            StreamKind::RxPortStatus.describe_bit(&c, 0, 20),
+            "port 0 status field reserved (zero) (bit 20) at the end of block period 0, on clock 3"
+        );
     }
 }
