@@ -110,6 +110,10 @@ sim_set() {
     local args=(+stim="$dir/rx_stimulus.hex" +stripes="$dir/rx_stripes.hex"
                 +status="$dir/rx_status.hex")
     [ -f "$dir/rx_status_full.hex" ] && args+=(+status_full="$dir/rx_status_full.hex")
+    if [ -f "$dir/rx_port_status.hex" ]; then
+      p+=(-P "rx_tb.MAX_PORT_WORDS=$(words "$dir/rx_port_status.hex")")
+      args+=(+port_status="$dir/rx_port_status.hex")
+    fi
     run_tb "$tool" rx_tb "$name" p args || fail=1
     ran=1
   fi

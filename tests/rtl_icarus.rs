@@ -94,9 +94,61 @@ fn benches_pass_on_fresh_sets_with_skew_and_permutation() {
     assert!(ok && log.matches("PASS").count() >= 2 * sets.len() && !log.contains("FAIL"), "{log}");
 }
 
+/// A receiver that gains block lock one header early (a copy of rtl/ with block_lock.sv
+/// broken) passes on the final status and the stripes, but not on the port status of every
+/// block period (rx_port_status): rx_tb names the block period, the port and the field.
+#[test]
+fn rx_bench_fails_when_block_lock_comes_one_header_early() {
+    let d = scratch("early-lock");
+    let rtl = d.join("rtl");
+    std::fs::create_dir_all(rtl.join("tb")).unwrap();
+    for e in std::fs::read_dir(root().join("rtl")).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".sv") || name == "run.sh" {
+            std::fs::copy(e.path(), rtl.join(&name)).unwrap();
+        }
+    }
+    for tb in ["rx_tb.sv", "tx_tb.sv"] {
+        std::fs::copy(root().join("rtl/tb").join(tb), rtl.join("tb").join(tb)).unwrap();
+    }
+    let path = rtl.join("block_lock.sv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let good = "if (sh_cnt_inc == SH_VALID_TO_LOCK) begin";
+    assert_eq!(text.matches(good).count(), 1, "rtl/block_lock.sv changed: update this test's broken line");
+    std::fs::write(&path, text.replace(good, "if (sh_cnt_inc == SH_VALID_TO_LOCK - 7'd1) begin")).unwrap();
+    let set = root().join("vectors/golden/spares-permuted");
+    let run = |set: &Path| {
+        let out = Command::new("bash")
+            .arg(rtl.join("run.sh"))
+            .args(["sim", &set.to_string_lossy()])
+            .env("TESSERA_RTL_BUILD", d.join("build"))
+            .output()
+            .expect("bash runs run.sh");
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.success(), format!("{stdout}{stderr}"))
+    };
+    let (ok, log) = run(&set);
+    assert!(!ok, "an RX that locks one header early must fail rx_tb:\n{log}");
+    assert!(
+        log.contains("FAIL: block period ") && log.contains(", block_lock: expected 0 actual 1"),
+        "rx_tb names the block period, port and field:\n{log}"
+    );
+    // Without the stream, only the final status and the stripes are compared: it passes.
+    let blind = d.join("no-port-status");
+    std::fs::create_dir_all(&blind).unwrap();
+    for e in std::fs::read_dir(&set).unwrap().flatten() {
+        if e.file_name() != "rx_port_status.hex" {
+            std::fs::copy(e.path(), blind.join(e.file_name())).unwrap();
+        }
+    }
+    let (ok, log) = run(&blind);
+    assert!(ok && log.contains("final status only"), "{log}");
+}
+
 #[test]
 fn benches_fail_when_one_expected_bit_is_flipped() {
-    for (file, name) in [("tx_expected.hex", "tx"), ("rx_stripes.hex", "rx")] {
+    let files = [("tx_expected.hex", "tx"), ("rx_stripes.hex", "rx"), ("rx_port_status.hex", "ports")];
+    for (file, name) in files {
         let d = scratch(&format!("flip-{name}"));
         let set = d.join("set");
         gen(&set, &["--lanes", "4", "--spares", "1", "--am-period", "16", "--ser-w", "22", "--max-skew-bits", "200", "--stripes", "40", "--seed", "3"]);

@@ -16,11 +16,20 @@
 //                [199:196] skew fault, [247:200] its spread, [263:248] early lane,
 //                [279:264] late lane, [283:280] duplicate lane seen, [299:284] that lane,
 //                [315:300] the other port, [331:316] the port that claimed it
+//   +port_status=FILE  optional, rx_port_status (docs/vectors.md section 5.6): every port's
+//                      status at the end of every block period, 192-bit words, word
+//                      s*P + j = port j on clock (s+1)*K (K = 66 / SER_W): [15:0] lane
+//                      (0 without marker lock), [16] block lock, [17] marker lock,
+//                      [63:32] BIP errors, [95:64] slips, [127:96] block-lock losses,
+//                      [159:128] marker-lock losses, [191:160] invalid headers
 //   +debug             print the link's formation, joins, refused duplicates and leaves
 // Files may start with // comment lines. The run is the stimulus; stripes are compared
-// in order as rx_valid_o shows them; port status is compared after the last stimulus
-// clock, link status and the last stripe one clock later (their decisions lag the port
-// events by one clock; that extra clock carries zeros).
+// in order as rx_valid_o shows them; with +port_status every port's status is compared
+// on every clock (s+1)*K, the first clock after block period s, field by field (the
+// first difference names the block period, clock, port and field); port status is
+// compared after the last stimulus clock, link status and the last stripe one clock
+// later (their decisions lag the port events by one clock; that extra clock carries
+// zeros).
 // Prints PASS, or FAIL with the first mismatch, and exits with status 1 ($fatal).
 module rx_tb;
 
@@ -31,12 +40,15 @@ module rx_tb;
   parameter int MAX_SKEW_BITS = 264;
   parameter int MAX_CLOCKS    = 65536;
   parameter int MAX_STRIPES   = 65536;
+  parameter int MAX_PORT_WORDS = 1;  // words of +port_status (block periods x ports)
 
   localparam int P      = LANES + SPARES;
   localparam int CNT_W  = 32;
   localparam int PORT_W = 284;
   localparam int LINK_W = 332;
   localparam int STAT_W = (PORT_W > LINK_W) ? PORT_W : LINK_W;
+  localparam int K      = 66 / SER_W;
+  localparam int PST_W  = 192;
 
   logic                   clk, rst_ni;
   logic [SER_W*P-1:0]     rx_serial;
@@ -102,8 +114,10 @@ module rx_tb;
   logic                have_full;
   logic [PORT_W-1:0]   port_word;
   logic [LINK_W-1:0]   link_word;
+  logic [PST_W-1:0]    pst_mem    [0:MAX_PORT_WORDS-1];
+  logic                have_pst;
 
-  reg [8*512-1:0] stim_file, stripes_file, status_file, full_file;
+  reg [8*512-1:0] stim_file, stripes_file, status_file, full_file, pst_file;
   integer clocks, n_stripes, got, c, j, l;
 
   // Data words in a $readmemh file: lines that are neither blank nor // comments. Counted
@@ -162,6 +176,42 @@ module rx_tb;
     dbg_clock <= rst_ni ? dbg_clock + 1 : 0;
   end
 
+  // Every port's status on clock `clock` (a positive multiple of K) against rx_port_status
+  // word (clock/K - 1)*P + j, field by field; the first difference fails the run.
+  task automatic check_port_status(input integer clock);
+    integer period, q, f;
+    logic [PST_W-1:0] want;
+    logic [31:0]      exp_v, act_v;
+    reg [8*24-1:0]    name;
+    period = clock / K - 1;
+    for (q = 0; q < P; q = q + 1) begin
+      want = pst_mem[period*P + q];
+      for (f = 0; f < 8; f = f + 1) begin
+        case (f)
+          0: begin name = "block_lock";         exp_v = {31'h0, want[16]}; act_v = {31'h0, bl[q]}; end
+          1: begin name = "marker_lock";        exp_v = {31'h0, want[17]}; act_v = {31'h0, ml[q]}; end
+          // The lane means something only with marker lock (0 in the file otherwise).
+          2: begin name = "lane";               exp_v = {16'h0, want[15:0]};
+                   act_v = {16'h0, (ml[q] ? lane[16*q +: 16] : 16'h0)}; end
+          3: begin name = "bip_errors";         exp_v = want[63:32];   act_v = bip[CNT_W*q +: 32];   end
+          4: begin name = "slips";              exp_v = want[95:64];   act_v = slips[CNT_W*q +: 32]; end
+          5: begin name = "block_lock_losses";  exp_v = want[127:96];  act_v = bll[CNT_W*q +: 32];   end
+          6: begin name = "marker_lock_losses"; exp_v = want[159:128]; act_v = mll[CNT_W*q +: 32];   end
+          default: begin name = "invalid_headers"; exp_v = want[191:160]; act_v = invh[CNT_W*q +: 32]; end
+        endcase
+        if (act_v !== exp_v) begin
+          $display("FAIL: block period %0d (clock %0d), port %0d, %0s: expected %0d actual %0d",
+                   period, clock, q, name, exp_v, act_v);
+          $fatal(1, "FAIL");
+        end
+      end
+      if (want[31:18] !== 14'h0) begin
+        $display("FAIL: %0s word %0d: reserved bits [31:18] set", pst_file, period*P + q);
+        $fatal(1, "FAIL");
+      end
+    end
+  endtask
+
   task automatic check_stripe(input integer clock);
     if (rx_valid === 1'b1) begin
       if (got >= n_stripes) begin
@@ -208,6 +258,15 @@ module rx_tb;
       end
       $readmemh(full_file, full_mem);
     end
+    have_pst = $value$plusargs("port_status=%s", pst_file);
+    if (have_pst) begin
+      if (clocks % K != 0 || count_words(pst_file) != (clocks / K) * P ||
+          count_words(pst_file) > MAX_PORT_WORDS) begin
+        $fatal(1, "FAIL: %0s has %0d words, %0d needed (%0d block periods x %0d ports; MAX_PORT_WORDS = %0d)",
+               pst_file, count_words(pst_file), (clocks / K) * P, clocks / K, P, MAX_PORT_WORDS);
+      end
+      $readmemh(pst_file, pst_mem, 0, (clocks / K) * P - 1);
+    end
     $readmemh(stim_file, stim_mem, 0, clocks - 1);
     if (n_stripes > 0) $readmemh(stripes_file, stripe_mem, 0, n_stripes - 1);
     $readmemh(status_file, status_mem);
@@ -216,11 +275,13 @@ module rx_tb;
     repeat (2) @(negedge clk);
     rst_ni = 1'b1;  // the next rising edge is clock 0
     for (c = 0; c < clocks; c = c + 1) begin
+      if (have_pst && c > 0 && c % K == 0) check_port_status(c);
       rx_serial = stim_mem[c];
       check_stripe(c);
       @(negedge clk);
     end
     rx_serial = {SER_W*P{1'b0}};
+    if (have_pst) check_port_status(clocks);
     // Port status after the last stimulus clock.
     for (j = 0; j < P; j = j + 1) begin
       vword = {slips[CNT_W*j +: 32], (in_link[j] ? skew[48*j +: 32] : 32'h0),
@@ -269,8 +330,9 @@ module rx_tb;
       $display("FAIL: %0d stripes out, %0d expected", got, n_stripes);
       $fatal(1, "FAIL");
     end
-    $display("PASS: rx_tb %0d clocks, %0d stripes, LANES=%0d SPARES=%0d AM_PERIOD=%0d SER_W=%0d MAX_SKEW_BITS=%0d",
-             clocks, got, LANES, SPARES, AM_PERIOD, SER_W, MAX_SKEW_BITS);
+    $display("PASS: rx_tb %0d clocks, %0d stripes, %0s, LANES=%0d SPARES=%0d AM_PERIOD=%0d SER_W=%0d MAX_SKEW_BITS=%0d",
+             clocks, got, have_pst ? "port status every block period" : "final status only",
+             LANES, SPARES, AM_PERIOD, SER_W, MAX_SKEW_BITS);
     $finish;
   end
 
