@@ -30,6 +30,9 @@ enum Command {
     /// Verify a DUT's RTL against the model under Verilator (`--dut FILE`, docs/ports.md):
     /// a regression over modes and seeds, or `--fuzz N` (needs the `cosim` feature).
     Cosim(cmd::cosim::CosimArgs),
+    /// Functional coverage files: `merge OUT FILE...` adds the shards' coverage files (or
+    /// merges their JUnit reports) into one, `show FILE` prints the points hit and missed.
+    Coverage(cmd::coverage::CoverageArgs),
     /// Run one link through the spatial channel and the datapath and write a self-contained
     /// HTML report (arrays to scale, lane map, skew, BER per channel).
     Report(cmd::report::ReportArgs),
@@ -44,6 +47,7 @@ fn main() -> std::process::ExitCode {
         Command::Inspect(a) => cmd::vectors::inspect(a),
         Command::Explore(a) => cmd::explore::run(a),
         Command::Cosim(a) => cmd::cosim::run(a),
+        Command::Coverage(a) => cmd::coverage::run(a),
         Command::Report(a) => cmd::report::run(a),
     };
     match result {

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tessera_clocked::{flush_slots, plan, GenSpec, Host, SetSpec};
+use tessera_model::coverage::Coverage;
 use tessera_model::link::Link;
 use tessera_vectors::config::GenOptions;
 use tessera_vectors::header::event_text;
@@ -374,11 +375,22 @@ pub fn check(run: &LinkRun) -> Result<PairReport, RunError> {
 
 /// Runs one [`LinkRun`] on a loaded DUT.
 pub fn check_with(dut: Arc<Dut>, run: &LinkRun) -> Result<PairReport, RunError> {
+    check_covered(dut, run).0
+}
+
+/// [`check_with`], and the cover points the model reached (docs/coverage.md): the whole
+/// run's when it passes (also in [`PairReport::coverage`]), those up to the failure when it
+/// fails (none when it could not start).
+pub fn check_covered(dut: Arc<Dut>, run: &LinkRun) -> (Result<PairReport, RunError>, Coverage) {
     let run = run.clone();
-    on_dut_thread(format!("cosim-{}-{}-{}", dut.name(), run.mode, run.seed), move || {
-        let set = run.plan(&dut)?;
-        run_set(&dut, run.mode, &set, run.flip, run.trace.as_deref(), run.replay())
-    })
+    let outcome = on_dut_thread(format!("cosim-{}-{}-{}", dut.name(), run.mode, run.seed), move || {
+        let covered = match run.plan(&dut) {
+            Ok(set) => run_set_covered(&dut, run.mode, &set, run.flip, run.trace.as_deref(), run.replay()),
+            Err(e) => (Err(e), Coverage::default()),
+        };
+        Ok(covered)
+    });
+    outcome.unwrap_or_else(|e| (Err(e), Coverage::default()))
 }
 
 /// Runs a planned set through a [`Pair`] (on the calling thread, which needs a large stack
@@ -392,16 +404,33 @@ pub fn run_set(
     trace: Option<&std::path::Path>,
     replay: String,
 ) -> Result<PairReport, RunError> {
-    let mut pair = Pair::new(dut, mode, set, flip, trace, replay)?;
+    run_set_covered(dut, mode, set, flip, trace, replay).0
+}
+
+/// [`run_set`], and the cover points the model reached, up to the failure if it fails.
+pub fn run_set_covered(
+    dut: &Dut,
+    mode: Mode,
+    set: &SetSpec,
+    flip: Option<Flip>,
+    trace: Option<&std::path::Path>,
+    replay: String,
+) -> (Result<PairReport, RunError>, Coverage) {
+    let mut pair = match Pair::new(dut, mode, set, flip, trace, replay) {
+        Ok(pair) => pair,
+        Err(e) => return (Err(e), Coverage::default()),
+    };
     let mut host = Host::new(set.params.seed, set.params.lanes, set.params.am_period, set.run);
     for slot in 0..set.run.slots {
         let offer = host.offer(slot).map(<[u64]>::to_vec);
-        let taken = pair.slot(offer.as_deref())?;
-        if taken != host.take(slot) {
-            return Err(RunError::Setup(format!(
-                "slot {slot}: the host and the model's TX disagree on taking"
-            )));
+        let failed = match pair.slot(offer.as_deref()) {
+            Ok(taken) if taken == host.take(slot) => None,
+            Ok(_) => Some(RunError::Setup(format!("slot {slot}: the host and the model's TX disagree on taking"))),
+            Err(e) => Some(e),
+        };
+        if let Some(e) = failed {
+            return (Err(e), pair.coverage());
         }
     }
-    pair.finish()
+    pair.finish_covered()
 }

@@ -26,6 +26,7 @@
 use std::collections::VecDeque;
 
 use tessera_clocked::{Bus, Machine, SetSpec, Sink};
+use tessera_model::coverage::Coverage;
 use tessera_model::marker::SPARE_LANE;
 use tessera_model::rx::{PortStatus, RxStatus};
 use tessera_model::LaneMap;
@@ -388,6 +389,8 @@ pub struct PairReport {
     pub compared: Vec<&'static str>,
     /// The RX status roles not compared (the DUT does not map them).
     pub not_compared: Vec<&'static str>,
+    /// The cover points the model reached in the run (docs/coverage.md).
+    pub coverage: Coverage,
 }
 
 /// Slots of delay between a TX of latency `latency` clocks and the channel in end-to-end
@@ -588,20 +591,31 @@ impl<'d> Pair<'d> {
         self.taken
     }
 
+    /// Every cover point the model has reached so far (docs/coverage.md).
+    pub fn coverage(&self) -> Coverage {
+        self.machine.coverage()
+    }
+
     /// Ends a bounded run: the Machine's last clocks (`finish`), then the whole status
     /// compared; every stripe must have come out.
-    pub fn finish(mut self) -> Result<PairReport, RunError> {
-        let status = self.machine.finish(&mut self.rtl)?;
-        self.end(status)
+    pub fn finish(self) -> Result<PairReport, RunError> {
+        self.finish_covered().0
+    }
+
+    /// [`Pair::finish`], and the coverage of the whole run: also when it fails (the
+    /// points reached up to the failure), so a failing run still tells what it exercised.
+    pub fn finish_covered(mut self) -> (Result<PairReport, RunError>, Coverage) {
+        let result = self.machine.finish(&mut self.rtl).and_then(|status| self.end(status));
+        (result, self.machine.coverage())
     }
 
     /// Ends an open run (no padding): the same final comparison on the clocks so far.
-    pub fn finish_open(self) -> Result<PairReport, RunError> {
+    pub fn finish_open(mut self) -> Result<PairReport, RunError> {
         let status = self.machine.rx().status();
         self.end(status)
     }
 
-    fn end(mut self, status: RxStatus) -> Result<PairReport, RunError> {
+    fn end(&mut self, status: RxStatus) -> Result<PairReport, RunError> {
         let (compared, not_compared) = self.rtl.dut.rx_status_roles();
         let rtl = &mut self.rtl;
         let mut report = PairReport {
@@ -614,6 +628,7 @@ impl<'d> Pair<'d> {
             status: None,
             compared,
             not_compared,
+            coverage: self.machine.coverage(),
         };
         if rtl.rx.is_some() {
             // Port status as of the last stimulus clock C, shown `status_lag` clocks

@@ -7,6 +7,10 @@
 //! table; exits non-zero on any mismatch. `--shard K/N` runs one deterministic slice of
 //! the (DUT, mode, seed) list, so a farm can split a regression and the union of all
 //! shards is exactly the whole run. `--junit FILE` writes one test case per run.
+//! The model's cover points of every run are summed and printed after the table, written
+//! into the JUnit file (a `coverage` suite, one test case per point) and, with
+//! `--coverage FILE`, to a coverage file that `tessera coverage merge` adds up across
+//! shards; `--require-coverage` fails the run when a point is never hit.
 //! `--fuzz N` runs proptest campaigns instead (N random runs and N operation sequences).
 //!
 //! Built only with the `cosim` feature (Verilator is needed at run time, not to build).
@@ -85,6 +89,15 @@ pub struct CosimArgs {
     /// Run one deterministic slice K/N of the regression.
     #[arg(long)]
     shard: Option<Shard>,
+    /// Write the coverage of all the runs (the model's cover points, summed) to FILE, for
+    /// `tessera coverage merge` and `show`.
+    #[arg(long, value_name = "FILE")]
+    coverage: Option<PathBuf>,
+    /// Fail (exit status 1, the points listed) when a cover point is never hit; the JUnit
+    /// file then shows those points as failures. For whole regressions: a shard's
+    /// coverage is checked after the merge (`tessera coverage merge --require-all`).
+    #[arg(long)]
+    require_coverage: bool,
     /// List the DUTs (their link, tops and roles) and exit.
     #[arg(long)]
     list: bool,
@@ -118,7 +131,8 @@ struct Row {
 pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
     use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
     use std::time::Instant;
-    use tessera_cosim::harness::{check_with, default_stripes, load_for, modes_of, LinkRun, Mode, RunError};
+    use tessera_cosim::harness::{check_covered, default_stripes, load_for, modes_of, LinkRun, Mode, RunError};
+    use tessera_model::coverage::Coverage;
     use tessera_cosim::BuildOptions;
     use tessera_vectors::config::GenOptions;
 
@@ -170,6 +184,9 @@ pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
     }
 
     if let Some(cases) = a.fuzz {
+        if a.coverage.is_some() || a.require_coverage {
+            anyhow::bail!("--coverage and --require-coverage sum the regression's runs; they do not apply to --fuzz");
+        }
         let seed = a.fuzz_seed.unwrap_or_else(|| {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1)
         });
@@ -251,13 +268,15 @@ pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
     let mut rows: std::collections::BTreeMap<(usize, Mode), Row> = Default::default();
     let mut suites: std::collections::BTreeMap<String, TestSuite> = Default::default();
     let mut failures = 0;
+    let mut coverage = Coverage::default();
     for (i, mut run) in jobs {
         let dut = &duts[i];
         bar.set_message(format!("{} {} seed {}", dut.name(), run.mode, run.seed));
         run.trace = a.trace.clone();
         let t = Instant::now();
-        let result = check_with(std::sync::Arc::clone(dut), &run);
+        let (result, covered) = check_covered(std::sync::Arc::clone(dut), &run);
         let secs = t.elapsed().as_secs_f64();
+        coverage.merge(&covered);
         let row = rows.entry((i, run.mode)).or_default();
         row.runs += 1;
         row.secs += secs;
@@ -320,15 +339,24 @@ pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    print!("{}", crate::cmd::coverage::table(&coverage));
+    if let Some(path) = &a.coverage {
+        std::fs::write(path, coverage.to_text()).map_err(|e| anyhow::anyhow!("--coverage {}: {e}", path.display()))?;
+        println!("coverage written to {}", path.display());
+    }
     if let Some(path) = &a.junit {
         let mut report = Report::new("tessera-cosim");
         report.add_test_suites(suites.into_values());
+        report.add_test_suite(crate::cmd::coverage::junit_suite(&coverage, a.require_coverage));
         std::fs::write(path, report.to_string()?)
             .map_err(|e| anyhow::anyhow!("--junit {}: {e}", path.display()))?;
         println!("JUnit XML written to {}", path.display());
     }
     if let Some(path) = &a.trace {
         println!("waveforms written to {}.{{tx,rx}}.fst", path.with_extension("").display());
+    }
+    if !crate::cmd::coverage::meets(&coverage, a.require_coverage) {
+        failures += 1;
     }
     println!("{}", if failures == 0 { "PASS" } else { "FAIL" });
     Ok(if failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })

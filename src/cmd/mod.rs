@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod cosim;
+pub mod coverage;
 pub mod demo;
 pub mod explore;
 pub mod report;
