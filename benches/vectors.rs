@@ -71,6 +71,8 @@ fn fixture() -> Fixture {
         valid_percent: 100,
         stripes: STRIPES,
         lead_slots: None,
+        stress: Vec::new(),
+        channel_delay_slots: 0,
     };
     let set = plan(&spec).expect("a valid benchmark set");
     set::write_set(&dir, &set, &mut |_| {}).expect("the benchmark set is written");

@@ -46,6 +46,8 @@ fn generate_and_check(name: &str, stripes: u64) -> (u64, f64, f64, Option<u64>) 
         valid_percent: 100,
         stripes,
         lead_slots: None,
+        stress: Vec::new(),
+        channel_delay_slots: 0,
     };
     let s = gen::plan(&spec).unwrap();
     let t = Instant::now();

@@ -34,9 +34,10 @@ mod host;
 mod machine;
 mod plan;
 mod spec;
+pub mod stress;
 
 pub use bits::{get_field, put_field};
 pub use host::{Host, STIMULUS_STREAM};
 pub use machine::{Bus, Machine, NullSink, Sink};
-pub use plan::{choice_rng, flush_slots, plan, GenError, GenSpec, CHOICE_STREAM};
+pub use plan::{choice_rng, flush_slots, plan, DelaySink, GenError, GenSpec, CHOICE_STREAM};
 pub use spec::{RunSpec, SetSpec};

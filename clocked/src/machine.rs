@@ -110,6 +110,8 @@ pub struct Machine {
     cov: Coverage,
     /// The RX was reset while aligned and has not aligned since.
     realign_pending: bool,
+    /// The RX's lock losses at the start of the current slot.
+    losses_at_slot: u64,
 }
 
 /// Moves every bit of `from` to the tail of `to`.
@@ -168,6 +170,7 @@ impl Machine {
             tx_only: false,
             cov,
             realign_pending: false,
+            losses_at_slot: 0,
         })
     }
 
@@ -222,6 +225,11 @@ impl Machine {
             self.rx_clock(sink)?;
         }
         self.emit_stripes(sink)?;
+        let losses = self.rx.lock_losses();
+        if losses >= self.losses_at_slot + 2 {
+            self.cov.hit(Cover::DeskewSameBlockEvents);
+        }
+        self.losses_at_slot = losses;
         Ok(taken)
     }
 
@@ -322,6 +330,7 @@ impl Machine {
         self.cov.merge(&self.rx.coverage());
         self.realign_pending |= self.rx.is_aligned();
         self.rx = Receiver::new(self.tx.config());
+        self.losses_at_slot = 0;
         self.rx_in.iter_mut().for_each(|q| *q = BitQueue::new());
     }
 

@@ -10,9 +10,12 @@ use tessera_model::deskew::RELEASE_HOLD;
 use tessera_model::link::Link;
 use tessera_model::{ConfigError, LaneMap, LaneMapError, LinkConfig, LinkParams};
 
+use std::collections::VecDeque;
+
 use crate::host::Host;
-use crate::machine::{Machine, NullSink};
+use crate::machine::{Bus, Machine, NullSink, Sink};
 use crate::spec::{RunSpec, SetSpec};
+use crate::stress::{self, Stress};
 
 /// ChaCha stream of the generator's own random choices (random skew and permutation).
 pub const CHOICE_STREAM: u64 = u64::MAX - 1;
@@ -61,6 +64,12 @@ pub struct GenSpec {
     pub stripes: u64,
     /// Idle slots before the first stripe; `None` measures link-up with the model.
     pub lead_slots: Option<u64>,
+    /// Stress events (docs/vectors.md, "Stress events"), made plain events of `faults` by
+    /// [`plan`].
+    pub stress: Vec<Stress>,
+    /// Slots the channel sees the TX late (an end-to-end co-simulation's TX latency, zero
+    /// blocks first): marker positions and block-lock times of stress events follow it.
+    pub channel_delay_slots: u64,
 }
 
 /// Slots after the last stripe is taken that carry it through the largest skew, the RX's
@@ -79,6 +88,7 @@ pub fn plan(g: &GenSpec) -> Result<SetSpec, GenError> {
         None => LaneMap::with_failed(g.params.lanes, g.params.spares, &g.failed)?,
     };
     ChannelModel::new(&cfg, g.faults.clone(), g.params.seed)?;
+    let faults = resolve_stress(g, &cfg, &map)?;
     if !(1..=100).contains(&g.valid_percent) {
         return Err(GenError::Run(format!(
             "valid_percent = {}: must be a percentage from 1 to 100",
@@ -89,7 +99,7 @@ pub fn plan(g: &GenSpec) -> Result<SetSpec, GenError> {
         params: g.params,
         channel_of: map.assignment().to_vec(),
         failed: map.failed_channels().collect(),
-        faults: g.faults.clone(),
+        faults,
         run: RunSpec { valid_percent: g.valid_percent, lead_slots: 0, stripes: g.stripes, slots: 0 },
     };
     let lead = match g.lead_slots {
@@ -107,6 +117,98 @@ pub fn plan(g: &GenSpec) -> Result<SetSpec, GenError> {
     }
     set.run.slots = slot + flush_slots(&g.params, &g.faults);
     Ok(set)
+}
+
+/// `g`'s faults with its stress events made plain: marker positions from the TX's slots
+/// (shifted by `channel_delay_slots`), window positions from one run of the model, idle,
+/// with every other event in place (the stress events come after the lock they count
+/// from, so they do not move it).
+fn resolve_stress(g: &GenSpec, cfg: &LinkConfig, map: &LaneMap) -> Result<ChannelFaults, GenError> {
+    let mut faults = g.faults.clone();
+    if g.stress.is_empty() {
+        return Ok(faults);
+    }
+    let bad = |e: String| GenError::Run(e);
+    let delay_bits = g.channel_delay_slots * u64::from(BLOCK_BITS);
+    let (windowed, plain): (Vec<Stress>, Vec<Stress>) = g.stress.iter().partition(|s| s.needs_lock_times());
+    faults.events.extend(stress::resolve(&plain, cfg.am_period(), delay_bits, map, |_| None).map_err(bad)?);
+    if !windowed.is_empty() {
+        let locks = first_locks(g, cfg, map, &faults)?;
+        let source: Vec<u32> = faults.source_of_port.clone();
+        let port_of = |c: u32| -> u32 {
+            if source.is_empty() {
+                c
+            } else {
+                source.iter().position(|&s| s == c).map_or(c, |p| p as u32)
+            }
+        };
+        let skew = |c: u32| u64::from(faults.skew_bits.get(c as usize).copied().unwrap_or(0));
+        let events = stress::resolve(&windowed, cfg.am_period(), delay_bits, map, |c| {
+            locks[port_of(c) as usize].map(|bit| bit.saturating_sub(skew(c)))
+        })
+        .map_err(bad)?;
+        faults.events.extend(events);
+    }
+    ChannelModel::new(cfg, faults.clone(), g.params.seed)?;
+    Ok(faults)
+}
+
+/// The bit of each port's stream where its first block lock's window 0 starts, from the
+/// model run idle for the bring-up budget with `faults`, the channel `channel_delay_slots`
+/// late.
+fn first_locks(g: &GenSpec, cfg: &LinkConfig, map: &LaneMap, faults: &ChannelFaults) -> Result<Vec<Option<u64>>, GenError> {
+    let budget = Link::bring_up_budget(cfg) + 2 * u64::from(cfg.am_period()) + flush_slots(&g.params, faults);
+    let probe = SetSpec {
+        params: g.params,
+        channel_of: map.assignment().to_vec(),
+        failed: map.failed_channels().collect(),
+        faults: faults.clone(),
+        run: RunSpec { valid_percent: g.valid_percent, lead_slots: budget, stripes: 0, slots: budget },
+    };
+    let mut m = Machine::new(&probe)?;
+    let mut sink = DelaySink::new(g.channel_delay_slots);
+    let ports = cfg.channels();
+    for _ in 0..budget {
+        m.slot(None, &mut sink).unwrap_or_else(|e| match e {});
+        if (0..ports).all(|p| m.rx().first_block_lock_bit(p).is_some()) {
+            break;
+        }
+    }
+    Ok((0..ports).map(|p| m.rx().first_block_lock_bit(p)).collect())
+}
+
+/// A [`Sink`] that keeps no words and delays the channel's input by `D` slots (zero
+/// blocks first), as an end-to-end co-simulation's channel sees the RTL TX.
+#[derive(Debug)]
+pub struct DelaySink {
+    slots: VecDeque<Vec<u128>>,
+    d: usize,
+}
+
+impl DelaySink {
+    /// A delay of `d` slots.
+    pub fn new(d: u64) -> DelaySink {
+        DelaySink { slots: VecDeque::new(), d: d as usize }
+    }
+}
+
+impl Sink for DelaySink {
+    type Error = std::convert::Infallible;
+    fn word(&mut self, _: Bus, _: &[u64]) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    fn channel_input(&mut self, wires: &mut [u128]) -> Result<(), Self::Error> {
+        if self.d == 0 {
+            return Ok(());
+        }
+        self.slots.push_back(wires.to_vec());
+        if self.slots.len() > self.d {
+            wires.copy_from_slice(&self.slots.pop_front().expect("more than d"));
+        } else {
+            wires.iter_mut().for_each(|w| *w = 0);
+        }
+        Ok(())
+    }
 }
 
 /// Idle slots until the model's RX (fed clock by clock, as in a run) is aligned.
@@ -152,6 +254,8 @@ mod tests {
             valid_percent: 100,
             stripes: 30,
             lead_slots: None,
+            stress: vec![],
+            channel_delay_slots: 0,
         }
     }
 

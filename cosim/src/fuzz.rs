@@ -140,6 +140,8 @@ pub fn run_ops(dut: &Dut, seed: u64, ops: &[Op], replay: &str) -> Result<(), Run
         valid_percent: 100,
         stripes: 0,
         lead_slots: Some(0),
+        stress: Vec::new(),
+        channel_delay_slots: 0,
     };
     let mut set = plan(&spec).map_err(|e| RunError::Setup(e.to_string()))?;
     // Open-ended: the sequence decides the length.

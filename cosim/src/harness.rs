@@ -162,6 +162,8 @@ pub struct LinkRun {
     pub trace: Option<PathBuf>,
     /// A deliberate error (checker self-test).
     pub flip: Option<Flip>,
+    /// Reset the RX (model and RTL) this many slots after link-up (the set's lead).
+    pub reset_rx_after: Option<u64>,
 }
 
 impl LinkRun {
@@ -174,30 +176,16 @@ impl LinkRun {
             options: GenOptions { stripes: Some(stripes), valid_percent: Some(80), ..Default::default() },
             trace: None,
             flip: None,
+            reset_rx_after: None,
         }
     }
 
-    /// The regression's run for a DUT, mode and seed: faults chosen from the seed. Seed 1
-    /// is clean; other seeds add random skew up to the DUT's capacity, a random
-    /// permutation of the ports, and by seed: a failed channel in the lane map (where
-    /// [`Dut::can_fail_channel`]), bit errors (1e-4 per bit), or both.
+    /// The regression's run for a DUT, mode and seed: faults and stress events chosen
+    /// from the seed to reach the cover points ([`crate::regression`], docs/coverage.md).
     pub fn regression(dut: &Dut, mode: Mode, seed: u64, stripes: u64) -> LinkRun {
         let mut run = LinkRun::new(dut.file(), mode, seed, stripes);
-        let link = dut.link();
-        let channels = dut.channels();
-        let can_fail = dut.can_fail_channel(mode);
-        let o = &mut run.options;
-        o.valid_percent = Some([100, 80, 50, 95][(seed % 4) as usize]);
-        if seed > 1 {
-            o.random_skew = Some(link.max_skew_bits);
-            o.permute = Some(true);
-            if !seed.is_multiple_of(3) && can_fail {
-                o.failed = Some(vec![(seed as u32 * 7) % channels]);
-            }
-            if seed % 3 != 1 && mode != Mode::Tx {
-                o.ber = Some(1e-4);
-            }
-        }
+        run.options = crate::regression::options(dut.link(), mode, seed, stripes, dut.can_fail_channel(mode));
+        run.reset_rx_after = crate::regression::rx_reset_after(seed, mode, dut.link());
         run
     }
 
@@ -215,6 +203,9 @@ impl LinkRun {
         for f in option_flags(&self.options) {
             cmd.push(' ');
             cmd.push_str(&f);
+        }
+        if let Some(r) = self.reset_rx_after {
+            cmd.push_str(&format!(" --reset-rx-after {r}"));
         }
         cmd
     }
@@ -246,6 +237,10 @@ impl LinkRun {
         o.max_skew_bits = Some(link.max_skew_bits);
         o.seed = Some(self.seed);
         let mut spec = o.to_spec(self.seed);
+        if self.mode == Mode::EndToEnd {
+            // Stress events place markers and locks where the channel sees them.
+            spec.channel_delay_slots = delay_slots(u64::from(dut.tx_latency()), u64::from(66 / link.ser_w));
+        }
         if self.mode == Mode::EndToEnd && spec.lead_slots.is_none() {
             // The channel sees the RTL TX's slots D slots late: measure link-up that way.
             let mut probe = plan(&GenSpec { lead_slots: Some(0), ..spec.clone() })
@@ -300,6 +295,9 @@ pub fn option_flags(o: &GenOptions) -> Vec<String> {
     push("dead", o.dead.as_deref().filter(|v| !v.is_empty()).map(list));
     for e in o.events.iter().flatten() {
         f.push(format!("--event {}", event_text(e)));
+    }
+    for s in o.stress.iter().flatten() {
+        f.push(format!("--event {s}"));
     }
     if o.permute == Some(true) {
         f.push("--permute".into());
@@ -385,7 +383,10 @@ pub fn check_covered(dut: Arc<Dut>, run: &LinkRun) -> (Result<PairReport, RunErr
     let run = run.clone();
     let outcome = on_dut_thread(format!("cosim-{}-{}-{}", dut.name(), run.mode, run.seed), move || {
         let covered = match run.plan(&dut) {
-            Ok(set) => run_set_covered(&dut, run.mode, &set, run.flip, run.trace.as_deref(), run.replay()),
+            Ok(set) => {
+                let reset = run.reset_rx_after.map(|r| set.run.lead_slots + r);
+                run_set_reset(&dut, run.mode, &set, run.flip, run.trace.as_deref(), run.replay(), reset)
+            }
             Err(e) => (Err(e), Coverage::default()),
         };
         Ok(covered)
@@ -416,12 +417,30 @@ pub fn run_set_covered(
     trace: Option<&std::path::Path>,
     replay: String,
 ) -> (Result<PairReport, RunError>, Coverage) {
+    run_set_reset(dut, mode, set, flip, trace, replay, None)
+}
+
+/// [`run_set_covered`], the RX reset before slot `reset_rx_at` if given.
+fn run_set_reset(
+    dut: &Dut,
+    mode: Mode,
+    set: &SetSpec,
+    flip: Option<Flip>,
+    trace: Option<&std::path::Path>,
+    replay: String,
+    reset_rx_at: Option<u64>,
+) -> (Result<PairReport, RunError>, Coverage) {
     let mut pair = match Pair::new(dut, mode, set, flip, trace, replay) {
         Ok(pair) => pair,
         Err(e) => return (Err(e), Coverage::default()),
     };
     let mut host = Host::new(set.params.seed, set.params.lanes, set.params.am_period, set.run);
     for slot in 0..set.run.slots {
+        if reset_rx_at == Some(slot) && mode != Mode::Tx {
+            if let Err(e) = pair.reset_rx() {
+                return (Err(e), pair.coverage());
+            }
+        }
         let offer = host.offer(slot).map(<[u64]>::to_vec);
         let failed = match pair.slot(offer.as_deref()) {
             Ok(taken) if taken == host.take(slot) => None,

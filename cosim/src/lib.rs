@@ -25,6 +25,7 @@ pub mod harness;
 pub mod library;
 mod pair;
 pub mod port_table;
+pub mod regression;
 pub mod roles;
 pub mod shim;
 pub mod verilate;

@@ -45,6 +45,8 @@ struct PortCounters {
     block_lock_losses: u64,
     marker_lock_losses: u64,
     invalid_headers: u64,
+    /// Bit of the port's stream where the first window of its first block lock starts.
+    first_lock_bit: Option<u64>,
 }
 
 /// Status of one RX port (one detector pixel).
@@ -103,8 +105,8 @@ pub struct Receiver<D: LaneDecoder = Decoder64b66b> {
     deskew: Deskew,
     out: Vec<u64>,
     cov: Coverage,
-    /// Ports that lost block or marker lock in the current pass (one block period).
-    losses_this_pass: u32,
+    /// Block- and marker-lock losses on all ports so far.
+    lock_losses: u64,
 }
 
 impl Receiver<Decoder64b66b> {
@@ -125,7 +127,7 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
             deskew: Deskew::new(cfg, n),
             out: Vec::new(),
             cov: Coverage::default(),
-            losses_this_pass: 0,
+            lock_losses: 0,
         }
     }
 
@@ -153,16 +155,12 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
             // the previous poll left it (a poll runs until nothing more can be released),
             // so the pass that would find no work is skipped.
             let mut more = false;
-            self.losses_this_pass = 0;
             for (p, queue) in ports.iter_mut().enumerate() {
                 // One bit more than a block: a slip takes the block and one bit.
                 if queue.len() > need {
                     self.step_port(p, queue);
                     more |= queue.len() > need;
                 }
-            }
-            if self.losses_this_pass > 1 {
-                self.cov.hit(Cover::DeskewSameBlockEvents);
             }
             self.deskew.poll(&mut self.out);
             if !more {
@@ -198,7 +196,7 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
                         n if n == SH_WINDOW => Cover::BlockLockLostWindowEnd,
                         _ => Cover::BlockLockLostWindowMiddle,
                     });
-                    self.losses_this_pass += 1;
+                    self.lock_losses += 1;
                     self.lose_marker_lock(p);
                 } else {
                     self.cov.hit(Cover::BlockLockSlip);
@@ -215,6 +213,7 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
         }
         if !was_locked {
             self.cov.hit(Cover::BlockLockGained);
+            self.counters[p].first_lock_bit.get_or_insert(port.bit_pos);
         } else if in_window + 1 == SH_WINDOW && invalid_in_window + u32::from(!valid) == SH_INVALID_TO_UNLOCK - 1 {
             self.cov.hit(Cover::BlockLockWindow15);
         }
@@ -288,7 +287,7 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
             }
             MarkerEvent::Lost { retry } => {
                 self.cov.hit(if retry.is_some() { Cover::MarkerLockOtherLane } else { Cover::MarkerLockLost4 });
-                self.losses_this_pass += 1;
+                self.lock_losses += 1;
                 self.counters[p].marker_lock_losses += 1;
                 if retry.is_some() {
                     port.decoder.open_window(wire);
@@ -315,6 +314,23 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
         let mut c = self.cov.clone();
         c.merge(self.deskew.coverage());
         c
+    }
+
+    /// Block- and marker-lock losses on all ports so far (one per port per event: a block
+    /// lock loss also ends marker lock, and counts once). The clocked machine compares it
+    /// block period by block period for `deskew.same_block_events`.
+    pub fn lock_losses(&self) -> u64 {
+        self.lock_losses
+    }
+
+    /// The bit of port `port`'s stream where the first 64-header window of its first block
+    /// lock starts (the block after the 64th valid header), if it has ever locked. Stress
+    /// profiles place sync-header faults relative to it (docs/vectors.md).
+    ///
+    /// # Panics
+    /// If `port` is not a port of the link.
+    pub fn first_block_lock_bit(&self, port: u32) -> Option<u64> {
+        self.counters[port as usize].first_lock_bit
     }
 
     /// Appends every stripe reassembled so far to `out` (N words per stripe, lane 0

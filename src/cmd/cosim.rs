@@ -98,6 +98,10 @@ pub struct CosimArgs {
     /// coverage is checked after the merge (`tessera coverage merge --require-all`).
     #[arg(long)]
     require_coverage: bool,
+    /// Reset the RX (RTL and model) this many block periods after link-up (with stimulus
+    /// flags; the regression's own runs choose theirs).
+    #[arg(long, value_name = "SLOTS")]
+    reset_rx_after: Option<u64>,
     /// List the DUTs (their link, tops and roles) and exit.
     #[arg(long)]
     list: bool,
@@ -218,7 +222,7 @@ pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
         None => (1..=a.seeds).collect(),
     };
     let flags = crate::cmd::vectors::flag_options(&a.flags)?;
-    let given = flags != GenOptions::default();
+    let given = flags != GenOptions::default() || a.reset_rx_after.is_some();
     let mut jobs: Vec<(usize, LinkRun)> = Vec::new();
     for (i, dut) in duts.iter().enumerate() {
         let supported = modes_of(dut);
@@ -241,6 +245,7 @@ pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
                     if given {
                         let mut run = LinkRun::new(dut.file(), mode, seed, default_stripes(dut));
                         run.options = flags.clone().or(run.options);
+                        run.reset_rx_after = a.reset_rx_after;
                         run
                     } else {
                         LinkRun::regression(dut, mode, seed, default_stripes(dut))

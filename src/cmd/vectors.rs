@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use tessera_model::coverage::{Cover, Coverage};
+use tessera_model::coverage::{Coverage, POINTS};
 use tessera_vectors::config::GenOptions;
 use tessera_vectors::gen::{self, Outcome};
 use tessera_vectors::golden::{golden_set, GOLDEN};
@@ -31,7 +31,7 @@ use tessera_vectors::{word, StreamKind, VectorReader, DATA_STREAMS};
 #[derive(clap::Args, Debug)]
 pub struct GenArgs {
     /// Folder to write the set to (created if needed).
-    #[arg(long, short, required_unless_present = "golden")]
+    #[arg(long, short, required_unless_present_any = ["golden", "rtl_sets"])]
     out: Option<PathBuf>,
     /// Configuration file: `key: value` lines (the keys of a vector header).
     #[arg(long, short)]
@@ -46,6 +46,13 @@ pub struct GenArgs {
     /// Re-bless the golden sets: regenerate every one into this folder (vectors/golden).
     #[arg(long, value_name = "DIR", conflicts_with = "out")]
     golden: Option<PathBuf>,
+    /// Regenerate the RTL bench sets (rtl/tb/vectors) into this folder from their recipes,
+    /// DIR/sets.txt: `tessera gen --rtl-sets rtl/tb/vectors`.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "golden"])]
+    rtl_sets: Option<PathBuf>,
+    /// With --rtl-sets: the recipe list to read instead of DIR/sets.txt.
+    #[arg(long, value_name = "FILE", requires = "rtl_sets")]
+    recipes: Option<PathBuf>,
 }
 
 /// The link, lane map, channel and run flags of `tessera gen`.
@@ -108,8 +115,10 @@ pub struct GenFlags {
     /// Channel: channels dead from the start, e.g. `3`.
     #[arg(long)]
     dead: Option<String>,
-    /// Channel: a scheduled fault `<channel>:<tx bit>:<kind>` (kind flip, slip-drop,
-    /// slip-repeat, kill, revive, burst=<bits>); repeatable.
+    /// Channel: a scheduled fault `<channel>:<position>:<kind>[*<count>]`; position a TX
+    /// bit, `b<block>`, `am<marker>` or `w<window>.<header>`; kind flip, slip-drop,
+    /// slip-repeat, kill, revive, burst=<bits>, header, am-byte=<0..7> or am-lane=<lane>
+    /// (docs/vectors.md, "Stress events"); repeatable.
     #[arg(long = "event")]
     events: Vec<String>,
 }
@@ -181,14 +190,24 @@ pub fn flag_options(a: &GenFlags) -> anyhow::Result<GenOptions> {
             flag(&mut o, name, key, v)?;
         }
     }
-    if !a.events.is_empty() {
-        let mut all = Vec::new();
-        for e in &a.events {
-            let mut one = GenOptions::default();
-            flag(&mut one, "event", "events", e)?;
-            all.extend(one.events.unwrap_or_default());
+    // Plain events (a TX bit and a channel event) stay events; the others are stress
+    // events, placed when the set is planned.
+    let (mut plain, mut stress) = (Vec::new(), Vec::new());
+    for e in a.events.iter().flat_map(|e| e.split([',', ' ']).filter(|t| !t.is_empty())) {
+        let mut one = GenOptions::default();
+        if flag(&mut one, "event", "events", e).is_ok() {
+            plain.extend(one.events.unwrap_or_default());
+        } else {
+            stress.push(
+                tessera_vectors::config::Stress::parse(e).map_err(|problem| anyhow::anyhow!("--event {e}: {problem}"))?,
+            );
         }
-        o.events = Some(all);
+    }
+    if !plain.is_empty() {
+        o.events = Some(plain);
+    }
+    if !stress.is_empty() {
+        o.stress = Some(stress);
     }
     Ok(o)
 }
@@ -249,7 +268,8 @@ fn describe_set(s: &SetSpec) -> String {
     out
 }
 
-fn describe_outcome(o: &Outcome) -> String {
+/// What the model did in a run, in one line.
+pub fn describe_outcome(o: &Outcome) -> String {
     let s = &o.status;
     let bip: u64 = s.ports.iter().map(|p| p.bip_errors).sum();
     format!(
@@ -265,24 +285,7 @@ fn describe_outcome(o: &Outcome) -> String {
 
 /// One line on a run's coverage (the manifest lists the points hit).
 fn describe_coverage(c: &Coverage) -> String {
-    format!("{} of {} cover points hit", c.hit_points(), Cover::ALL.len())
-}
-
-/// The coverage of a manifest for `tessera inspect`: the points hit with their counts and
-/// meanings, then the points never hit.
-fn coverage_table(c: &Coverage) -> String {
-    let width = Cover::ALL.iter().map(|p| p.name().len()).max().unwrap_or(0);
-    let mut s = format!("coverage: {} (docs/coverage.md)\n", describe_coverage(c));
-    for (p, n) in c.iter().filter(|&(_, n)| n > 0) {
-        s += &format!("  {:<width$} {n:>10}  {}\n", p.name(), p.meaning());
-    }
-    let missed: Vec<&str> = c.missed().iter().map(|p| p.name()).collect();
-    if missed.is_empty() {
-        s += "every cover point hit\n";
-    } else {
-        s += &format!("never hit ({}): {}\n", missed.len(), missed.join(" "));
-    }
-    s
+    format!("{} of {POINTS} cover points hit", c.hit_points())
 }
 
 fn file_sizes(dir: &Path) -> u64 {
@@ -296,6 +299,9 @@ fn file_sizes(dir: &Path) -> u64 {
 pub fn gen(a: GenArgs) -> anyhow::Result<ExitCode> {
     if let Some(dir) = &a.golden {
         return bless(dir);
+    }
+    if let Some(dir) = &a.rtl_sets {
+        return super::rtl_sets::write(dir, a.recipes.as_deref());
     }
     let out = a.out.clone().context("--out DIR is required")?;
     let opts = options(&a)?;
@@ -427,7 +433,8 @@ fn inspect_file(path: &Path, show: u64) -> anyhow::Result<()> {
     }
     if h.stream.is_manifest() {
         r.skip_to_end()?;
-        print!("{}", coverage_table(&h.coverage));
+        // The table of `tessera coverage show`: every point's hits, then those never hit.
+        print!("{}", super::coverage::table(&h.coverage));
         return Ok(());
     }
     let cfg = h.set.config()?;

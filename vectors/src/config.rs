@@ -8,6 +8,7 @@
 //! core-to-pixel permutation, both from the seed. Every error names the file, the line and
 //! the column.
 
+pub use tessera_clocked::stress::Stress;
 use tessera_model::channel::{ChannelEvent, ChannelFaults};
 use tessera_model::config::MIN_SKEW_CAPACITY_BITS;
 use tessera_model::LinkParams;
@@ -21,6 +22,9 @@ use crate::syntax::{self, Fault};
 pub const RANDOM_SKEW: &str = "random_skew";
 /// Key of a configuration file only: `yes` for a random core-to-pixel permutation.
 pub const PERMUTE: &str = "permute";
+/// Key of a configuration file only: stress events (`tessera_clocked::stress`), made plain
+/// `events` of the set when it is planned.
+pub const STRESS: &str = "stress";
 
 /// Default data lanes.
 pub const DEFAULT_LANES: u32 = 4;
@@ -80,6 +84,8 @@ pub struct GenOptions {
     pub stripes: Option<u64>,
     /// Idle slots before the first stripe.
     pub lead_slots: Option<u64>,
+    /// Stress events (docs/vectors.md, "Stress events").
+    pub stress: Option<Vec<Stress>>,
 }
 
 macro_rules! merge {
@@ -113,7 +119,8 @@ impl GenOptions {
             events,
             valid_percent,
             stripes,
-            lead_slots
+            lead_slots,
+            stress
         )
     }
 
@@ -165,6 +172,16 @@ impl GenOptions {
             key::VALID_PERCENT => self.valid_percent = Some(u32v(value)?),
             key::STRIPES => self.stripes = Some(u64v(value)?),
             key::LEAD_SLOTS => self.lead_slots = Some(u64v(value)?),
+            STRESS => {
+                let mut all = Vec::new();
+                for (part, at) in syntax::parts(value) {
+                    let text = String::from_utf8_lossy(part);
+                    all.push(Stress::parse(&text).map_err(|e| {
+                        Fault::new(at, ErrorKind::BadValue, e, "stress events separated by spaces")
+                    })?);
+                }
+                self.stress = Some(all);
+            }
             _ => {
                 return Err(Fault::new(
                     0,
@@ -277,12 +294,14 @@ impl GenOptions {
             valid_percent: self.valid_percent.unwrap_or(100),
             stripes: self.stripes.unwrap_or(DEFAULT_STRIPES),
             lead_slots: self.lead_slots,
+            stress: self.stress.clone().unwrap_or_default(),
+            channel_delay_slots: 0,
         }
     }
 }
 
 /// Every key a configuration file may hold.
-pub const KEYS: [&str; 22] = [
+pub const KEYS: [&str; 23] = [
     key::LANES,
     key::SPARES,
     key::AM_PERIOD,
@@ -295,6 +314,7 @@ pub const KEYS: [&str; 22] = [
     RANDOM_SKEW,
     key::SOURCE_OF_PORT,
     PERMUTE,
+    STRESS,
     key::BER,
     key::BER_PER_CHANNEL,
     key::BURST_RATE,

@@ -43,6 +43,8 @@ pub fn golden_set(name: &str) -> Result<SetSpec, GenError> {
         valid_percent: 100,
         stripes: 24,
         lead_slots: None,
+        stress: Vec::new(),
+        channel_delay_slots: 0,
     };
     match name {
         "one-lane" => gen::plan(&base(1, 0, 16, 0, 11, 1)),
