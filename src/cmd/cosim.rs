@@ -346,7 +346,8 @@ pub fn run(a: CosimArgs) -> anyhow::Result<ExitCode> {
     }
     print!("{}", crate::cmd::coverage::table(&coverage));
     if let Some(path) = &a.coverage {
-        std::fs::write(path, coverage.to_text()).map_err(|e| anyhow::anyhow!("--coverage {}: {e}", path.display()))?;
+        std::fs::write(path, coverage.to_text())
+            .map_err(|e| anyhow::anyhow!("--coverage {}: {e}", path.display()))?;
         println!("coverage written to {}", path.display());
     }
     if let Some(path) = &a.junit {

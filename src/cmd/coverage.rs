@@ -4,7 +4,8 @@
 //!   files (the text format of `tessera_model::coverage`) into a coverage file, or the
 //!   JUnit reports of `tessera cosim --junit` into one report, each test case once (a test
 //!   case in two inputs is an error: the shards overlap) and the coverage suite rebuilt
-//!   from the sum. The kind of the inputs decides the kind of OUT.
+//!   from the sum. The kind of the inputs decides the kind of OUT. Exit status 1 when the
+//!   merged report holds a failed test case (or, with `--require-all`, a point never hit).
 //! * `show FILE` prints the table of a coverage file or of a JUnit report's coverage
 //!   suite; `--require-all` fails when a point was never hit.
 //!
@@ -63,7 +64,9 @@ pub fn run(a: CoverageArgs) -> anyhow::Result<ExitCode> {
         CoverageCommand::Merge { out, files, require_all } => merge(&out, &files, require_all),
         CoverageCommand::Show { file, require_all } => {
             let (cov, _) = read(&file)?;
-            let cov = cov.ok_or_else(|| anyhow::anyhow!("{}: the JUnit report has no coverage suite", file.display()))?;
+            let cov = cov.ok_or_else(|| {
+                anyhow::anyhow!("{}: the JUnit report has no coverage suite", file.display())
+            })?;
             print!("{}", table(&cov));
             Ok(exit(meets(&cov, require_all)))
         }
@@ -118,7 +121,11 @@ pub fn missed_line(cov: &Coverage) -> String {
     if missed.is_empty() {
         "every cover point hit".to_string()
     } else {
-        format!("never hit ({}): {}", missed.len(), missed.iter().map(|c| c.name()).collect::<Vec<_>>().join(" "))
+        format!(
+            "never hit ({}): {}",
+            missed.len(),
+            missed.iter().map(|c| c.name()).collect::<Vec<_>>().join(" ")
+        )
     }
 }
 
@@ -243,24 +250,39 @@ fn merge(out: &Path, files: &[PathBuf], require: bool) -> anyhow::Result<ExitCod
         }
         reports.extend(report.map(|r| (r, f)));
     }
+    let mut passed = true;
     if reports.is_empty() {
         std::fs::write(out, total.to_text()).with_context(|| format!("{}", out.display()))?;
         println!("{}: the coverage of {} files", out.display(), files.len());
     } else {
         let merged = merge_junit(&reports, &total, require)?;
         std::fs::write(out, merged.to_string()?).with_context(|| format!("{}", out.display()))?;
+        let failed: Vec<String> = merged
+            .test_suites
+            .iter()
+            .filter(|s| !is_coverage_suite(s))
+            .flat_map(|s| {
+                s.test_cases
+                    .iter()
+                    .filter(|c| matches!(c.status, TestCaseStatus::NonSuccess { .. }))
+                    .map(move |c| format!("{} {}", s.name.as_str(), c.name.as_str()))
+            })
+            .collect();
+        let runs: usize = merged.test_suites.iter().filter(|s| !is_coverage_suite(s)).map(|s| s.tests).sum();
         println!(
-            "{}: {} test cases of {} JUnit reports ({} failures, {} errors) and their coverage",
+            "{}: {runs} test cases of {} JUnit reports, {} failed, and their coverage",
             out.display(),
-            merged.tests,
             files.len(),
-            merged.failures,
-            merged.errors
+            failed.len()
         );
+        if !failed.is_empty() {
+            eprintln!("FAIL: {} test cases failed: {}", failed.len(), failed.join(", "));
+            passed = false;
+        }
     }
     println!("coverage: {} of {POINTS} cover points hit", total.hit_points());
     println!("{}", missed_line(&total));
-    Ok(exit(meets(&total, require)))
+    Ok(exit(meets(&total, require) && passed))
 }
 
 fn kind_name(junit: bool) -> &'static str {
@@ -376,7 +398,10 @@ mod tests {
         let t = table(&sample(1));
         assert!(t.starts_with(&format!("coverage: 2 of {POINTS} cover points hit")), "{t}");
         assert!(t.contains("never hit  ") && t.contains("block_lock.slip"), "{t}");
-        assert!(t.lines().any(|l| l.trim_start().starts_with("block_lock.gained") && l.contains(" 1  ")), "{t}");
+        assert!(
+            t.lines().any(|l| l.trim_start().starts_with("block_lock.gained") && l.contains(" 1  ")),
+            "{t}"
+        );
         let mut all = Coverage::default();
         Cover::ALL.iter().for_each(|&c| all.hit(c));
         assert!(table(&all).ends_with("every cover point hit\n"));
