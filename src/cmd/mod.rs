@@ -5,4 +5,5 @@ pub mod coverage;
 pub mod demo;
 pub mod explore;
 pub mod report;
+pub mod rtl_sets;
 pub mod vectors;

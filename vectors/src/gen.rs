@@ -164,10 +164,22 @@ impl DerefMut for Machine {
 
 /// Runs the set: every word of every stream to `sink`, in clock order.
 pub fn run<S: Sink>(set: &SetSpec, sink: &mut S) -> Result<Result<Outcome, S::Error>, GenError> {
+    run_with(set, sink, &mut |_, _| {})
+}
+
+/// [`run`], with `before_slot(slot, machine)` called before every slot: the RTL bench sets
+/// of `rtl/tb/vectors` change the TX's lane map there ([`crate::bench`]), which the format
+/// has no key for.
+pub fn run_with<S: Sink>(
+    set: &SetSpec,
+    sink: &mut S,
+    before_slot: &mut dyn FnMut(u64, &mut Machine),
+) -> Result<Result<Outcome, S::Error>, GenError> {
     let mut m = Machine::new(set)?;
     let mut host = Host::new(set.params.seed, set.params.lanes, set.params.am_period, set.run);
     Ok((|| {
         for slot in 0..set.run.slots {
+            before_slot(slot, &mut m);
             let offer = host.offer(slot);
             let taken = m.slot(offer, sink)?;
             let host_taken = host.take(slot);

@@ -18,10 +18,13 @@
 //!   ([`SetSpec`], [`RunSpec`], [`gen::plan`], [`gen::Host`]) is that crate's, re-exported.
 //! * [`set`]: [`set::write_set`], [`set::check_set`], [`set::set_files`].
 //! * [`golden`]: the recipes of the golden sets in `vectors/golden/`.
+//! * [`bench`]: the RTL bench sets of `rtl/tb/vectors/` (a set plus the benches' own files,
+//!   and run-time lane-map repairs).
 //!
 //! Everything streams: a set of any size is generated, parsed and checked in memory
 //! proportional to one line per stream.
 
+pub mod bench;
 pub mod config;
 pub mod error;
 pub mod gen;

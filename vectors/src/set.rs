@@ -233,17 +233,7 @@ pub type SetFiles = Vec<(String, Vec<u8>)>;
 
 /// A whole set in memory, and what the run gave.
 pub fn set_files(set: &SetSpec) -> Result<(SetFiles, Outcome), GenError> {
-    let mut sink = MemorySink::default();
-    let outcome = gen::run(set, &mut sink)?.unwrap_or_else(|e| match e {});
-    let mut files = Vec::new();
-    let mut words: StreamWords = [0; DATA_STREAMS.len()];
-    for (i, s) in DATA_STREAMS.iter().enumerate() {
-        let body = sink.words(*s);
-        words[i] = body.len() as u64;
-        let h = stream_header(set, *s, words[i])?;
-        let bytes = writer::to_bytes(&h, body).map_err(|e| GenError::Run(e.to_string()))?;
-        files.push((s.file_name().to_string(), bytes));
-    }
+    let (mut files, words, outcome) = stream_files(set, &mut |_, _| {}, &[])?;
     files.insert(
         0,
         (
@@ -252,6 +242,29 @@ pub fn set_files(set: &SetSpec) -> Result<(SetFiles, Outcome), GenError> {
         ),
     );
     Ok((files, outcome))
+}
+
+/// The stream files of a set in memory (no manifest), their word counts and what the run
+/// gave; `before_slot` and `notes` as [`gen::run_with`] and extra header notes (the RTL
+/// bench sets' run-time lane-map repair, [`crate::bench`]).
+pub fn stream_files(
+    set: &SetSpec,
+    before_slot: &mut dyn FnMut(u64, &mut gen::Machine),
+    notes: &[String],
+) -> Result<(SetFiles, StreamWords, Outcome), GenError> {
+    let mut sink = MemorySink::default();
+    let outcome = gen::run_with(set, &mut sink, before_slot)?.unwrap_or_else(|e| match e {});
+    let mut files = Vec::new();
+    let mut words: StreamWords = [0; DATA_STREAMS.len()];
+    for (i, s) in DATA_STREAMS.iter().enumerate() {
+        let body = sink.words(*s);
+        words[i] = body.len() as u64;
+        let mut h = stream_header(set, *s, words[i])?;
+        h.notes.extend_from_slice(notes);
+        let bytes = writer::to_bytes(&h, body).map_err(|e| GenError::Run(e.to_string()))?;
+        files.push((s.file_name().to_string(), bytes));
+    }
+    Ok((files, words, outcome))
 }
 
 /// Reads a set's manifest.
