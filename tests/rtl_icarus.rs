@@ -51,6 +51,15 @@ fn rtl_lints_clean() {
     assert!(ok, "verilator --lint-only -Wall:\n{log}");
 }
 
+/// The 1020 + 4 RX as well (some 4 minutes and 2.5 GB): `cargo test --test rtl_icarus --
+/// --ignored`, or `rtl/run.sh lint wide`.
+#[test]
+#[ignore]
+fn rtl_lints_clean_at_1020_channels() {
+    let (ok, log) = run_sh(&["lint", "wide"]);
+    assert!(ok, "verilator --lint-only -Wall:\n{log}");
+}
+
 #[test]
 fn network_forms_for_synthesis_and_simulation_are_equal() {
     // sort_net and perm_net: the structural form (SYNTHESIS) and the procedural form
