@@ -1,5 +1,5 @@
 //! `tessera cosim` as a user runs it (needs the `cosim` feature, and Verilator to build the
-//! DUTs at run time): a regression slice with a summary table and JUnit XML, shards that partition the
+//! DUTs at run time): a regression slice with a summary table, its coverage and JUnit XML, shards that partition the
 //! regression, a replay with the fault flags of `tessera gen`, and clear errors.
 #![cfg(feature = "cosim")]
 
@@ -30,8 +30,13 @@ fn a_regression_prints_its_table_and_writes_junit() {
     }
     assert!(out.trim_end().ends_with("PASS"), "{out}");
     let xml = std::fs::read_to_string(&junit).unwrap();
-    assert_eq!(xml.matches("<testcase").count(), 6, "{xml}");
-    assert!(xml.contains("e2e seed 2") && xml.contains("tessera.cosim.small"), "{xml}");
+    assert_eq!(xml.matches("classname=\"tessera.cosim.small\"").count(), 6, "one test case per run: {xml}");
+    assert!(xml.contains("e2e seed 2"), "{xml}");
+    // The coverage suite: a test case per cover point, after the table on stdout.
+    let points = tessera_model::coverage::POINTS;
+    assert_eq!(xml.matches("classname=\"tessera.coverage.").count(), points, "{xml}");
+    assert!(xml.contains("<testcase name=\"block_lock.gained\" classname=\"tessera.coverage.block_lock\">"), "{xml}");
+    assert!(out.contains(&format!(" of {points} cover points hit")) && out.contains("  block_lock.gained "), "{out}");
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -52,9 +52,12 @@ fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-/// The test cases of a report's run suites, as (suite, classname, name), sorted, and the
-/// coverage suite's properties (point, hits).
-fn cases(xml: &Path) -> (Vec<(String, String, String)>, Vec<(String, String)>) {
+/// A run's test case: (suite, classname, name).
+type Case = (String, String, String);
+
+/// The test cases of a report's run suites, sorted, and the coverage suite's properties
+/// (point, hits).
+fn cases(xml: &Path) -> (Vec<Case>, Vec<(String, String)>) {
     let r = Report::deserialize_from_str(&read(xml)).unwrap_or_else(|e| panic!("{}: {e}", xml.display()));
     let mut runs = Vec::new();
     let mut cov = Vec::new();
