@@ -269,3 +269,30 @@ fn verilator_errors_reach_the_user_and_leave_no_half_entry() {
     let e = Dut::load(&f, &BuildOptions { verilator: Some(old.clone()), ..opts(&cache) }).unwrap_err().to_string();
     assert!(e.contains("is Verilator 4.038") && e.contains("needs Verilator 5.006 or newer"), "{e}");
 }
+
+/// An RX whose release hold is one slot short (rtl/deskew.sv, RELEASE_HOLD 7 instead of the
+/// spec's 8) fails: on a clean channel (it releases each slot a block period early, which
+/// the per-period status shows), and in the regression's header-stress profile, whose
+/// invalid headers reach `deskew.hold_edge_lost` (docs/coverage.md). The built-in `one`,
+/// the same link with the right hold, passes both runs (cosim/tests/link.rs).
+#[test]
+fn an_rx_with_a_short_release_hold_fails() {
+    let tree = user_tree();
+    let cache = tree.path().join("cache");
+    let deskew = tree.path().join("src/deskew.sv");
+    let text = std::fs::read_to_string(&deskew).unwrap();
+    let good = "localparam int RELEASE_HOLD = 8;";
+    assert!(text.contains(good), "deskew.sv changed: update this test's broken line");
+    std::fs::write(&deskew, text.replace(good, "localparam int RELEASE_HOLD = 7;")).unwrap();
+    let one = std::fs::read_to_string(tessera_cosim::builtin("one").unwrap()).unwrap();
+    let file = tree.path().join("short_hold.toml");
+    std::fs::write(&file, one.replace("../../rtl/tessera.f", "src/tessera.f").replace("name = \"one\"", "name = \"short_hold\""))
+        .unwrap();
+    let dut = Arc::new(Dut::load_for(&file, &opts(&cache), &[Mode::Rx]).unwrap_or_else(|e| panic!("{e}")));
+    for run in [LinkRun::new(&file, Mode::Rx, 1, 60), LinkRun::regression(&dut, Mode::Rx, 2, 300)] {
+        match check_with(Arc::clone(&dut), &run) {
+            Err(RunError::Mismatch(m)) => assert!(m.replay.contains("--mode rx"), "{m}"),
+            other => panic!("the short release hold passed {}: {other:?}", run.replay()),
+        }
+    }
+}
