@@ -967,8 +967,8 @@ mod tests {
         assert!(e.problem.contains("skew_bits has 2 entries, expected 3"), "{e}");
     }
 
-    #[test]
-    fn manifest_has_file_entries() {
+    /// The manifest of [`set`], with its file entries (3 stripes out).
+    fn manifest() -> Header {
         let mut h = Header::for_stream(StreamKind::Manifest, &set(), 0, 0);
         h.files = DATA_STREAMS
             .iter()
@@ -979,6 +979,12 @@ mod tests {
                 words: s.words(&set(), 3),
             })
             .collect();
+        h
+    }
+
+    #[test]
+    fn manifest_has_file_entries() {
+        let h = manifest();
         let text = h.text();
         assert!(text.contains("// file.rx_stripes: rx_stripes.hex 128 3\n"), "{text}");
         assert_eq!(Header::parse(&raw(&text), "m").unwrap(), h);
@@ -989,16 +995,7 @@ mod tests {
 
     #[test]
     fn manifest_coverage_lines_parse_back_and_bad_ones_name_line_and_point() {
-        let mut h = Header::for_stream(StreamKind::Manifest, &set(), 0, 0);
-        h.files = DATA_STREAMS
-            .iter()
-            .map(|&s| FileEntry {
-                stream: s,
-                file: s.file_name().into(),
-                width: s.width(&set().config().unwrap()) as u32,
-                words: s.words(&set(), 3),
-            })
-            .collect();
+        let mut h = manifest();
         h.coverage.add(Cover::BlockLockGained, 3);
         h.coverage.add(Cover::BipError, 12);
         let text = h.text();
