@@ -42,7 +42,9 @@ fn first_difference(a: &[u8], b: &[u8]) -> String {
     let at = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let line = a[..at].iter().filter(|&&c| c == b'\n').count() + 1;
     let col = at - a[..at].iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1) + 1;
-    let show = |b: &[u8]| String::from_utf8_lossy(b.split(|&c| c == b'\n').nth(line - 1).unwrap_or(b"")).into_owned();
+    let show = |b: &[u8]| {
+        String::from_utf8_lossy(b.split(|&c| c == b'\n').nth(line - 1).unwrap_or(b"")).into_owned()
+    };
     format!("{line}:{col}\n  committed  {}\n  now        {}", show(a), show(b))
 }
 
@@ -62,7 +64,9 @@ fn compare(made: &Path, name: &str, files: Option<&[String]>, failures: &mut Vec
         let (path, now) = (committed.join(f), std::fs::read(made.join(name).join(f)).unwrap());
         match std::fs::read(&path) {
             Err(e) => failures.push(format!("{}: {e}", path.display())),
-            Ok(old) if old != now => failures.push(format!("{}:{}", path.display(), first_difference(&old, &now))),
+            Ok(old) if old != now => {
+                failures.push(format!("{}:{}", path.display(), first_difference(&old, &now)))
+            }
             Ok(_) => {}
         }
     }
@@ -108,13 +112,18 @@ fn bench_sets_are_what_their_recipes_give() {
 fn sets_without_a_repair_are_plain_tessera_gen_sets() {
     let text = std::fs::read_to_string(sets_dir().join(RECIPES)).unwrap();
     let out = tmp("rtl_vectors_plain");
-    let files: Vec<String> =
-        std::iter::once(StreamKind::Manifest).chain(DATA_STREAMS).map(|s| s.file_name().to_string()).collect();
+    let files: Vec<String> = std::iter::once(StreamKind::Manifest)
+        .chain(DATA_STREAMS)
+        .map(|s| s.file_name().to_string())
+        .collect();
     let mut failures = Vec::new();
     let mut plain = 0;
     for (_, name, args) in recipes(&text) {
         if args.iter().any(|a| a == "--repair") {
-            assert!(!sets_dir().join(&name).join("manifest.txt").exists(), "{name}: a repaired set has no manifest");
+            assert!(
+                !sets_dir().join(&name).join("manifest.txt").exists(),
+                "{name}: a repaired set has no manifest"
+            );
             continue;
         }
         let dir = out.join(&name);

@@ -32,7 +32,8 @@ struct Recipe {
 /// Writes every set of the list `recipes` (default `DIR/sets.txt`) into `DIR/<set>`.
 pub fn write(dir: &Path, recipes_file: Option<&Path>) -> anyhow::Result<ExitCode> {
     let list = recipes_file.map_or_else(|| dir.join(tessera_vectors::bench::RECIPES), Path::to_path_buf);
-    let text = std::fs::read_to_string(&list).with_context(|| format!("cannot read the recipes {}", list.display()))?;
+    let text = std::fs::read_to_string(&list)
+        .with_context(|| format!("cannot read the recipes {}", list.display()))?;
     let all = recipes(&text);
     anyhow::ensure!(!all.is_empty(), "{}: no recipe", list.display());
     for (line, name, args) in all {
@@ -42,17 +43,25 @@ pub fn write(dir: &Path, recipes_file: Option<&Path>) -> anyhow::Result<ExitCode
             "{}: a line starts with the set's folder name",
             at()
         );
-        let r = Recipe::try_parse_from(&args).map_err(|e| anyhow::anyhow!("{}: {}", at(), e.to_string().trim()))?;
+        let r = Recipe::try_parse_from(&args)
+            .map_err(|e| anyhow::anyhow!("{}: {}", at(), e.to_string().trim()))?;
         let mut opts = flag_options(&r.flags).with_context(at)?;
         opts.seed = Some(r.seed);
-        let repair = r.repair.as_deref().map(Repair::parse).transpose().map_err(|e| anyhow::anyhow!("{}: --repair {e}", at()))?;
+        let repair = r
+            .repair
+            .as_deref()
+            .map(Repair::parse)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("{}: --repair {e}", at()))?;
         let set = gen::plan(&opts.to_spec(r.seed)).with_context(at)?;
         let (files, outcome) = bench_files(&set, repair.as_ref()).with_context(at)?;
         let d = dir.join(&name);
         if d.is_dir() {
-            for e in std::fs::read_dir(&d).with_context(|| format!("cannot read {}", d.display()))?.flatten() {
+            for e in std::fs::read_dir(&d).with_context(|| format!("cannot read {}", d.display()))?.flatten()
+            {
                 if e.path().is_file() {
-                    std::fs::remove_file(e.path()).with_context(|| format!("cannot remove {}", e.path().display()))?;
+                    std::fs::remove_file(e.path())
+                        .with_context(|| format!("cannot remove {}", e.path().display()))?;
                 }
             }
         }
@@ -60,7 +69,8 @@ pub fn write(dir: &Path, recipes_file: Option<&Path>) -> anyhow::Result<ExitCode
         let mut bytes = 0;
         for (file, content) in &files {
             bytes += content.len();
-            std::fs::write(d.join(file), content).with_context(|| format!("cannot write {}", d.join(file).display()))?;
+            std::fs::write(d.join(file), content)
+                .with_context(|| format!("cannot write {}", d.join(file).display()))?;
         }
         println!(
             "{}: seed {}, {} files, {bytes} bytes{}; {}",

@@ -86,7 +86,8 @@ impl Repair {
         let [slot, channel_of, failed] = parts[..] else {
             return Err(format!("`{text}` is not a repair; {expected}"));
         };
-        let number = |s: &str| s.parse::<u32>().map_err(|_| format!("`{s}` in `{text}` is not a number; {expected}"));
+        let number =
+            |s: &str| s.parse::<u32>().map_err(|_| format!("`{s}` in `{text}` is not a number; {expected}"));
         let numbers = |s: &str| -> Result<Vec<u32>, String> {
             if s == "none" {
                 return Ok(Vec::new());
@@ -94,7 +95,9 @@ impl Repair {
             s.split(',').map(number).collect()
         };
         Ok(Repair {
-            slot: slot.parse().map_err(|_| format!("`{slot}` in `{text}` is not a slot number; {expected}"))?,
+            slot: slot
+                .parse()
+                .map_err(|_| format!("`{slot}` in `{text}` is not a slot number; {expected}"))?,
             channel_of: numbers(channel_of)?,
             failed: numbers(failed)?,
         })
@@ -118,7 +121,12 @@ fn entry(map: &LaneMap, c: u32) -> (bool, u16) {
 /// channel, on the first clocks of block period `slot - 1` (a write on clock `c` applies from
 /// period `c / K + 1`), the channels that take a lane first. All of them fall in one period,
 /// so the change is atomic, as the model's `set_lane_map` between two periods is.
-fn map_writes(old: &LaneMap, new: &LaneMap, slot: u64, k: u64) -> Result<Vec<(u64, u32, bool, u16)>, GenError> {
+fn map_writes(
+    old: &LaneMap,
+    new: &LaneMap,
+    slot: u64,
+    k: u64,
+) -> Result<Vec<(u64, u32, bool, u16)>, GenError> {
     let mut changed: Vec<u32> = (0..new.channels()).filter(|&c| entry(old, c) != entry(new, c)).collect();
     changed.sort_by_key(|&c| (entry(new, c).1 == SPARE_LANE, c));
     if changed.len() as u64 > k {
@@ -206,7 +214,10 @@ pub fn full_status_file(s: &RxStatus) -> Vec<u8> {
             (316, 16, dup.map_or(0, |d| u64::from(d.2))),
         ],
     ));
-    hex_file(&format!("rx_status_full: every status field at the end of the run (rtl/tb/rx_tb.sv); {ORIGIN}"), &words)
+    hex_file(
+        &format!("rx_status_full: every status field at the end of the run (rtl/tb/rx_tb.sv); {ORIGIN}"),
+        &words,
+    )
 }
 
 /// `tx_map.hex`: the lane map the TX starts with, one word `{failed[3:0], lane[15:0]}` per
@@ -218,7 +229,10 @@ fn map_file(map: &LaneMap) -> Vec<u8> {
             pack(20, &[(0, 16, u64::from(lane)), (16, 4, u64::from(failed))])
         })
         .collect();
-    hex_file(&format!("tx_map: the lane map from reset, {{failed[3:0], lane[15:0]}} per channel; {ORIGIN}"), &words)
+    hex_file(
+        &format!("tx_map: the lane map from reset, {{failed[3:0], lane[15:0]}} per channel; {ORIGIN}"),
+        &words,
+    )
 }
 
 /// The files of one bench set, and what its run gave (see the module's documentation).
@@ -268,7 +282,15 @@ pub fn bench_files(set: &SetSpec, repair: Option<&Repair>) -> Result<(SetFiles, 
     let writes: Vec<(Vec<u64>, u32)> = writes
         .iter()
         .map(|&(clock, c, failed, lane)| {
-            pack(68, &[(0, 16, u64::from(lane)), (16, 4, u64::from(failed)), (20, 16, u64::from(c)), (36, 32, clock)])
+            pack(
+                68,
+                &[
+                    (0, 16, u64::from(lane)),
+                    (16, 4, u64::from(failed)),
+                    (20, 16, u64::from(c)),
+                    (36, 32, clock),
+                ],
+            )
         })
         .collect();
     files.push((PARAMS_FILE.to_string(), params.into_bytes()));
@@ -308,7 +330,10 @@ mod tests {
         let text = "# a comment\n\nset_a --lanes 2 --seed 3 # why\nset_b --lanes 1 \\\n   --seed 4\n";
         let r = recipes(text);
         assert_eq!(r.len(), 2);
-        assert_eq!(r[0], (3, "set_a".to_string(), vec!["--lanes".into(), "2".into(), "--seed".into(), "3".into()]));
+        assert_eq!(
+            r[0],
+            (3, "set_a".to_string(), vec!["--lanes".into(), "2".into(), "--seed".into(), "3".into()])
+        );
         assert_eq!(r[1].0, 4);
         assert_eq!(r[1].2, ["--lanes", "1", "--seed", "4"]);
     }
@@ -320,7 +345,9 @@ mod tests {
         assert_eq!(r.text(), "500:0,4,2,3:1");
         assert_eq!(Repair::parse("7:1,0:none").unwrap().failed, Vec::<u32>::new());
         assert!(Repair::parse("7:1,0").unwrap_err().contains("is not a repair"));
-        assert!(Repair::parse("x:1,0:none").unwrap_err().contains("`x` in `x:1,0:none` is not a slot number"));
+        assert!(Repair::parse("x:1,0:none")
+            .unwrap_err()
+            .contains("`x` in `x:1,0:none` is not a slot number"));
         assert!(Repair::parse("7:1,y:none").unwrap_err().contains("`y` in"));
     }
 
@@ -364,7 +391,8 @@ mod tests {
         assert!(file(PARAMS_FILE).ends_with("\nLANES=2 SPARES=1 AM_PERIOD=16 SER_W=22 MAX_SKEW_BITS=100\n"));
         // The TX's output changes from the repair on: channel 1 goes dark.
         let (plain, _) = set::set_files(&set).unwrap();
-        let plain_file = String::from_utf8(plain.iter().find(|f| f.0 == "tx_expected.hex").unwrap().1.clone()).unwrap();
+        let plain_file =
+            String::from_utf8(plain.iter().find(|f| f.0 == "tx_expected.hex").unwrap().1.clone()).unwrap();
         assert_ne!(plain_file.lines().last(), file("tx_expected.hex").lines().last());
         // The RX follows the repair: the link is up at the end, lane 1 on the spare's port.
         assert!(outcome.status.aligned);
