@@ -431,11 +431,21 @@ module deskew #(
   assign ev_lane_v = ev_lane_i;
   assign any_claim = |claim_v;
 
-  always @(*) begin
-    for (int r = 0; r < NR; r++) begin
-      ck_in[r*CK_W +: CK_W] = {1'b1, (CK_W-1)'(r)};
-      cf_in[r*CF_W +: CF_W] = {CF_W{1'b0}};
+  // Every record invalid (key {1, r}: sorted after every valid one, in record order).
+  function automatic logic [NR*CK_W-1:0] invalid_records(input int records);
+    logic [NR*CK_W-1:0] k;
+    k = '0;
+    for (int r = 0; r < records; r++) begin
+      k[r*CK_W +: CK_W] = {1'b1, (CK_W-1)'(r)};
     end
+    invalid_records = k;
+  endfunction
+  localparam logic [NR*CK_W-1:0] CK_INVALID = invalid_records(NR);
+
+  always @(*) begin
+    // Whole-vector defaults first: every bit assigned on every path.
+    ck_in = CK_INVALID;
+    cf_in = '0;
     for (int q = 0; q < PORTS; q++) begin
       // State record: an aligned or buffering port and its lane.
       if ((st_v[2*q +: 2] == ST_AL || st_v[2*q +: 2] == ST_BUF) &&

@@ -38,7 +38,7 @@ lint() {
     "tessera_rx 4 1 16 22 264"
     "tessera_rx 16 2 64 1 1056"
     "tessera_rx 7 3 5 11 100"
-    "tessera_rx 64 4 128 66 1056"
+    "tessera_rx 60 4 128 66 1056"
   )
   # The 1020 + 4 RX takes some 4 minutes and 2.5 GB to lint: `rtl/run.sh lint wide`.
   [ "${1:-}" = wide ] && sets+=("tessera_rx 1020 4 128 66 1056")
