@@ -98,21 +98,21 @@ fn missing_header_key() {
         e.to_string(),
         format!("rx_stimulus.hex:{end}:1: missing header key `ser_w`; expected `// ser_w: <number>` in the header, before line {end}")
     );
-    let e = error(&text.replace("// version: 1\n", ""));
+    let e = error(&text.replace("// version: 2\n", ""));
     assert_eq!(
         e.to_string(),
-        "rx_stimulus.hex:2:1: the format version is missing; expected `// version: 1` on line 2"
+        "rx_stimulus.hex:2:1: the format version is missing; expected `// version: 2` on line 2"
     );
 }
 
 #[test]
 fn unknown_version_and_not_a_vector_file() {
     let text = valid();
-    let e = error(&text.replace("// version: 1\n", "// version: 2\n"));
+    let e = error(&text.replace("// version: 2\n", "// version: 3\n"));
     assert_eq!(e.kind, ErrorKind::Version);
     assert_eq!(
         e.to_string(),
-        "rx_stimulus.hex:2:13: unknown format version 2; expected version 1, the only version this tessera reads"
+        "rx_stimulus.hex:2:13: unknown format version 3; expected version 2, the only version this tessera reads"
     );
     let e = error("hello\n");
     assert_eq!(e.kind, ErrorKind::NotVectorFile);
@@ -135,7 +135,7 @@ fn header_syntax_and_unknown_or_repeated_keys() {
     let e = error(&text.replace("// lanes: 1\n", "// lanes: 1\n// lane: 1\n"));
     assert_eq!(e.kind, ErrorKind::UnknownKey);
     assert!(
-        e.to_string().contains(":4: unknown header key `lane`; expected one of the keys of format version 1"),
+        e.to_string().contains(":4: unknown header key `lane`; expected one of the keys of format version 2"),
         "{e}"
     );
     let e = error(&text.replace("// lanes: 1\n", "// lanes: 1\n// lanes: 1\n"));

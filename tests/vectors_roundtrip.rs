@@ -149,7 +149,7 @@ proptest! {
     fn random_bytes_never_panic_and_errors_have_a_position(bytes in prop::collection::vec(any::<u8>(), 0..400), prefix in any::<bool>()) {
         let mut input = Vec::new();
         if prefix {
-            input.extend_from_slice(b"// format: tessera-vectors\n// version: 1\n");
+            input.extend_from_slice(b"// format: tessera-vectors\n// version: 2\n");
         }
         input.extend_from_slice(&bytes);
         let lines = input.split(|&b| b == b'\n').count() as u64;

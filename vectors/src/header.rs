@@ -24,7 +24,7 @@ use crate::syntax::{self, Fault};
 /// The format's name, the value of the first header line's `format` key.
 pub const FORMAT_NAME: &str = "tessera-vectors";
 /// The one version of the format this crate reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The header keys, in the order a header is written.
 pub mod key {
@@ -436,6 +436,18 @@ impl<'a> Fields<'a> {
         match raw.fields.get(1) {
             Some(v) if v.key == key::VERSION => {
                 let n = syntax::u32_value(&v.value).map_err(|f| me.at(v, f))?;
+                if n == 1 {
+                    // Version 1 had no rx_port_status stream and no coverage lines.
+                    return Err(me.err(
+                        v.line,
+                        v.value_column,
+                        ErrorKind::Version,
+                        "format version 1 (before the rx_port_status stream and the cover lines): \
+                         regenerate the set with `tessera gen` and the options in its manifest"
+                            .to_string(),
+                        format!("version {FORMAT_VERSION}"),
+                    ));
+                }
                 if n != FORMAT_VERSION {
                     return Err(me.err(
                         v.line,
@@ -906,7 +918,7 @@ mod tests {
         let h = Header::for_stream(StreamKind::TxStimulus, &set(), 129, 600);
         let text = h.text();
         assert!(text.starts_with(
-            "// format: tessera-vectors\n// version: 1\n// stream: tx_stimulus\n// width: 129\n"
+            "// format: tessera-vectors\n// version: 2\n// stream: tx_stimulus\n// width: 129\n"
         ));
         assert!(text.contains("// events: 2:700:burst=5\n"), "{text}");
         assert!(text.contains("// ber: 1e-6\n"));
@@ -930,11 +942,13 @@ mod tests {
         assert_eq!(e.to_string(), "t:4:11: header says `width: 128`, but a tx_stimulus word of this link is 129 bits (1 + 64 x 2 lanes); expected `width: 129`");
         let e = Header::parse(&raw(&text.replace("// words: 600", "// words: 601")), "t").unwrap_err();
         assert_eq!(e.kind, ErrorKind::Disagree);
-        let e = Header::parse(&raw(&text.replace("// version: 1", "// version: 2")), "t").unwrap_err();
+        let e = Header::parse(&raw(&text.replace("// version: 2", "// version: 3")), "t").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "t:2:13: unknown format version 2; expected version 1, the only version this tessera reads"
+            "t:2:13: unknown format version 3; expected version 2, the only version this tessera reads"
         );
+        let e = Header::parse(&raw(&text.replace("// version: 2", "// version: 1")), "t").unwrap_err();
+        assert!(e.to_string().starts_with("t:2:13: format version 1 (before the rx_port_status stream"), "{e}");
         let e =
             Header::parse(&raw(&text.replace("// channel_of: 0 2", "// channel_of: 0 1")), "t").unwrap_err();
         assert_eq!(e.kind, ErrorKind::BadConfig);
