@@ -51,7 +51,7 @@ fn rtl_lints_clean() {
     assert!(ok, "verilator --lint-only -Wall:\n{log}");
 }
 
-/// The 1020 + 4 RX as well (some 4 minutes and 2.5 GB): `cargo test --test rtl_icarus --
+/// The wide sets as well (TX 400 + 16 and 1020 + 4, RX 1020 + 4: some 5 minutes, 2.5 GB): `cargo test --test rtl_icarus --
 /// --ignored`, or `rtl/run.sh lint wide`.
 #[test]
 #[ignore]
