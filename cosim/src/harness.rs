@@ -385,7 +385,7 @@ pub fn check_covered(dut: Arc<Dut>, run: &LinkRun) -> (Result<PairReport, RunErr
         let covered = match run.plan(&dut) {
             Ok(set) => {
                 let reset = run.reset_rx_after.map(|r| set.run.lead_slots + r);
-                run_set_reset(&dut, run.mode, &set, run.flip, run.trace.as_deref(), run.replay(), reset)
+                run_set_covered(&dut, run.mode, &set, run.flip, run.trace.as_deref(), run.replay(), reset)
             }
             Err(e) => (Err(e), Coverage::default()),
         };
@@ -405,23 +405,12 @@ pub fn run_set(
     trace: Option<&std::path::Path>,
     replay: String,
 ) -> Result<PairReport, RunError> {
-    run_set_covered(dut, mode, set, flip, trace, replay).0
+    run_set_covered(dut, mode, set, flip, trace, replay, None).0
 }
 
-/// [`run_set`], and the cover points the model reached, up to the failure if it fails.
+/// [`run_set`], the RX (RTL and model) reset before slot `reset_rx_at` if given, and the
+/// cover points the model reached, up to the failure if it fails.
 pub fn run_set_covered(
-    dut: &Dut,
-    mode: Mode,
-    set: &SetSpec,
-    flip: Option<Flip>,
-    trace: Option<&std::path::Path>,
-    replay: String,
-) -> (Result<PairReport, RunError>, Coverage) {
-    run_set_reset(dut, mode, set, flip, trace, replay, None)
-}
-
-/// [`run_set_covered`], the RX reset before slot `reset_rx_at` if given.
-fn run_set_reset(
     dut: &Dut,
     mode: Mode,
     set: &SetSpec,

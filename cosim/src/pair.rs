@@ -25,7 +25,7 @@
 
 use std::collections::VecDeque;
 
-use tessera_clocked::{Bus, Machine, SetSpec, Sink};
+use tessera_clocked::{Bus, DelaySink, Machine, SetSpec, Sink};
 use tessera_model::coverage::Coverage;
 use tessera_model::marker::SPARE_LANE;
 use tessera_model::rx::{PortStatus, RxStatus};
@@ -681,29 +681,6 @@ impl<'d> Pair<'d> {
     }
 }
 
-/// A sink that delays the channel's input by `D` slots (zeros first), as an end-to-end
-/// run's channel sees the RTL TX: used to measure when such a link comes up.
-struct Delay {
-    slots: VecDeque<Vec<u128>>,
-    d: usize,
-}
-
-impl Sink for Delay {
-    type Error = std::convert::Infallible;
-    fn word(&mut self, _: Bus, _: &[u64]) -> Result<(), Self::Error> {
-        Ok(())
-    }
-    fn channel_input(&mut self, wires: &mut [u128]) -> Result<(), Self::Error> {
-        self.slots.push_back(wires.to_vec());
-        if self.slots.len() > self.d {
-            wires.copy_from_slice(&self.slots.pop_front().expect("more than d"));
-        } else {
-            wires.iter_mut().for_each(|w| *w = 0);
-        }
-        Ok(())
-    }
-}
-
 /// Idle slots until the model's RX is aligned when the channel carries the TX's slots
 /// `delay` slots late (zeros before): an end-to-end run's link-up time. The `D` leading
 /// zero blocks cost the framer a hunt through the block boundaries, so this is longer than
@@ -712,7 +689,7 @@ pub fn end_to_end_lead(set: &SetSpec, delay: u64, budget: u64) -> Result<Option<
     let mut probe = set.clone();
     probe.run.slots = budget;
     let mut m = Machine::new(&probe).map_err(|e| RunError::Setup(e.to_string()))?;
-    let mut sink = Delay { slots: VecDeque::new(), d: delay as usize };
+    let mut sink = DelaySink::new(delay);
     for slot in 0..budget {
         if m.rx().is_aligned() {
             return Ok(Some(slot));
