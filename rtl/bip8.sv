@@ -3,26 +3,30 @@
 // Function:   bip_o = bip_i ^ parity(block_i), where parity bit i is the XOR of payload
 //             bits i, i+8, ..., i+56 (block bits i+2, ..., i+58), with sync header bit 0
 //             also folded into bit 3 and header bit 1 into bit 4 (docs/spec.md section 5).
-// Parameters: none.
+//             CH channels side by side: channel c in [c*66 +: 66] and [c*8 +: 8].
+// Parameters: CH (>= 1).
 // Latency:    combinational.
-module bip8 (
-  input  logic [65:0] block_i,
-  input  logic [7:0]  bip_i,
-  output logic [7:0]  bip_o
+module bip8 #(
+  parameter int CH = 1
+) (
+  input  logic [CH*66-1:0] block_i,
+  input  logic [CH*8-1:0]  bip_i,
+  output logic [CH*8-1:0]  bip_o
 );
 
-  logic [63:0] payload;
+  logic [65:0] block;
   logic [7:0]  fold;
 
-  assign payload = block_i[65:2];
-
   always @(*) begin
-    fold = 8'h00;
-    for (int b = 0; b < 8; b++) begin
-      fold = fold ^ payload[8*b +: 8];
+    bip_o = {(CH*8){1'b0}};
+    for (int c = 0; c < CH; c++) begin
+      block = block_i[c*66 +: 66];
+      fold  = {3'b000, block[1], block[0], 3'b000};
+      for (int b = 0; b < 8; b++) begin
+        fold = fold ^ block[2 + 8*b +: 8];
+      end
+      bip_o[c*8 +: 8] = bip_i[c*8 +: 8] ^ fold;
     end
   end
-
-  assign bip_o = bip_i ^ fold ^ {3'b000, block_i[1], block_i[0], 3'b000};
 
 endmodule

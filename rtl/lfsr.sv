@@ -12,18 +12,23 @@
 //             The feedback inside one word is solved by ITER word-wide passes, each of
 //             which fixes MIN_TAP more bits, so the logic is shallow for x^58+x^39+1
 //             (two passes for a 64-bit word).
-// Parameters: STATE_W (>= largest tap), DATA_W (>= 1), TAPS (non-zero), MODE (0, 1, 2).
+//             CH channels side by side, each its own state and word: channel c in
+//             [c*STATE_W +: STATE_W] and [c*DATA_W +: DATA_W] (one loop over the channels,
+//             so a simulator runs one copy of the logic; see docs/rtl.md "Channel loops").
+// Parameters: CH (>= 1), STATE_W (>= largest tap), DATA_W (>= 1), TAPS (non-zero),
+//             MODE (0, 1, 2).
 // Latency:    combinational.
 module lfsr #(
+  parameter int           CH      = 1,
   parameter int           STATE_W = 64,
   parameter int           DATA_W  = 64,
   parameter [STATE_W-1:0] TAPS    = (64'd1 << 38) | (64'd1 << 57),
   parameter int           MODE    = 0
 ) (
-  input  logic [STATE_W-1:0] state_i,
-  input  logic [DATA_W-1:0]  data_i,
-  output logic [DATA_W-1:0]  data_o,
-  output logic [STATE_W-1:0] state_o
+  input  logic [CH*STATE_W-1:0] state_i,
+  input  logic [CH*DATA_W-1:0]  data_i,
+  output logic [CH*DATA_W-1:0]  data_o,
+  output logic [CH*STATE_W-1:0] state_o
 );
 
   localparam int MODE_SCRAMBLE   = 0;
@@ -56,8 +61,8 @@ module lfsr #(
     .MSG("lfsr: MODE must be 0 (scramble), 1 (descramble) or 2 (PRBS)")
   ) u_chk_mode ();
   param_assert #(
-    .OK (MAX_TAP >= 1 && MAX_TAP <= STATE_W && DATA_W >= 1),
-    .MSG("lfsr: TAPS must be non-zero and DATA_W at least 1")
+    .OK (MAX_TAP >= 1 && MAX_TAP <= STATE_W && DATA_W >= 1 && CH >= 1),
+    .MSG("lfsr: TAPS must be non-zero, DATA_W and CH at least 1")
   ) u_chk_taps ();
 
   // Feedback word: bit n is the XOR of the history bits the taps point at for bit n.
@@ -70,29 +75,32 @@ module lfsr #(
     feedback = fb;
   endfunction
 
-  logic [DATA_W-1:0] line;   // the bits that enter the history: out, d or p
-  logic [DATA_W-1:0] guess;  // in-word feedback, refined pass by pass
+  logic [STATE_W-1:0] state;  // one channel's state
+  logic [DATA_W-1:0]  data;   // one channel's input word
+  logic [DATA_W-1:0]  line;   // the bits that enter the history: out, d or p
+  logic [DATA_W-1:0]  guess;  // in-word feedback, refined pass by pass
 
   always @(*) begin
-    guess = {DATA_W{1'b0}};
-    if (MODE == MODE_DESCRAMBLE) begin
-      line   = data_i;
-      data_o = data_i ^ feedback({data_i, state_i});
-    end else begin
-      for (int i = 0; i < ITER; i++) begin
-        if (MODE == MODE_SCRAMBLE) guess = data_i ^ feedback({guess, state_i});
-        else                       guess = feedback({guess, state_i});
+    data_o  = {(CH*DATA_W){1'b0}};
+    state_o = {(CH*STATE_W){1'b0}};
+    for (int c = 0; c < CH; c++) begin
+      state = state_i[c*STATE_W +: STATE_W];
+      data  = data_i[c*DATA_W +: DATA_W];
+      guess = {DATA_W{1'b0}};
+      if (MODE == MODE_DESCRAMBLE) begin
+        line                       = data;
+        data_o[c*DATA_W +: DATA_W] = data ^ feedback({data, state});
+      end else begin
+        for (int i = 0; i < ITER; i++) begin
+          if (MODE == MODE_SCRAMBLE) guess = data ^ feedback({guess, state});
+          else                       guess = feedback({guess, state});
+        end
+        line                       = guess;
+        data_o[c*DATA_W +: DATA_W] = (MODE == MODE_SCRAMBLE) ? guess : (data ^ guess);
       end
-      line   = guess;
-      data_o = (MODE == MODE_SCRAMBLE) ? guess : (data_i ^ guess);
+      // The new state: the last STATE_W bits of the history {line, state}.
+      state_o[c*STATE_W +: STATE_W] = STATE_W'({line, state} >> DATA_W);
     end
-  end
-
-  // New state: the last STATE_W bits of {line, state_i}.
-  if (DATA_W >= STATE_W) begin : gen_state_from_line
-    assign state_o = line[DATA_W-1 -: STATE_W];
-  end else begin : gen_state_shift
-    assign state_o = {line, state_i[STATE_W-1:DATA_W]};
   end
 
 endmodule
