@@ -18,11 +18,15 @@
 #                              procedural form (what simulators run), at small sizes
 #   rtl/run.sh all             lint, sim, synth
 # Needs verilator, iverilog and yosys (scripts/setup installs them).
+#
+# TESSERA_RTL_DEFINES (for example -DTESSERA_CHANNEL_INSTANCES, the one-instance-per-channel
+# form that synthesis reads, docs/rtl.md "Channel loops") is passed to verilator and iverilog.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${TESSERA_RTL_BUILD:-$here/../target/rtl}"
 mkdir -p "$build"
-srcs=("$here"/*.sv)
+read -r -a defs <<<"${TESSERA_RTL_DEFINES:-}"
+srcs=("${defs[@]}" "$here"/*.sv)
 
 lint() {
   local fail=0
