@@ -83,7 +83,6 @@ module deskew #(
   // Derived.
   localparam int CAP      = MAX_SKEW_BITS / BLOCK_BITS + 1 + BUFFER_SLACK;
   localparam int DEPTH    = 1 << $clog2(2 * CAP + 2);
-  localparam int AW       = $clog2(DEPTH);
   localparam int AM_W     = $clog2(AM_PERIOD);
   localparam int PN_W     = (PORTS > 1) ? $clog2(PORTS) : 1;
   localparam int NB_W     = $clog2(PORTS + 1) + 1;
@@ -92,23 +91,16 @@ module deskew #(
   localparam logic [POS_W-1:0] PB        = POS_W'(AM_PERIOD * BLOCK_BITS);
   localparam logic [POS_W-1:0] MAX_SKEW  = POS_W'(MAX_SKEW_BITS);
   localparam logic [POS_W-1:0] OVF_SPREAD = POS_W'(2 * CAP * BLOCK_BITS);
-  localparam logic [AW:0]      CAP_C     = (AW+1)'(CAP);
-  localparam logic [AW:0]      CAP2_C    = (AW+1)'(2 * CAP);
-  localparam logic [AW:0]      DEPTH_C   = (AW+1)'(DEPTH);
-  localparam logic [G_W-1:0]   HOLD_G    = G_W'(RELEASE_HOLD);
-  localparam logic [G_W-1:0]   AM_G      = G_W'(AM_PERIOD);
   localparam logic [AM_W-1:0]  AM_LAST   = AM_W'(AM_PERIOD - 1);
   localparam logic [15:0]      LANES16   = 16'(LANES);
   localparam logic [NB_W-1:0]  LANES_NB  = NB_W'(LANES);
 
-  localparam logic [1:0] ST_IDLE = 2'd0;
   localparam logic [1:0] ST_BUF  = 2'd1;
   localparam logic [1:0] ST_AL   = 2'd2;
 
   // Entry kinds (lane_decoder's SYM_INVALID = 0 is stored as is).
   localparam logic [1:0] SYM_DATA    = 2'd1;
   localparam logic [1:0] SYM_IDLE    = 2'd2;
-  localparam logic [1:0] SYM_MARKER  = 2'd3;
 
   param_assert #(
     .OK (LANES >= 1 && PORTS >= LANES && PORTS <= 65536),
@@ -129,9 +121,8 @@ module deskew #(
   logic [2*PORTS-1:0]      st_v;
   logic [16*PORTS-1:0]     lane_v;
   logic [POS_W*PORTS-1:0]  arr_v, lma_v, base_v, norm_v;
-  logic [G_W*PORTS-1:0]    next_v, lmg_v;
-  logic [(AW+1)*PORTS-1:0] cnt_v;
-  logic [2*PORTS-1:0]      hkind_v, skind_v;
+  logic [G_W*PORTS-1:0]    lmg_v;
+  logic [2*PORTS-1:0]      hkind_v;
   logic [64*PORTS-1:0]     hdata_v;
   logic [PORTS-1:0]        badw_v;
   logic [PORTS-1:0]        al_d_v;    // aligned from the next clock on
@@ -217,43 +208,17 @@ module deskew #(
   end
 
   // Reference for joins: the earliest aligned lane's last marker.
-  logic [POS_W-1:0] e_lma, e_base, centre;
+  logic [POS_W-1:0] e_lma, e_base;
   logic [G_W-1:0]   e_lmg;
   assign e_lma  = lma_v[POS_W*ae_port +: POS_W];
   assign e_base = base_v[POS_W*ae_port +: POS_W];
   assign e_lmg  = lmg_v[G_W*ae_port +: G_W];
-  assign centre = (ae_norm >> 1) + (al_norm >> 1);
 
   // ---------------------------------------------------------------------------------------
   // Release of global slot g (model: poll, release).
   // ---------------------------------------------------------------------------------------
-  logic [PORTS-1:0] al_v, rdy_v, rdy2_v, stale_v, present_v, present2_v, data2_v, big_v;
-  logic [PORTS-1:0] behind_v;  // the port's oldest entry is slot g + 1
-  logic [G_W*PORTS-1:0] d_v;
-
-  for (genvar p = 0; p < PORTS; p++) begin : gen_rel
-    logic [G_W-1:0] front, ahead, d;
-    logic [AW:0]    cnt;
-    assign cnt          = cnt_v[(AW+1)*p +: AW+1];
-    assign front        = next_v[G_W*p +: G_W] - {{(G_W-AW-1){1'b0}}, cnt};
-    assign d            = g_q - front;
-    assign ahead        = next_v[G_W*p +: G_W] - g_q;
-    assign d_v[G_W*p +: G_W] = d;
-    assign al_v[p]      = (st_v[2*p +: 2] == ST_AL);
-    assign rdy_v[p]     = !ahead[G_W-1] && (ahead > HOLD_G);
-    assign rdy2_v[p]    = !ahead[G_W-1] && (ahead > HOLD_G + 1'b1);
-    assign behind_v[p]  = (d == {G_W{1'b1}});
-    assign stale_v[p]   = al_v[p] && (cnt != {(AW+1){1'b0}}) && !d[G_W-1] &&
-                          (d != {G_W{1'b0}});
-    assign present_v[p] = al_v[p] && (cnt != {(AW+1){1'b0}}) && (d == {G_W{1'b0}});
-    // Slot g + 1: second entry when the head is slot g, head when the head is slot g + 1.
-    assign present2_v[p] = al_v[p] &&
-                           (((d == {G_W{1'b0}}) && (cnt > {{AW{1'b0}}, 1'b1})) ||
-                            (behind_v[p] && (cnt != {(AW+1){1'b0}})));
-    assign data2_v[p]    = present2_v[p] &&
-                           ((behind_v[p] ? hkind_v[2*p +: 2] : skind_v[2*p +: 2]) == SYM_DATA);
-    assign big_v[p]     = (cnt > CAP2_C);
-  end
+  // Per-port release flags (deskew_port).
+  logic [PORTS-1:0] al_v, rdy_v, rdy2_v, stale_v, present_v, data2_v, big_v;
 
   logic all_ready, all_ready2, any_stale, rel, rel2, degraded;
   assign all_ready  = &(rdy_v | ~al_v);
@@ -379,24 +344,13 @@ module deskew #(
   // ---------------------------------------------------------------------------------------
   // Per port: deskew state machine and buffer.
   // ---------------------------------------------------------------------------------------
-  logic             formed_eff;
   logic [PORTS-1:0] join_ev_v, jfault_v, dup_ev_v, leave_now_v;
 
-  // Aligned ports that leave in this clock whatever else happens (loss of lock, overflow,
-  // a marker of another lane).
-  always @(*) begin
-    for (int q = 0; q < PORTS; q++) begin
-      leave_now_v[q] = (st_v[2*q +: 2] == ST_AL) &&
-                       (ev_unlock_i[q] || ovf_leave[q] ||
-                        (ev_marker_i[q] && ev_lane_v[16*q +: 16] != lane_v[16*q +: 16]));
-    end
-  end
   logic [2*PORTS-1:0]    dup_kind_v;  // the other port: 0 aligned, 1 buffering, 2 claimant
   logic [POS_W*PORTS-1:0] jf_spread_v;
   logic [16*PORTS-1:0]    jf_early_v, jf_late_v;
   logic [POS_W*PORTS-1:0] ev_pos_v;
 
-  assign formed_eff = formed_q || form_now;
   assign ev_pos_v   = ev_pos_i;
 
   // ---------------------------------------------------------------------------------------
@@ -518,260 +472,92 @@ module deskew #(
     .data_o(cr_back)
   );
 
-  for (genvar p = 0; p < PORTS; p++) begin : gen_port
-    logic [1:0]       st_q, st_d, st_d0, st_eff, st_base;
-    logic [15:0]      lane_q, lane_d, ev_lane;
-    logic [POS_W-1:0] arr_q, arr_d, lma_q, lma_d, base_q, base_d, pos;
-    logic [G_W-1:0]   next_q, next_d, lmg_q, lmg_d;
-    logic [AW:0]      cnt, drop;
-    logic             clear, clear0, push, push0, push_bad, leaving, dup_leave;
-    logic [1:0]       push_kind;
-    logic [1:0]       hkind, skind;
-    logic [63:0]      hdata;
-    logic             badw;
+  // The per-port state machines and buffers: one deskew_port for all ports (simulators
+  // run one copy of the logic), or one per port for synthesis (each synthesized once).
+`ifdef SYNTHESIS
+  localparam bit PORT_INSTANCES = 1'b1;
+`elsif TESSERA_CHANNEL_INSTANCES
+  localparam bit PORT_INSTANCES = 1'b1;
+`else
+  localparam bit PORT_INSTANCES = 1'b0;
+`endif
+  localparam int NI = PORT_INSTANCES ? PORTS : 1;   // instances
+  localparam int CI = PORT_INSTANCES ? 1 : PORTS;   // ports per instance
 
-    assign ev_lane = ev_lane_i[16*p +: 16];
-    assign pos     = ev_pos_i[POS_W*p +: POS_W];
-    assign st_eff  = (form_now && st_q == ST_BUF) ? ST_AL : st_q;
-    assign leaving = ev_unlock_i[p] || ovf_leave[p];
-    assign st_base = leaving ? ST_IDLE : st_eff;
+  logic [8*PORTS-1:0] c_ans_v, s_ans_v;
+  assign s_ans_v = cr_back[8*PORTS-1:0];
+  assign c_ans_v = cr_back[8*NR-1:8*PORTS];
 
-    // Join arithmetic (model: join): the marker slot whose aligned markers arrived within
-    // MAX_SKEW_BITS. k = round(delta / PB) with delta the offset from the earliest aligned
-    // lane's last marker period, centred; k in -1..2 covers every marker that can pair.
-    logic [POS_W-1:0] delta, t_norm, kpb, lo_t, hi_t;
-    logic [15:0]      lo_l, hi_l;
-    logic signed [2:0] k;
-    logic             k_ok, j_neg, j_fault, j_dup;
-    logic [G_W-1:0]   j_global;
-
-    logic [POS_W+1:0] twice;  // 2 * delta + PB, sign-extended
-    assign delta = (pos - e_lma) + (ae_norm - centre);
-    assign twice = {delta[POS_W-1], delta, 1'b0} + {2'b00, PB};
-    always @(*) begin
-      k_ok  = 1'b1;
-      if (twice[POS_W+1]) begin
-        // negative: -1 when twice >= -2 PB
-        k    = -3'sd1;
-        k_ok = ($signed(twice) >= -$signed({2'b00, PB} << 1));
-      end else if (twice < ({2'b00, PB} << 1)) begin
-        k = 3'sd0;
-      end else if (twice < ({2'b00, PB} << 2)) begin
-        k = 3'sd1;
-      end else begin
-        k    = 3'sd2;
-        k_ok = (twice < (({2'b00, PB} << 2) + ({2'b00, PB} << 1)));
-      end
-    end
-    always @(*) begin
-      case (k)
-        -3'sd1:  kpb = -PB;
-        3'sd1:   kpb = PB;
-        3'sd2:   kpb = PB << 1;
-        default: kpb = {POS_W{1'b0}};
-      endcase
-    end
-    assign j_neg  = (k == -3'sd1) && (e_lmg == {G_W{1'b0}});
-    assign t_norm = pos - e_base - kpb;
-    logic t_lo, t_hi;
-    assign t_lo = (t_norm < ae_norm) || (t_norm == ae_norm && ev_lane < ae_lane);
-    assign t_hi = (t_norm > al_norm) || (t_norm == al_norm && ev_lane > al_lane);
-    assign lo_t = t_lo ? t_norm : ae_norm;
-    assign lo_l = t_lo ? ev_lane : ae_lane;
-    assign hi_t = t_hi ? t_norm : al_norm;
-    assign hi_l = t_hi ? ev_lane : al_lane;
-    assign j_fault  = (hi_t - lo_t) > MAX_SKEW;
-    assign j_global = e_lmg + ((k == -3'sd1) ? -AM_G : (k == 3'sd1) ? AM_G :
-                               (k == 3'sd2) ? (AM_G << 1) : {G_W{1'b0}});
-    // The claim sort's answers for this port's claim record (c_*) and state record (s_*).
-    logic c_al, c_al_below, c_al_leave, c_al_ovf, c_buf, c_bev_before, c_bev_after;
-    logic s_bev;
-    assign {c_al, c_al_below, c_al_leave, c_al_ovf, c_buf} = cr_back[(PORTS+p)*CR_W + 3 +: 5];
-    assign {c_bev_before, c_bev_after} = cr_back[(PORTS+p)*CR_W +: 2];
-    assign s_bev = cr_back[p*CR_W + 2];
-    logic unused_answers;
-    assign unused_answers = ^{cr_back[(PORTS+p)*CR_W + 2], cr_back[p*CR_W + 3 +: 5],
-                              cr_back[p*CR_W +: 2]};
-
-    assign claim_v[p]  = ev_marker_i[p] && (ev_lane < LANES16) &&
-                         !(st_base == ST_AL && ev_lane == lane_q);
-    assign buf_ev_v[p] = claim_v[p] && !formed_eff;
-
-    // Another port already carries this lane in the link, unless that port leaves in this
-    // clock before this one's marker in the model's order (a lower port, or an overflow
-    // decided on the clock before).
-    assign j_dup    = (ev_lane < LANES16) && c_al &&
-                      !(st_q == ST_AL && lane_q == ev_lane) &&
-                      !(c_al_leave && (c_al_below || c_al_ovf));
-
-    always @(*) begin
-      st_d0        = st_base;
-      lane_d       = lane_q;
-      arr_d        = arr_q;
-      next_d       = next_q;
-      lma_d        = lma_q;
-      lmg_d        = lmg_q;
-      base_d       = base_q;
-      clear0       = leaving;
-      push0        = 1'b0;
-      push_kind    = SYM_MARKER;
-      push_bad     = 1'b0;
-      join_ev_v[p] = 1'b0;
-      jfault_v[p]  = 1'b0;
-      if (form_now && st_q == ST_BUF) begin
-        lma_d  = arr_q;
-        lmg_d  = {G_W{1'b0}};
-        base_d = {POS_W{1'b0}};
-      end
-      if (ev_marker_i[p]) begin
-        if (ev_lane >= LANES16) begin
-          // Spares and lane numbers beyond LANES take no part.
-          st_d0  = ST_IDLE;
-          clear0 = 1'b1;
-        end else if (st_base == ST_AL && ev_lane == lane_q) begin
-          push0   = 1'b1;
-          lma_d  = pos;
-          lmg_d  = next_q;
-          base_d = base_q + PB;
-          next_d = next_q + 1'b1;
-        end else if (formed_eff) begin
-          st_d0  = ST_IDLE;
-          clear0 = 1'b1;
-          if (!j_dup && a_have && k_ok && !j_neg) begin
-            if (j_fault) begin
-              jfault_v[p] = 1'b1;
-            end else begin
-              st_d0         = ST_AL;
-              lane_d       = ev_lane;
-              push0         = 1'b1;
-              lma_d        = pos;
-              lmg_d        = j_global;
-              base_d       = e_base + kpb;
-              next_d       = j_global + 1'b1;
-              join_ev_v[p] = 1'b1;
-            end
-          end
-        end else begin
-          st_d0        = ST_BUF;
-          clear0       = 1'b1;
-          push0        = 1'b1;
-          lane_d      = ev_lane;
-          arr_d       = pos;
-          next_d      = {{(G_W-1){1'b0}}, 1'b1};
-        end
-      end else if (ev_sym_i[p]) begin
-        push_kind = ev_kind_i[2*p +: 2];
-        push_bad  = !ev_sh_valid_i[p];
-        if (st_base == ST_BUF && cnt >= CAP_C) begin
-          // Its marker is too old to pair with any other within the skew.
-          st_d0  = ST_IDLE;
-          clear0 = 1'b1;
-        end else if (st_base == ST_BUF || st_base == ST_AL) begin
-          if (cnt - drop == DEPTH_C) begin
-            // Never reached with DEPTH >= 2 CAP + 2; leave rather than lose a slot.
-            st_d0  = ST_IDLE;
-            clear0 = 1'b1;
-          end else begin
-            push0   = 1'b1;
-            next_d = next_q + 1'b1;
-          end
-        end
-      end
-    end
-
-    // A later marker of the same lane on another port replaces this buffering claim; of
-    // two such markers in one clock the higher port's is the later (model: port order).
-    logic same_clock_dup;
-    assign dup_leave  = ((st_q == ST_BUF) && !buf_ev_v[p] && s_bev && (lane_q < LANES16)) ||
-                        (buf_ev_v[p] && c_bev_after);
-    assign st_d  = dup_leave ? ST_IDLE : st_d0;
-    assign clear = clear0 || dup_leave;
-    assign push  = push0 && !dup_leave;
-
-    // Duplicate lane numbers (model: duplicate_lane): (lane, port kept, port refused); the
-    // ports named are found for the one claim reported (below).
-    assign same_clock_dup = buf_ev_v[p] && !c_bev_after && c_bev_before;
-    assign dup_ev_v[p] = ev_marker_i[p] && (ev_lane < LANES16) &&
-                         ((formed_eff && !(st_base == ST_AL && ev_lane == lane_q) && j_dup) ||
-                          (buf_ev_v[p] && c_buf && !(st_q == ST_BUF && lane_q == ev_lane)) ||
-                          same_clock_dup);
-    assign dup_kind_v[2*p +: 2] = same_clock_dup ? 2'd2 : buf_ev_v[p] ? 2'd1 : 2'd0;
-
-    assign jf_spread_v[POS_W*p +: POS_W] = hi_t - lo_t;
-    assign jf_early_v[16*p +: 16]        = lo_l;
-    assign jf_late_v[16*p +: 16]         = hi_l;
-
-    // Entries to drop: stale ones below g, and the released slot.
-    logic [G_W-1:0] d;
-    assign d = d_v[G_W*p +: G_W];
-    always @(*) begin
-      drop = {(AW+1){1'b0}};
-      if (stale_v[p]) begin
-        drop = (d > {{(G_W-AW-1){1'b0}}, cnt}) ? cnt : d[AW:0];
-      end else if (rel) begin
-        drop = {{AW{1'b0}}, present_v[p]} + {{AW{1'b0}}, rel2 && present2_v[p]};
-      end
-    end
-
-    deskew_fifo #(
-      .DEPTH(DEPTH),
-      .HOLD (RELEASE_HOLD)
-    ) u_deskew_fifo (
-      .clk_i      (clk_i),
-      .rst_ni     (rst_ni),
-      .clear_i    (clear),
-      .drop_i     (drop),
-      .push_i     (push),
-      .push_kind_i(push_kind),
-      .push_data_i(push_kind == SYM_MARKER ? 64'h0 : ev_data_i[64*p +: 64]),
-      .push_bad_i (push_bad),
-      .count_o    (cnt),
-      .head_kind_o(hkind),
-      .head_data_o(hdata),
-      .second_kind_o(skind),
-      .bad_win_o  (badw)
+  for (genvar i = 0; i < NI; i++) begin : gen_port
+    deskew_port #(
+      .CH           (CI),
+      .LANES        (LANES),
+      .AM_PERIOD    (AM_PERIOD),
+      .MAX_SKEW_BITS(MAX_SKEW_BITS),
+      .POS_W        (POS_W),
+      .G_W          (G_W),
+      .DEPTH        (DEPTH),
+      .CAP          (CAP)
+    ) u_deskew_port (
+      .clk_i        (clk_i),
+      .rst_ni       (rst_ni),
+      .ev_marker_i  (ev_marker_i[CI*i +: CI]),
+      .ev_sym_i     (ev_sym_i[CI*i +: CI]),
+      .ev_unlock_i  (ev_unlock_i[CI*i +: CI]),
+      .ev_lane_i    (ev_lane_i[16*CI*i +: 16*CI]),
+      .ev_pos_i     (ev_pos_i[POS_W*CI*i +: POS_W*CI]),
+      .ev_kind_i    (ev_kind_i[2*CI*i +: 2*CI]),
+      .ev_data_i    (ev_data_i[64*CI*i +: 64*CI]),
+      .ev_sh_valid_i(ev_sh_valid_i[CI*i +: CI]),
+      .g_i          (g_q),
+      .formed_i     (formed_q),
+      .form_now_i   (form_now),
+      .rel_i        (rel),
+      .rel2_i       (rel2),
+      .ovf_leave_i  (ovf_leave[CI*i +: CI]),
+      .a_have_i     (a_have),
+      .ae_norm_i    (ae_norm),
+      .ae_lane_i    (ae_lane),
+      .al_norm_i    (al_norm),
+      .al_lane_i    (al_lane),
+      .e_lma_i      (e_lma),
+      .e_base_i     (e_base),
+      .e_lmg_i      (e_lmg),
+      .c_ans_i      (c_ans_v[8*CI*i +: 8*CI]),
+      .s_ans_i      (s_ans_v[8*CI*i +: 8*CI]),
+      .st_o         (st_v[2*CI*i +: 2*CI]),
+      .lane_o       (lane_v[16*CI*i +: 16*CI]),
+      .arr_o        (arr_v[POS_W*CI*i +: POS_W*CI]),
+      .lma_o        (lma_v[POS_W*CI*i +: POS_W*CI]),
+      .base_o       (base_v[POS_W*CI*i +: POS_W*CI]),
+      .norm_o       (norm_v[POS_W*CI*i +: POS_W*CI]),
+      .lmg_o        (lmg_v[G_W*CI*i +: G_W*CI]),
+      .hkind_o      (hkind_v[2*CI*i +: 2*CI]),
+      .hdata_o      (hdata_v[64*CI*i +: 64*CI]),
+      .badw_o       (badw_v[CI*i +: CI]),
+      .al_o         (al_v[CI*i +: CI]),
+      .rdy_o        (rdy_v[CI*i +: CI]),
+      .rdy2_o       (rdy2_v[CI*i +: CI]),
+      .stale_o      (stale_v[CI*i +: CI]),
+      .present_o    (present_v[CI*i +: CI]),
+      .data2_o      (data2_v[CI*i +: CI]),
+      .big_o        (big_v[CI*i +: CI]),
+      .leave_now_o  (leave_now_v[CI*i +: CI]),
+      .claim_o      (claim_v[CI*i +: CI]),
+      .buf_ev_o     (buf_ev_v[CI*i +: CI]),
+      .al_d_o       (al_d_v[CI*i +: CI]),
+      .lane_d_o     (lane_d_v[16*CI*i +: 16*CI]),
+      .reo_change_o (reo_change_v[CI*i +: CI]),
+      .join_ev_o    (join_ev_v[CI*i +: CI]),
+      .jfault_o     (jfault_v[CI*i +: CI]),
+      .jf_spread_o  (jf_spread_v[POS_W*CI*i +: POS_W*CI]),
+      .jf_early_o   (jf_early_v[16*CI*i +: 16*CI]),
+      .jf_late_o    (jf_late_v[16*CI*i +: 16*CI]),
+      .dup_ev_o     (dup_ev_v[CI*i +: CI]),
+      .dup_kind_o   (dup_kind_v[2*CI*i +: 2*CI]),
+      .in_link_o    (port_in_link_o[CI*i +: CI]),
+      .skew_o       (port_skew_o[POS_W*CI*i +: POS_W*CI])
     );
-
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) begin
-        st_q   <= ST_IDLE;
-        lane_q <= 16'h0;
-        arr_q  <= {POS_W{1'b0}};
-        next_q <= {G_W{1'b0}};
-        lma_q  <= {POS_W{1'b0}};
-        lmg_q  <= {G_W{1'b0}};
-        base_q <= {POS_W{1'b0}};
-      end else begin
-        st_q   <= st_d;
-        lane_q <= lane_d;
-        arr_q  <= arr_d;
-        next_q <= next_d;
-        lma_q  <= lma_d;
-        lmg_q  <= lmg_d;
-        base_q <= base_d;
-      end
-    end
-
-    assign st_v[2*p +: 2]              = st_q;
-    assign lane_v[16*p +: 16]          = lane_q;
-    assign arr_v[POS_W*p +: POS_W]     = arr_q;
-    assign lma_v[POS_W*p +: POS_W]     = lma_q;
-    assign base_v[POS_W*p +: POS_W]    = base_q;
-    assign norm_v[POS_W*p +: POS_W]    = lma_q - base_q;
-    assign next_v[G_W*p +: G_W]        = next_q;
-    assign lmg_v[G_W*p +: G_W]         = lmg_q;
-    assign cnt_v[(AW+1)*p +: AW+1]     = cnt;
-    assign hkind_v[2*p +: 2]           = hkind;
-    assign skind_v[2*p +: 2]           = skind;
-    assign hdata_v[64*p +: 64]         = hdata;
-    assign badw_v[p]                   = badw;
-    assign al_d_v[p]                   = (st_d == ST_AL);
-    assign lane_d_v[16*p +: 16]        = lane_d;
-    assign reo_change_v[p]             = (al_d_v[p] != (st_q == ST_AL)) ||
-                                         (al_d_v[p] && lane_d != lane_q);
-    assign port_in_link_o[p]           = (st_q == ST_AL);
-    assign port_skew_o[POS_W*p +: POS_W] = (st_q == ST_AL) ? (lma_q - base_q - ae_norm) :
-                                                             {POS_W{1'b0}};
   end
 
   // ---------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ bip8.sv
 block_lock.sv
 descrambler.sv
 deskew.sv
+deskew_port.sv
 deskew_fifo.sv
 lane_decoder.sv
 lane_encoder.sv
