@@ -13,6 +13,12 @@ fn root() -> PathBuf {
 }
 
 fn run_sh(args: &[&str]) -> (bool, String) {
+    run_sh_with(args, "", "")
+}
+
+/// rtl/run.sh with TESSERA_RTL_DEFINES set to `defines`, in a build folder of its own
+/// (`build` names it: tests that run the same sets at once must not share one).
+fn run_sh_with(args: &[&str], defines: &str, build: &str) -> (bool, String) {
     for tool in ["iverilog", "verilator"] {
         let found = Command::new(tool).arg("-V").output().is_ok();
         assert!(found, "{tool} is not installed: run scripts/setup");
@@ -20,7 +26,8 @@ fn run_sh(args: &[&str]) -> (bool, String) {
     let out = Command::new("bash")
         .arg(root().join("rtl/run.sh"))
         .args(args)
-        .env("TESSERA_RTL_BUILD", std::env::temp_dir().join(format!("tessera-rtl-{}", std::process::id())))
+        .env("TESSERA_RTL_BUILD", std::env::temp_dir().join(format!("tessera-rtl-{}{build}", std::process::id())))
+        .env("TESSERA_RTL_DEFINES", defines)
         .output()
         .expect("bash runs rtl/run.sh");
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
@@ -73,6 +80,20 @@ fn network_forms_for_synthesis_and_simulation_are_equal() {
 fn benches_pass_on_the_golden_and_bench_sets() {
     let (ok, log) = run_sh(&["sim"]);
     assert!(ok && log.contains("PASS") && !log.contains("FAIL"), "{log}");
+}
+
+/// The form synthesis reads (one instance per channel, docs/rtl.md "Channel loops") passes
+/// the same benches as the loop form simulators run: the golden sets and the repaired
+/// bench set.
+#[test]
+fn benches_pass_in_the_one_instance_per_channel_form() {
+    let mut args = vec!["sim".to_string()];
+    for set in ["vectors/golden/spares-permuted", "vectors/golden/bit-errors", "vectors/golden/skew-near-max", "rtl/tb/vectors/rx_4p2_repair_join_w22"] {
+        args.push(root().join(set).to_string_lossy().into_owned());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (ok, log) = run_sh_with(&args, "-DTESSERA_CHANNEL_INSTANCES", "-instances");
+    assert!(ok && log.matches("PASS").count() >= 8 && !log.contains("FAIL"), "{log}");
 }
 
 #[test]
