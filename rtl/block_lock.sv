@@ -7,78 +7,95 @@
 //             counted in windows of SH_WINDOW = 64; the SH_INVALID_TO_UNLOCK = 16th invalid
 //             header of a window loses lock and slips (lost_o). pass_o: the block is taken
 //             and block lock holds after it (the block that completes the 64 is passed on).
-// Parameters: none.
+//             CH channels side by side, each its own lock: channel c in bit c of every
+//             port; one loop over the channels (docs/rtl.md "Channel loops").
+// Parameters: CH (>= 1).
 // Latency:    slip_o, pass_o, lost_o are combinational; locked_o is the state before the
 //             block.
-module block_lock (
-  input  logic clk_i,
-  input  logic rst_ni,
-  input  logic blk_valid_i,
-  input  logic sh_valid_i,
-  output logic slip_o,
-  output logic pass_o,
-  output logic lost_o,
-  output logic locked_o
+module block_lock #(
+  parameter int CH = 1
+) (
+  input  logic          clk_i,
+  input  logic          rst_ni,
+  input  logic [CH-1:0] blk_valid_i,
+  input  logic [CH-1:0] sh_valid_i,
+  output logic [CH-1:0] slip_o,
+  output logic [CH-1:0] pass_o,
+  output logic [CH-1:0] lost_o,
+  output logic [CH-1:0] locked_o
 );
 
   localparam logic [6:0] SH_VALID_TO_LOCK     = 7'd64;
   localparam logic [6:0] SH_WINDOW            = 7'd64;
   localparam logic [4:0] SH_INVALID_TO_UNLOCK = 5'd16;
 
-  logic       locked_q, locked_d;
-  logic [6:0] sh_cnt_q, sh_cnt_d, sh_cnt_inc;
-  logic [4:0] invld_q, invld_d, invld_inc;
+  logic [CH-1:0] locked_q, locked_d;
+  logic [6:0]    sh_cnt_q [CH];
+  logic [6:0]    sh_cnt_d [CH];
+  logic [4:0]    invld_q [CH];
+  logic [4:0]    invld_d [CH];
 
-  assign sh_cnt_inc = sh_cnt_q + 7'd1;
-  assign invld_inc  = invld_q + 5'd1;
+  // One channel's incremented counts (block-local temporaries).
+  logic [6:0] sh_cnt_inc;
+  logic [4:0] invld_inc;
 
   always @(*) begin
     locked_d = locked_q;
-    sh_cnt_d = sh_cnt_q;
-    invld_d  = invld_q;
-    slip_o   = 1'b0;
-    if (blk_valid_i) begin
-      if (!locked_q) begin
-        if (sh_valid_i) begin
-          sh_cnt_d = sh_cnt_inc;
-          if (sh_cnt_inc == SH_VALID_TO_LOCK) begin
-            locked_d = 1'b1;
-            sh_cnt_d = 7'd0;
-            invld_d  = 5'd0;
+    slip_o   = {CH{1'b0}};
+    for (int c = 0; c < CH; c++) begin
+      sh_cnt_d[c] = sh_cnt_q[c];
+      invld_d[c]  = invld_q[c];
+    end
+    for (int c = 0; c < CH; c++) begin
+      sh_cnt_inc = sh_cnt_q[c] + 7'd1;
+      invld_inc  = invld_q[c] + 5'd1;
+      if (blk_valid_i[c]) begin
+        if (!locked_q[c]) begin
+          if (sh_valid_i[c]) begin
+            sh_cnt_d[c] = sh_cnt_inc;
+            if (sh_cnt_inc == SH_VALID_TO_LOCK) begin
+              locked_d[c] = 1'b1;
+              sh_cnt_d[c] = 7'd0;
+              invld_d[c]  = 5'd0;
+            end
+          end else begin
+            sh_cnt_d[c] = 7'd0;
+            slip_o[c]   = 1'b1;
           end
         end else begin
-          sh_cnt_d = 7'd0;
-          slip_o   = 1'b1;
-        end
-      end else begin
-        sh_cnt_d = sh_cnt_inc;
-        if (!sh_valid_i) invld_d = invld_inc;
-        if (!sh_valid_i && invld_inc == SH_INVALID_TO_UNLOCK) begin
-          locked_d = 1'b0;
-          sh_cnt_d = 7'd0;
-          invld_d  = 5'd0;
-          slip_o   = 1'b1;
-        end else if (sh_cnt_inc == SH_WINDOW) begin
-          sh_cnt_d = 7'd0;
-          invld_d  = 5'd0;
+          sh_cnt_d[c] = sh_cnt_inc;
+          if (!sh_valid_i[c]) invld_d[c] = invld_inc;
+          if (!sh_valid_i[c] && invld_inc == SH_INVALID_TO_UNLOCK) begin
+            locked_d[c] = 1'b0;
+            sh_cnt_d[c] = 7'd0;
+            invld_d[c]  = 5'd0;
+            slip_o[c]   = 1'b1;
+          end else if (sh_cnt_inc == SH_WINDOW) begin
+            sh_cnt_d[c] = 7'd0;
+            invld_d[c]  = 5'd0;
+          end
         end
       end
     end
   end
 
-  assign pass_o   = blk_valid_i && !slip_o && locked_d;
-  assign lost_o   = blk_valid_i && slip_o && locked_q;
+  assign pass_o   = blk_valid_i & ~slip_o & locked_d;
+  assign lost_o   = blk_valid_i & slip_o & locked_q;
   assign locked_o = locked_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      locked_q <= 1'b0;
-      sh_cnt_q <= 7'd0;
-      invld_q  <= 5'd0;
+      locked_q <= {CH{1'b0}};
+      for (int c = 0; c < CH; c++) begin
+        sh_cnt_q[c] <= 7'd0;
+        invld_q[c]  <= 5'd0;
+      end
     end else begin
       locked_q <= locked_d;
-      sh_cnt_q <= sh_cnt_d;
-      invld_q  <= invld_d;
+      for (int c = 0; c < CH; c++) begin
+        sh_cnt_q[c] <= sh_cnt_d[c];
+        invld_q[c]  <= invld_d[c];
+      end
     end
   end
 

@@ -4,27 +4,40 @@
 // Function:   data_o is data_i descrambled with the current state (combinational); on a
 //             clock with en_i the state becomes the last 64 received bits, the most recent
 //             in bit 63. In step with any line after one word, whatever the state was.
-// Parameters: RESET_STATE - state after reset (the model's Descrambler starts at 0).
+//             CH channels side by side, each its own state: channel c in en_i[c] and
+//             [c*64 +: 64] (one loop over the channels, docs/rtl.md "Channel loops").
+// Parameters: CH (>= 1), RESET_STATE - state after reset (the model's Descrambler starts
+//             at 0), the same for every channel.
 // Latency:    data_o is combinational; the state advances on the clock edge with en_i.
 module descrambler #(
+  parameter int          CH          = 1,
   parameter logic [63:0] RESET_STATE = 64'h0
 ) (
-  input  logic        clk_i,
-  input  logic        rst_ni,
-  input  logic        en_i,
-  input  logic [63:0] data_i,
-  output logic [63:0] data_o
+  input  logic             clk_i,
+  input  logic             rst_ni,
+  input  logic [CH-1:0]    en_i,
+  input  logic [CH*64-1:0] data_i,
+  output logic [CH*64-1:0] data_o
 );
 
-  logic [63:0] state_q, state_d;
+  logic [63:0]      state_q [CH];
+  logic [CH*64-1:0] state, state_d;
+
+  always @(*) begin
+    state = {(CH*64){1'b0}};
+    for (int c = 0; c < CH; c++) begin
+      state[c*64 +: 64] = state_q[c];
+    end
+  end
 
   lfsr #(
+    .CH     (CH),
     .STATE_W(64),
     .DATA_W (64),
     .TAPS   ((64'd1 << 38) | (64'd1 << 57)),
     .MODE   (1)
   ) u_lfsr (
-    .state_i(state_q),
+    .state_i(state),
     .data_i (data_i),
     .data_o (data_o),
     .state_o(state_d)
@@ -32,9 +45,13 @@ module descrambler #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      state_q <= RESET_STATE;
-    end else if (en_i) begin
-      state_q <= state_d;
+      for (int c = 0; c < CH; c++) begin
+        state_q[c] <= RESET_STATE;
+      end
+    end else begin
+      for (int c = 0; c < CH; c++) begin
+        if (en_i[c]) state_q[c] <= state_d[c*64 +: 64];
+      end
     end
   end
 

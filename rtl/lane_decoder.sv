@@ -1,4 +1,4 @@
-// lane_decoder: one RX port's 64b/66b decoder (docs/spec.md 11.3, 11.4; model
+// lane_decoder: the RX ports' 64b/66b decoder (docs/spec.md 11.3, 11.4; model
 // coding::Decoder64b66b): marker recognition, BIP-8 window and check, descrambling.
 //
 // Function:   for the block blk_i:
@@ -12,21 +12,27 @@
 //             advances the descrambler; open_i restarts the BIP-8 window with the block;
 //             close_i does the same and bip_err_o (combinational) says whether the window
 //             it closes disagrees with both BIP3 and ~BIP7 of the block.
-// Parameters: none.
+//             CH channels side by side, each its own BIP-8 and descrambler: channel c in
+//             bit c of the 1-bit ports and [c*W +: W] of the W-bit ones (blk_i 66,
+//             marker_lane_o 16, sym_kind_o 2, sym_data_o 64); one loop over the channels
+//             (docs/rtl.md "Channel loops").
+// Parameters: CH (>= 1).
 // Latency:    outputs combinational; BIP-8 and descrambler state change at the edge.
-module lane_decoder (
-  input  logic        clk_i,
-  input  logic        rst_ni,
-  input  logic [65:0] blk_i,
-  input  logic        decode_i,
-  input  logic        open_i,
-  input  logic        close_i,
-  output logic        sh_valid_o,
-  output logic        marker_valid_o,
-  output logic [15:0] marker_lane_o,
-  output logic        bip_err_o,
-  output logic [1:0]  sym_kind_o,
-  output logic [63:0] sym_data_o
+module lane_decoder #(
+  parameter int CH = 1
+) (
+  input  logic             clk_i,
+  input  logic             rst_ni,
+  input  logic [CH*66-1:0] blk_i,
+  input  logic [CH-1:0]    decode_i,
+  input  logic [CH-1:0]    open_i,
+  input  logic [CH-1:0]    close_i,
+  output logic [CH-1:0]    sh_valid_o,
+  output logic [CH-1:0]    marker_valid_o,
+  output logic [CH*16-1:0] marker_lane_o,
+  output logic [CH-1:0]    bip_err_o,
+  output logic [CH*2-1:0]  sym_kind_o,
+  output logic [CH*64-1:0] sym_data_o
 );
 
   localparam logic [7:0]  MARKER_SIGNATURE = 8'hC1;
@@ -37,18 +43,29 @@ module lane_decoder (
   localparam logic [1:0]  SYM_DATA         = 2'd1;
   localparam logic [1:0]  SYM_IDLE         = 2'd2;
 
-  logic [63:0] payload, descr;
-  logic [7:0]  bip_q, bip_d, bip_fold, bip_open, bip3, bip7;
+  logic [7:0]       bip_q [CH];
+  logic [7:0]       bip_d [CH];
+  logic [CH*64-1:0] payload, descr;
+  logic [CH*8-1:0]  bip, bip_fold, bip_open;
 
-  assign payload        = blk_i[65:2];
-  assign sh_valid_o     = (blk_i[1:0] == SH_DATA) || (blk_i[1:0] == SH_CONTROL);
-  assign marker_valid_o = (blk_i[1:0] == SH_CONTROL) && (payload[7:0] == MARKER_SIGNATURE) &&
-                          (payload[55:32] == ~payload[23:0]);
-  assign marker_lane_o  = payload[23:8];
-  assign bip3           = payload[31:24];
-  assign bip7           = payload[63:56];
+  // One channel's block, header and payload (block-local temporaries).
+  logic [65:0] blk;
+  logic [1:0]  sh;
+  logic [63:0] pl;
+  logic [7:0]  bip3, bip7;
+
+  // The payloads (descrambler input) and the BIP-8 state as packed buses.
+  always @(*) begin
+    payload = {(CH*64){1'b0}};
+    bip     = {(CH*8){1'b0}};
+    for (int c = 0; c < CH; c++) begin
+      payload[c*64 +: 64] = blk_i[c*66 + 2 +: 64];
+      bip[c*8 +: 8]       = bip_q[c];
+    end
+  end
 
   descrambler #(
+    .CH         (CH),
     .RESET_STATE(64'h0)
   ) u_descrambler (
     .clk_i (clk_i),
@@ -58,45 +75,73 @@ module lane_decoder (
     .data_o(descr)
   );
 
-  assign sym_data_o = descr;
-  always @(*) begin
-    if (blk_i[1:0] == SH_DATA) begin
-      sym_kind_o = SYM_DATA;
-    end else if (blk_i[1:0] == SH_CONTROL && descr == IDLE_PAYLOAD) begin
-      sym_kind_o = SYM_IDLE;
-    end else begin
-      sym_kind_o = SYM_INVALID;
-    end
-  end
-
-  bip8 u_bip8_fold (
+  bip8 #(
+    .CH(CH)
+  ) u_bip8_fold (
     .block_i(blk_i),
-    .bip_i  (bip_q),
+    .bip_i  (bip),
     .bip_o  (bip_fold)
   );
 
-  bip8 u_bip8_open (
+  bip8 #(
+    .CH(CH)
+  ) u_bip8_open (
     .block_i(blk_i),
-    .bip_i  (8'h00),
+    .bip_i  ({(CH*8){1'b0}}),
     .bip_o  (bip_open)
   );
 
-  assign bip_err_o = (bip_q != bip3) && (bip_q != ~bip7);
+  assign sym_data_o = descr;
 
   always @(*) begin
-    bip_d = bip_q;
-    if (open_i || close_i) begin
-      bip_d = bip_open;
-    end else if (decode_i) begin
-      bip_d = bip_fold;
+    sh_valid_o     = {CH{1'b0}};
+    marker_valid_o = {CH{1'b0}};
+    marker_lane_o  = {(CH*16){1'b0}};
+    bip_err_o      = {CH{1'b0}};
+    sym_kind_o     = {(CH*2){1'b0}};
+    for (int c = 0; c < CH; c++) begin
+      blk  = blk_i[c*66 +: 66];
+      sh   = blk[1:0];
+      pl   = blk[65:2];
+      bip3 = pl[31:24];
+      bip7 = pl[63:56];
+      sh_valid_o[c]          = (sh == SH_DATA) || (sh == SH_CONTROL);
+      marker_valid_o[c]      = (sh == SH_CONTROL) && (pl[7:0] == MARKER_SIGNATURE) &&
+                               (pl[55:32] == ~pl[23:0]);
+      marker_lane_o[c*16 +: 16] = pl[23:8];
+      bip_err_o[c]           = (bip_q[c] != bip3) && (bip_q[c] != ~bip7);
+      if (sh == SH_DATA) begin
+        sym_kind_o[c*2 +: 2] = SYM_DATA;
+      end else if (sh == SH_CONTROL && descr[c*64 +: 64] == IDLE_PAYLOAD) begin
+        sym_kind_o[c*2 +: 2] = SYM_IDLE;
+      end else begin
+        sym_kind_o[c*2 +: 2] = SYM_INVALID;
+      end
+    end
+  end
+
+  always @(*) begin
+    for (int c = 0; c < CH; c++) begin
+      bip_d[c] = bip_q[c];
+    end
+    for (int c = 0; c < CH; c++) begin
+      if (open_i[c] || close_i[c]) begin
+        bip_d[c] = bip_open[c*8 +: 8];
+      end else if (decode_i[c]) begin
+        bip_d[c] = bip_fold[c*8 +: 8];
+      end
     end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      bip_q <= 8'h00;
+      for (int c = 0; c < CH; c++) begin
+        bip_q[c] <= 8'h00;
+      end
     end else begin
-      bip_q <= bip_d;
+      for (int c = 0; c < CH; c++) begin
+        bip_q[c] <= bip_d[c];
+      end
     end
   end
 

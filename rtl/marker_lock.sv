@@ -1,4 +1,4 @@
-// marker_lock: alignment-marker lock of one RX port (802.3 Clause 82 in spirit;
+// marker_lock: alignment-marker lock of the RX ports (802.3 Clause 82 in spirit;
 // docs/spec.md 11.2; model lock::MarkerLock).
 //
 // Function:   fed the block-locked blocks (blk_valid_i) with whether each is a valid
@@ -11,26 +11,30 @@
 //             AM_INVALID_TO_UNLOCK = 4th bad slot in a row, or a valid marker of another
 //             lane (which becomes the candidate, retry_o), loses lock (ev_lost_o).
 //             clear_i (block lock lost) returns to HUNT.
-// Parameters: AM_PERIOD (>= 4).
+//             CH channels side by side, each its own lock: channel c in bit c of the 1-bit
+//             ports and [c*16 +: 16] of marker_lane_i / lane_o; one loop over the channels
+//             (docs/rtl.md "Channel loops").
+// Parameters: CH (>= 1), AM_PERIOD (>= 4).
 // Latency:    events are combinational for the block offered; state changes at the edge.
 module marker_lock #(
+  parameter int CH        = 1,
   parameter int AM_PERIOD = 16
 ) (
-  input  logic        clk_i,
-  input  logic        rst_ni,
-  input  logic        clear_i,
-  input  logic        blk_valid_i,
-  input  logic        marker_valid_i,
-  input  logic [15:0] marker_lane_i,
-  output logic        ev_cand_o,
-  output logic        ev_slot_o,
-  output logic        slot_ok_o,
-  output logic        gained_o,
-  output logic        ev_payload_o,
-  output logic        ev_lost_o,
-  output logic        retry_o,
-  output logic        locked_o,
-  output logic [15:0] lane_o
+  input  logic             clk_i,
+  input  logic             rst_ni,
+  input  logic [CH-1:0]    clear_i,
+  input  logic [CH-1:0]    blk_valid_i,
+  input  logic [CH-1:0]    marker_valid_i,
+  input  logic [CH*16-1:0] marker_lane_i,
+  output logic [CH-1:0]    ev_cand_o,
+  output logic [CH-1:0]    ev_slot_o,
+  output logic [CH-1:0]    slot_ok_o,
+  output logic [CH-1:0]    gained_o,
+  output logic [CH-1:0]    ev_payload_o,
+  output logic [CH-1:0]    ev_lost_o,
+  output logic [CH-1:0]    retry_o,
+  output logic [CH-1:0]    locked_o,
+  output logic [CH*16-1:0] lane_o
 );
 
   localparam int         AM_W                 = $clog2(AM_PERIOD);
@@ -40,98 +44,120 @@ module marker_lock #(
   localparam logic [1:0] ST_LOCKED            = 2'd2;
   localparam logic [AM_W-1:0] AM_LAST         = AM_W'(AM_PERIOD - 1);
 
-  logic [1:0]      st_q, st_d;
-  logic [15:0]     lane_q, lane_d;
-  logic [AM_W-1:0] since_q, since_d;
-  logic [1:0]      run_q, run_d;
-  logic            due;
+  logic [1:0]      st_q [CH];
+  logic [1:0]      st_d [CH];
+  logic [15:0]     lane_q [CH];
+  logic [15:0]     lane_d [CH];
+  logic [AM_W-1:0] since_q [CH];
+  logic [AM_W-1:0] since_d [CH];
+  logic [1:0]      run_q [CH];
+  logic [1:0]      run_d [CH];
 
-  assign due = (since_q == AM_LAST);
+  // One channel's inputs (block-local temporaries).
+  logic            due, mvalid;
+  logic [15:0]     mlane;
 
   always @(*) begin
-    st_d         = st_q;
-    lane_d       = lane_q;
-    since_d      = since_q;
-    run_d        = run_q;
-    ev_cand_o    = 1'b0;
-    ev_slot_o    = 1'b0;
-    slot_ok_o    = 1'b0;
-    gained_o     = 1'b0;
-    ev_payload_o = 1'b0;
-    ev_lost_o    = 1'b0;
-    retry_o      = 1'b0;
-    if (clear_i) begin
-      st_d = ST_HUNT;
-    end else if (blk_valid_i) begin
-      case (st_q)
-        ST_CONFIRM: begin
-          if (!due) begin
-            since_d = since_q + 1'b1;
-          end else if (marker_valid_i && marker_lane_i == lane_q) begin
-            st_d      = ST_LOCKED;
-            since_d   = {AM_W{1'b0}};
-            run_d     = 2'd0;
-            ev_slot_o = 1'b1;
-            slot_ok_o = 1'b1;
-            gained_o  = 1'b1;
-          end else if (marker_valid_i) begin
-            lane_d    = marker_lane_i;
-            since_d   = {AM_W{1'b0}};
-            ev_cand_o = 1'b1;
-          end else begin
-            st_d = ST_HUNT;
+    ev_cand_o    = {CH{1'b0}};
+    ev_slot_o    = {CH{1'b0}};
+    slot_ok_o    = {CH{1'b0}};
+    gained_o     = {CH{1'b0}};
+    ev_payload_o = {CH{1'b0}};
+    ev_lost_o    = {CH{1'b0}};
+    retry_o      = {CH{1'b0}};
+    for (int c = 0; c < CH; c++) begin
+      st_d[c]    = st_q[c];
+      lane_d[c]  = lane_q[c];
+      since_d[c] = since_q[c];
+      run_d[c]   = run_q[c];
+    end
+    for (int c = 0; c < CH; c++) begin
+      due    = (since_q[c] == AM_LAST);
+      mvalid = marker_valid_i[c];
+      mlane  = marker_lane_i[c*16 +: 16];
+      if (clear_i[c]) begin
+        st_d[c] = ST_HUNT;
+      end else if (blk_valid_i[c]) begin
+        case (st_q[c])
+          ST_CONFIRM: begin
+            if (!due) begin
+              since_d[c] = since_q[c] + 1'b1;
+            end else if (mvalid && mlane == lane_q[c]) begin
+              st_d[c]      = ST_LOCKED;
+              since_d[c]   = {AM_W{1'b0}};
+              run_d[c]     = 2'd0;
+              ev_slot_o[c] = 1'b1;
+              slot_ok_o[c] = 1'b1;
+              gained_o[c]  = 1'b1;
+            end else if (mvalid) begin
+              lane_d[c]    = mlane;
+              since_d[c]   = {AM_W{1'b0}};
+              ev_cand_o[c] = 1'b1;
+            end else begin
+              st_d[c] = ST_HUNT;
+            end
           end
-        end
-        ST_LOCKED: begin
-          if (!due) begin
-            since_d      = since_q + 1'b1;
-            ev_payload_o = 1'b1;
-          end else if (marker_valid_i && marker_lane_i == lane_q) begin
-            since_d   = {AM_W{1'b0}};
-            run_d     = 2'd0;
-            ev_slot_o = 1'b1;
-            slot_ok_o = 1'b1;
-          end else if (marker_valid_i) begin
-            st_d      = ST_CONFIRM;
-            lane_d    = marker_lane_i;
-            since_d   = {AM_W{1'b0}};
-            ev_lost_o = 1'b1;
-            retry_o   = 1'b1;
-          end else if (run_q == AM_INVALID_TO_UNLOCK) begin
-            st_d      = ST_HUNT;
-            ev_lost_o = 1'b1;
-          end else begin
-            since_d   = {AM_W{1'b0}};
-            run_d     = run_q + 1'b1;
-            ev_slot_o = 1'b1;
+          ST_LOCKED: begin
+            if (!due) begin
+              since_d[c]      = since_q[c] + 1'b1;
+              ev_payload_o[c] = 1'b1;
+            end else if (mvalid && mlane == lane_q[c]) begin
+              since_d[c]   = {AM_W{1'b0}};
+              run_d[c]     = 2'd0;
+              ev_slot_o[c] = 1'b1;
+              slot_ok_o[c] = 1'b1;
+            end else if (mvalid) begin
+              st_d[c]      = ST_CONFIRM;
+              lane_d[c]    = mlane;
+              since_d[c]   = {AM_W{1'b0}};
+              ev_lost_o[c] = 1'b1;
+              retry_o[c]   = 1'b1;
+            end else if (run_q[c] == AM_INVALID_TO_UNLOCK) begin
+              st_d[c]      = ST_HUNT;
+              ev_lost_o[c] = 1'b1;
+            end else begin
+              since_d[c]   = {AM_W{1'b0}};
+              run_d[c]     = run_q[c] + 1'b1;
+              ev_slot_o[c] = 1'b1;
+            end
           end
-        end
-        default: begin  // ST_HUNT
-          if (marker_valid_i) begin
-            st_d      = ST_CONFIRM;
-            lane_d    = marker_lane_i;
-            since_d   = {AM_W{1'b0}};
-            ev_cand_o = 1'b1;
+          default: begin  // ST_HUNT
+            if (mvalid) begin
+              st_d[c]      = ST_CONFIRM;
+              lane_d[c]    = mlane;
+              since_d[c]   = {AM_W{1'b0}};
+              ev_cand_o[c] = 1'b1;
+            end
           end
-        end
-      endcase
+        endcase
+      end
     end
   end
 
-  assign locked_o = (st_q == ST_LOCKED);
-  assign lane_o   = lane_q;
+  always @(*) begin
+    locked_o = {CH{1'b0}};
+    lane_o   = {(CH*16){1'b0}};
+    for (int c = 0; c < CH; c++) begin
+      locked_o[c]         = (st_q[c] == ST_LOCKED);
+      lane_o[c*16 +: 16]  = lane_q[c];
+    end
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      st_q    <= ST_HUNT;
-      lane_q  <= 16'h0;
-      since_q <= {AM_W{1'b0}};
-      run_q   <= 2'd0;
+      for (int c = 0; c < CH; c++) begin
+        st_q[c]    <= ST_HUNT;
+        lane_q[c]  <= 16'h0;
+        since_q[c] <= {AM_W{1'b0}};
+        run_q[c]   <= 2'd0;
+      end
     end else begin
-      st_q    <= st_d;
-      lane_q  <= lane_d;
-      since_q <= since_d;
-      run_q   <= run_d;
+      for (int c = 0; c < CH; c++) begin
+        st_q[c]    <= st_d[c];
+        lane_q[c]  <= lane_d[c];
+        since_q[c] <= since_d[c];
+        run_q[c]   <= run_d[c];
+      end
     end
   end
 

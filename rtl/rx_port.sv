@@ -13,48 +13,56 @@
 //                                   with the lane and the block's arrival bit position;
 //               payload          -> decoded, ev_sym_o with kind, data, header validity;
 //               marker lock lost -> ev_unlock_o.
-// Parameters: SER_W, AM_PERIOD, POS_W (bit position width), CNT_W (status counters,
-//             saturating).
+//             CH ports side by side, each its own framer, locks, decoder and counters:
+//             port c in bit c of the 1-bit ports and [c*W +: W] of the W-bit ones
+//             (serial_i SER_W, ev_lane_o / lane_o 16, ev_pos_o / bits_o POS_W, ev_kind_o 2,
+//             ev_data_o 64, the counters CNT_W), the layout of tessera_rx's buses. Each
+//             sub-module is instantiated once for all CH ports and loops over them
+//             (docs/rtl.md "Channel loops").
+// Parameters: CH (>= 1), SER_W, AM_PERIOD, POS_W (bit position width), CNT_W (status
+//             counters, saturating).
 // Latency:    events are combinational on the clock the block's 67th bit arrives.
 module rx_port #(
+  parameter int CH        = 1,
   parameter int SER_W     = 22,
   parameter int AM_PERIOD = 16,
   parameter int POS_W     = 48,
   parameter int CNT_W     = 32
 ) (
-  input  logic             clk_i,
-  input  logic             rst_ni,
-  input  logic [SER_W-1:0] serial_i,
+  input  logic                clk_i,
+  input  logic                rst_ni,
+  input  logic [CH*SER_W-1:0] serial_i,
   // Events for the deskew.
-  output logic             ev_marker_o,
-  output logic             ev_sym_o,
-  output logic             ev_unlock_o,
-  output logic [15:0]      ev_lane_o,
-  output logic [POS_W-1:0] ev_pos_o,
-  output logic [1:0]       ev_kind_o,
-  output logic [63:0]      ev_data_o,
-  output logic             ev_sh_valid_o,
+  output logic [CH-1:0]       ev_marker_o,
+  output logic [CH-1:0]       ev_sym_o,
+  output logic [CH-1:0]       ev_unlock_o,
+  output logic [CH*16-1:0]    ev_lane_o,
+  output logic [CH*POS_W-1:0] ev_pos_o,
+  output logic [CH*2-1:0]     ev_kind_o,
+  output logic [CH*64-1:0]    ev_data_o,
+  output logic [CH-1:0]       ev_sh_valid_o,
   // Status.
-  output logic             block_lock_o,
-  output logic             marker_lock_o,
-  output logic [15:0]      lane_o,
-  output logic [CNT_W-1:0] bip_errors_o,
-  output logic [CNT_W-1:0] slips_o,
-  output logic [CNT_W-1:0] block_lock_losses_o,
-  output logic [CNT_W-1:0] marker_lock_losses_o,
-  output logic [CNT_W-1:0] invalid_headers_o,
-  output logic [POS_W-1:0] bits_o
+  output logic [CH-1:0]       block_lock_o,
+  output logic [CH-1:0]       marker_lock_o,
+  output logic [CH*16-1:0]    lane_o,
+  output logic [CH*CNT_W-1:0] bip_errors_o,
+  output logic [CH*CNT_W-1:0] slips_o,
+  output logic [CH*CNT_W-1:0] block_lock_losses_o,
+  output logic [CH*CNT_W-1:0] marker_lock_losses_o,
+  output logic [CH*CNT_W-1:0] invalid_headers_o,
+  output logic [CH*POS_W-1:0] bits_o
 );
 
-  logic             blk_valid, slip, pass, bl_lost;
-  logic [65:0]      blk;
-  logic [POS_W-1:0] pos;
-  logic             sh_valid, marker_valid, bip_err;
-  logic [15:0]      marker_lane;
-  logic             ev_cand, ev_slot, slot_ok, gained, ev_payload, ev_lost, retry, ml_locked;
-  logic             dec_decode, dec_open, dec_close;
+  logic [CH-1:0]       blk_valid, slip, pass, bl_lost;
+  logic [CH*66-1:0]    blk;
+  logic [CH*POS_W-1:0] pos;
+  logic [CH-1:0]       sh_valid, marker_valid, bip_err;
+  logic [CH*16-1:0]    marker_lane;
+  logic [CH-1:0]       ev_cand, ev_slot, slot_ok, gained, ev_payload, ev_lost, retry, ml_locked;
+  logic [CH-1:0]       dec_decode, dec_open, dec_close;
 
   rx_deserializer #(
+    .CH   (CH),
     .SER_W(SER_W),
     .POS_W(POS_W)
   ) u_rx_deserializer (
@@ -67,7 +75,9 @@ module rx_port #(
     .pos_o      (pos)
   );
 
-  block_lock u_block_lock (
+  block_lock #(
+    .CH(CH)
+  ) u_block_lock (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .blk_valid_i(blk_valid),
@@ -79,6 +89,7 @@ module rx_port #(
   );
 
   marker_lock #(
+    .CH       (CH),
     .AM_PERIOD(AM_PERIOD)
   ) u_marker_lock (
     .clk_i         (clk_i),
@@ -99,12 +110,15 @@ module rx_port #(
   );
 
   // Decoder actions (model: Unlocked and Lost without retry decode; Candidate and Lost
-  // with retry open the window; a marker slot closes it; payload decodes).
-  assign dec_open   = pass && (ev_cand || (ev_lost && retry));
-  assign dec_close  = pass && ev_slot;
-  assign dec_decode = pass && !dec_open && !dec_close;
+  // with retry open the window; a marker slot closes it; payload decodes). Bitwise over
+  // the ports.
+  assign dec_open   = pass & (ev_cand | (ev_lost & retry));
+  assign dec_close  = pass & ev_slot;
+  assign dec_decode = pass & ~dec_open & ~dec_close;
 
-  lane_decoder u_lane_decoder (
+  lane_decoder #(
+    .CH(CH)
+  ) u_lane_decoder (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
     .blk_i         (blk),
@@ -119,9 +133,9 @@ module rx_port #(
     .sym_data_o    (ev_data_o)
   );
 
-  assign ev_marker_o   = pass && ev_slot;
-  assign ev_sym_o      = pass && ev_payload;
-  assign ev_unlock_o   = bl_lost || (pass && ev_lost);
+  assign ev_marker_o   = pass & ev_slot;
+  assign ev_sym_o      = pass & ev_payload;
+  assign ev_unlock_o   = bl_lost | (pass & ev_lost);
   assign ev_lane_o     = lane_o;
   assign ev_pos_o      = pos;
   assign ev_sh_valid_o = sh_valid;
@@ -129,36 +143,53 @@ module rx_port #(
   assign bits_o        = pos;
 
   // Status counters, saturating.
-  logic [CNT_W-1:0] bip_q, slips_q, bl_loss_q, ml_loss_q, invh_q;
-  logic             ml_loss_ev;
+  logic [CNT_W-1:0] bip_q [CH];
+  logic [CNT_W-1:0] slips_q [CH];
+  logic [CNT_W-1:0] bl_loss_q [CH];
+  logic [CNT_W-1:0] ml_loss_q [CH];
+  logic [CNT_W-1:0] invh_q [CH];
+  logic [CH-1:0]    ml_loss_ev;
 
-  assign ml_loss_ev = (bl_lost && ml_locked) || (pass && ev_lost);
+  assign ml_loss_ev = (bl_lost & ml_locked) | (pass & ev_lost);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      bip_q     <= {CNT_W{1'b0}};
-      slips_q   <= {CNT_W{1'b0}};
-      bl_loss_q <= {CNT_W{1'b0}};
-      ml_loss_q <= {CNT_W{1'b0}};
-      invh_q    <= {CNT_W{1'b0}};
+      for (int c = 0; c < CH; c++) begin
+        bip_q[c]     <= {CNT_W{1'b0}};
+        slips_q[c]   <= {CNT_W{1'b0}};
+        bl_loss_q[c] <= {CNT_W{1'b0}};
+        ml_loss_q[c] <= {CNT_W{1'b0}};
+        invh_q[c]    <= {CNT_W{1'b0}};
+      end
     end else begin
-      if (dec_close && bip_err && !(&bip_q))         bip_q     <= bip_q + 1'b1;
-      if (blk_valid && slip && !(&slips_q))          slips_q   <= slips_q + 1'b1;
-      if (bl_lost && !(&bl_loss_q))                  bl_loss_q <= bl_loss_q + 1'b1;
-      if (ml_loss_ev && !(&ml_loss_q))               ml_loss_q <= ml_loss_q + 1'b1;
-      if (pass && !sh_valid && !(&invh_q))           invh_q    <= invh_q + 1'b1;
+      for (int c = 0; c < CH; c++) begin
+        if (dec_close[c] && bip_err[c] && !(&bip_q[c]))  bip_q[c]     <= bip_q[c] + 1'b1;
+        if (blk_valid[c] && slip[c] && !(&slips_q[c]))   slips_q[c]   <= slips_q[c] + 1'b1;
+        if (bl_lost[c] && !(&bl_loss_q[c]))              bl_loss_q[c] <= bl_loss_q[c] + 1'b1;
+        if (ml_loss_ev[c] && !(&ml_loss_q[c]))           ml_loss_q[c] <= ml_loss_q[c] + 1'b1;
+        if (pass[c] && !sh_valid[c] && !(&invh_q[c]))    invh_q[c]    <= invh_q[c] + 1'b1;
+      end
     end
   end
 
-  assign bip_errors_o         = bip_q;
-  assign slips_o              = slips_q;
-  assign block_lock_losses_o  = bl_loss_q;
-  assign marker_lock_losses_o = ml_loss_q;
-  assign invalid_headers_o    = invh_q;
+  always @(*) begin
+    bip_errors_o         = {(CH*CNT_W){1'b0}};
+    slips_o              = {(CH*CNT_W){1'b0}};
+    block_lock_losses_o  = {(CH*CNT_W){1'b0}};
+    marker_lock_losses_o = {(CH*CNT_W){1'b0}};
+    invalid_headers_o    = {(CH*CNT_W){1'b0}};
+    for (int c = 0; c < CH; c++) begin
+      bip_errors_o[c*CNT_W +: CNT_W]         = bip_q[c];
+      slips_o[c*CNT_W +: CNT_W]              = slips_q[c];
+      block_lock_losses_o[c*CNT_W +: CNT_W]  = bl_loss_q[c];
+      marker_lock_losses_o[c*CNT_W +: CNT_W] = ml_loss_q[c];
+      invalid_headers_o[c*CNT_W +: CNT_W]    = invh_q[c];
+    end
+  end
 
   // slot_ok and gained are carried for completeness of the marker-lock interface; the
   // deskew takes every marker slot of a locked lane, valid or not (model: Slot event).
   logic unused_ok;
-  assign unused_ok = slot_ok ^ gained;
+  assign unused_ok = ^(slot_ok ^ gained);
 
 endmodule

@@ -107,8 +107,51 @@ module tessera_rx #(
   logic [2*CHANNELS-1:0]     ev_kind;
   logic [64*CHANNELS-1:0]    ev_data;
 
-  for (genvar j = 0; j < CHANNELS; j++) begin : gen_port
+  // The ports' front end: one rx_port for all channels (procedural loops over the
+  // channels), or one rx_port per channel (CH = 1) for synthesis, which then synthesizes
+  // the port once (docs/rtl.md "Channel loops").
+`ifdef SYNTHESIS
+  localparam bit CHANNEL_INSTANCES = 1'b1;
+`elsif TESSERA_CHANNEL_INSTANCES
+  localparam bit CHANNEL_INSTANCES = 1'b1;
+`else
+  localparam bit CHANNEL_INSTANCES = 1'b0;
+`endif
+
+  if (CHANNEL_INSTANCES) begin : gen_ch_inst
+    for (genvar j = 0; j < CHANNELS; j++) begin : gen_ch
+      rx_port #(
+        .CH       (1),
+        .SER_W    (SER_W),
+        .AM_PERIOD(AM_PERIOD),
+        .POS_W    (POS_W),
+        .CNT_W    (CNT_W)
+      ) u_rx_port (
+        .clk_i               (clk_i),
+        .rst_ni              (rst_ni),
+        .serial_i            (rx_serial_i[j*SER_W +: SER_W]),
+        .ev_marker_o         (ev_marker[j]),
+        .ev_sym_o            (ev_sym[j]),
+        .ev_unlock_o         (ev_unlock[j]),
+        .ev_lane_o           (ev_lane[16*j +: 16]),
+        .ev_pos_o            (ev_pos[POS_W*j +: POS_W]),
+        .ev_kind_o           (ev_kind[2*j +: 2]),
+        .ev_data_o           (ev_data[64*j +: 64]),
+        .ev_sh_valid_o       (ev_sh_valid[j]),
+        .block_lock_o        (port_block_lock_o[j]),
+        .marker_lock_o       (port_marker_lock_o[j]),
+        .lane_o              (port_lane_o[16*j +: 16]),
+        .bip_errors_o        (port_bip_errors_o[CNT_W*j +: CNT_W]),
+        .slips_o             (port_slips_o[CNT_W*j +: CNT_W]),
+        .block_lock_losses_o (port_block_lock_losses_o[CNT_W*j +: CNT_W]),
+        .marker_lock_losses_o(port_marker_lock_losses_o[CNT_W*j +: CNT_W]),
+        .invalid_headers_o   (port_invalid_headers_o[CNT_W*j +: CNT_W]),
+        .bits_o              (port_bits_o[POS_W*j +: POS_W])
+      );
+    end
+  end else begin : gen_ch_loop
     rx_port #(
+      .CH       (CHANNELS),
       .SER_W    (SER_W),
       .AM_PERIOD(AM_PERIOD),
       .POS_W    (POS_W),
@@ -116,24 +159,24 @@ module tessera_rx #(
     ) u_rx_port (
       .clk_i               (clk_i),
       .rst_ni              (rst_ni),
-      .serial_i            (rx_serial_i[j*SER_W +: SER_W]),
-      .ev_marker_o         (ev_marker[j]),
-      .ev_sym_o            (ev_sym[j]),
-      .ev_unlock_o         (ev_unlock[j]),
-      .ev_lane_o           (ev_lane[16*j +: 16]),
-      .ev_pos_o            (ev_pos[POS_W*j +: POS_W]),
-      .ev_kind_o           (ev_kind[2*j +: 2]),
-      .ev_data_o           (ev_data[64*j +: 64]),
-      .ev_sh_valid_o       (ev_sh_valid[j]),
-      .block_lock_o        (port_block_lock_o[j]),
-      .marker_lock_o       (port_marker_lock_o[j]),
-      .lane_o              (port_lane_o[16*j +: 16]),
-      .bip_errors_o        (port_bip_errors_o[CNT_W*j +: CNT_W]),
-      .slips_o             (port_slips_o[CNT_W*j +: CNT_W]),
-      .block_lock_losses_o (port_block_lock_losses_o[CNT_W*j +: CNT_W]),
-      .marker_lock_losses_o(port_marker_lock_losses_o[CNT_W*j +: CNT_W]),
-      .invalid_headers_o   (port_invalid_headers_o[CNT_W*j +: CNT_W]),
-      .bits_o              (port_bits_o[POS_W*j +: POS_W])
+      .serial_i            (rx_serial_i),
+      .ev_marker_o         (ev_marker),
+      .ev_sym_o            (ev_sym),
+      .ev_unlock_o         (ev_unlock),
+      .ev_lane_o           (ev_lane),
+      .ev_pos_o            (ev_pos),
+      .ev_kind_o           (ev_kind),
+      .ev_data_o           (ev_data),
+      .ev_sh_valid_o       (ev_sh_valid),
+      .block_lock_o        (port_block_lock_o),
+      .marker_lock_o       (port_marker_lock_o),
+      .lane_o              (port_lane_o),
+      .bip_errors_o        (port_bip_errors_o),
+      .slips_o             (port_slips_o),
+      .block_lock_losses_o (port_block_lock_losses_o),
+      .marker_lock_losses_o(port_marker_lock_losses_o),
+      .invalid_headers_o   (port_invalid_headers_o),
+      .bits_o              (port_bits_o)
     );
   end
 

@@ -24,7 +24,12 @@
 // Structure:  the lane select is tx_lane_gather, one shared network (sort, compaction,
 //             expansion, copy, unsort; about P log2(P)^2 / 2 + 3 P log2(P) 2:1 muxes per
 //             data bit) configured from the lane map when it is written, instead of one
-//             LANES:1 word multiplexer per channel.
+//             LANES:1 word multiplexer per channel. The per-channel logic (lane-map
+//             entries, lane_encoder with its scrambler and BIP-8, tx_serializer) handles
+//             the CHANNELS channels side by side in loops over the channels: one
+//             lane_encoder and one tx_serializer with CH = CHANNELS for simulators, one
+//             instance of each per channel (CH = 1) for synthesis (SYNTHESIS) or with
+//             TESSERA_CHANNEL_INSTANCES defined (docs/rtl.md "Channel loops").
 // Latency:    TX_LATENCY = 2 clocks from the first clock of a slot to its first serial word.
 module tessera_tx #(
   parameter int LANES     = 4,
@@ -132,53 +137,105 @@ module tessera_tx #(
   );
 
   // ---------------------------------------------------------------------------------------
-  // Per channel: lane-map entry, encoder, serializer.
+  // Per channel: lane-map entry (a loop over the channels), encoder, serializer.
   // ---------------------------------------------------------------------------------------
-  for (genvar c = 0; c < CHANNELS; c++) begin : gen_ch
-    localparam logic [15:0] RESET_LANE = (c < LANES) ? 16'(c) : SPARE_LANE;
+  // The map as vectors, channel c in [c*16 +: 16] and [c] (Verilator 5.006 takes no
+  // delayed assignment to an unpacked array's element in a loop of more than 64
+  // iterations).
+  logic [16*CHANNELS-1:0] lane_q;
+  logic [CHANNELS-1:0]    failed_q, data_valid;
+  logic [66*CHANNELS-1:0] blocks;
 
-    logic [15:0]      lane_q;
-    logic             failed_q;
-    logic             wr;
-    logic             carries_data;
-    logic [65:0]      block;
+  // The map after this clock (map_lane_d, for the gather), and which channels take data
+  // (spares and lane numbers >= LANES carry none).
+  always @(*) begin
+    map_lane_d = (16*CHANNELS)'(1'b0);
+    data_valid = CHANNELS'(1'b0);
+    for (int c = 0; c < CHANNELS; c++) begin
+      map_lane_d[c*16 +: 16] = (map_wr_i && (map_channel_i == 16'(c))) ? map_lane_i :
+                                                                           lane_q[c*16 +: 16];
+      data_valid[c]          = take && (lane_q[c*16 +: 16] < LANES16);
+    end
+  end
 
-    assign wr = map_wr_i && (map_channel_i == 16'(c));
-    assign map_lane_d[c*16 +: 16] = wr ? map_lane_i : lane_q;
-
-    always_ff @(posedge clk_i or negedge map_rst_ni) begin
-      if (!map_rst_ni) begin
-        lane_q   <= RESET_LANE;
-        failed_q <= 1'b0;
-      end else if (wr) begin
-        lane_q   <= map_lane_i;
-        failed_q <= map_failed_i;
+  always_ff @(posedge clk_i or negedge map_rst_ni) begin
+    if (!map_rst_ni) begin
+      for (int c = 0; c < CHANNELS; c++) begin
+        lane_q[c*16 +: 16] <= (c < LANES) ? 16'(c) : SPARE_LANE;
+        failed_q[c]        <= 1'b0;
+      end
+    end else begin
+      for (int c = 0; c < CHANNELS; c++) begin
+        if (map_wr_i && (map_channel_i == 16'(c))) begin
+          lane_q[c*16 +: 16] <= map_lane_i;
+          failed_q[c]        <= map_failed_i;
+        end
       end
     end
+  end
 
-    // Spares (and lane numbers >= LANES) carry no data.
-    assign carries_data = (lane_q < LANES16);
+  // Encoders and serializers: one instance per channel for synthesis (Yosys then
+  // synthesizes lane_encoder and tx_serializer once each), one CHANNELS-wide instance of
+  // each for simulators (docs/rtl.md "Channel loops").
+`ifdef SYNTHESIS
+  localparam bit CHANNEL_INSTANCES = 1'b1;
+`elsif TESSERA_CHANNEL_INSTANCES
+  localparam bit CHANNEL_INSTANCES = 1'b1;
+`else
+  localparam bit CHANNEL_INSTANCES = 1'b0;
+`endif
 
-    lane_encoder u_lane_encoder (
+  if (CHANNEL_INSTANCES) begin : gen_ch_inst
+    for (genvar c = 0; c < CHANNELS; c++) begin : gen_ch
+      lane_encoder #(
+        .CH(1)
+      ) u_lane_encoder (
+        .clk_i       (clk_i),
+        .rst_ni      (rst_ni),
+        .step_i      (slot_start),
+        .failed_i    (failed_q[c]),
+        .marker_i    (marker_slot),
+        .data_valid_i(data_valid[c]),
+        .data_i      (words[c*64 +: 64]),
+        .lane_i      (lane_q[c*16 +: 16]),
+        .block_o     (blocks[c*66 +: 66])
+      );
+
+      tx_serializer #(
+        .CH   (1),
+        .SER_W(SER_W)
+      ) u_tx_serializer (
+        .clk_i   (clk_i),
+        .rst_ni  (rst_ni),
+        .load_i  (slot_start),
+        .block_i (blocks[c*66 +: 66]),
+        .serial_o(tx_serial_o[c*SER_W +: SER_W])
+      );
+    end
+  end else begin : gen_ch_loop
+    lane_encoder #(
+      .CH(CHANNELS)
+    ) u_lane_encoder (
       .clk_i       (clk_i),
       .rst_ni      (rst_ni),
       .step_i      (slot_start),
       .failed_i    (failed_q),
       .marker_i    (marker_slot),
-      .data_valid_i(take && carries_data),
-      .data_i      (words[c*64 +: 64]),
+      .data_valid_i(data_valid),
+      .data_i      (words),
       .lane_i      (lane_q),
-      .block_o     (block)
+      .block_o     (blocks)
     );
 
     tx_serializer #(
+      .CH   (CHANNELS),
       .SER_W(SER_W)
     ) u_tx_serializer (
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),
       .load_i  (slot_start),
-      .block_i (block),
-      .serial_o(tx_serial_o[c*SER_W +: SER_W])
+      .block_i (blocks),
+      .serial_o(tx_serial_o)
     );
   end
 
