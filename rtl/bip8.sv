@@ -18,7 +18,6 @@ module bip8 #(
   logic [7:0]  fold;
 
   always @(*) begin
-    bip_o = {(CH*8){1'b0}};
     for (int c = 0; c < CH; c++) begin
       block = block_i[c*66 +: 66];
       fold  = {3'b000, block[1], block[0], 3'b000};

@@ -81,8 +81,6 @@ module lfsr #(
   logic [DATA_W-1:0]  guess;  // in-word feedback, refined pass by pass
 
   always @(*) begin
-    data_o  = {(CH*DATA_W){1'b0}};
-    state_o = {(CH*STATE_W){1'b0}};
     for (int c = 0; c < CH; c++) begin
       state = state_i[c*STATE_W +: STATE_W];
       data  = data_i[c*DATA_W +: DATA_W];

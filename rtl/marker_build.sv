@@ -20,7 +20,6 @@ module marker_build #(
   logic [31:0] low;
 
   always @(*) begin
-    block_o = {(CH*66){1'b0}};
     for (int c = 0; c < CH; c++) begin
       low                = {bip_i[c*8 +: 8], lane_i[c*16 +: 16], MARKER_SIGNATURE};
       block_o[c*66 +: 66] = {~low, low, SH_CONTROL};
