@@ -181,11 +181,12 @@ synth() {
   local tops=("$@")
   [ ${#tops[@]} -eq 0 ] && tops=(tessera_tx tessera_rx)
   for top in "${tops[@]}"; do
-    local extra="" flat="-flatten" stat="stat"
+    local extra=""
     [ "$top" = tessera_rx ] && extra="-set MAX_SKEW_BITS 1056"
-    # The TX is synthesized hierarchically: lane_encoder and tx_serializer once each, the
-    # hierarchy total from `stat -top` (flat, 1020 + 4 is too large for Yosys here).
-    [ "$top" = tessera_tx ] && { flat=""; stat="stat -top $top"; }
+    # Hierarchically: Yosys reads the one-instance-per-channel form (SYNTHESIS, docs/rtl.md
+    # "Channel loops"), so each per-channel module is synthesized once; the hierarchy total
+    # comes from `stat -top`.
+    local flat="" stat="stat -top $top"
     # Generic gates; memories (the RX deskew buffers) stay memories, as they would be SRAM.
     yosys -q -l "$build/synth_$top.log" -p "read_verilog -sv ${srcs[*]}; \
       chparam -set LANES $l -set SPARES $s -set AM_PERIOD 16384 -set SER_W 22 $extra $top; \
