@@ -8,7 +8,7 @@
 //             header of a window loses lock and slips (lost_o). pass_o: the block is taken
 //             and block lock holds after it (the block that completes the 64 is passed on).
 //             CH channels side by side, each its own lock: channel c in bit c of every
-//             port; one loop over the channels (docs/rtl.md "Channel loops").
+//             port (its counters in [c*7 +: 7], [c*5 +: 5]); one loop over the channels (docs/rtl.md "Channel loops").
 // Parameters: CH (>= 1).
 // Latency:    slip_o, pass_o, lost_o are combinational; locked_o is the state before the
 //             block.
@@ -29,11 +29,9 @@ module block_lock #(
   localparam logic [6:0] SH_WINDOW            = 7'd64;
   localparam logic [4:0] SH_INVALID_TO_UNLOCK = 5'd16;
 
-  logic [CH-1:0] locked_q, locked_d;
-  logic [6:0]    sh_cnt_q [CH];
-  logic [6:0]    sh_cnt_d [CH];
-  logic [4:0]    invld_q [CH];
-  logic [4:0]    invld_d [CH];
+  logic [CH-1:0]   locked_q, locked_d;
+  logic [CH*7-1:0] sh_cnt_q, sh_cnt_d;
+  logic [CH*5-1:0] invld_q, invld_d;
 
   // One channel's incremented counts (block-local temporaries).
   logic [6:0] sh_cnt_inc;
@@ -41,38 +39,36 @@ module block_lock #(
 
   always @(*) begin
     locked_d = locked_q;
-    slip_o   = {CH{1'b0}};
+    sh_cnt_d = sh_cnt_q;
+    invld_d  = invld_q;
+    slip_o   = CH'(0);
     for (int c = 0; c < CH; c++) begin
-      sh_cnt_d[c] = sh_cnt_q[c];
-      invld_d[c]  = invld_q[c];
-    end
-    for (int c = 0; c < CH; c++) begin
-      sh_cnt_inc = sh_cnt_q[c] + 7'd1;
-      invld_inc  = invld_q[c] + 5'd1;
+      sh_cnt_inc = sh_cnt_q[c*7 +: 7] + 7'd1;
+      invld_inc  = invld_q[c*5 +: 5] + 5'd1;
       if (blk_valid_i[c]) begin
         if (!locked_q[c]) begin
           if (sh_valid_i[c]) begin
-            sh_cnt_d[c] = sh_cnt_inc;
+            sh_cnt_d[c*7 +: 7] = sh_cnt_inc;
             if (sh_cnt_inc == SH_VALID_TO_LOCK) begin
-              locked_d[c] = 1'b1;
-              sh_cnt_d[c] = 7'd0;
-              invld_d[c]  = 5'd0;
+              locked_d[c]        = 1'b1;
+              sh_cnt_d[c*7 +: 7] = 7'd0;
+              invld_d[c*5 +: 5]  = 5'd0;
             end
           end else begin
-            sh_cnt_d[c] = 7'd0;
-            slip_o[c]   = 1'b1;
+            sh_cnt_d[c*7 +: 7] = 7'd0;
+            slip_o[c]          = 1'b1;
           end
         end else begin
-          sh_cnt_d[c] = sh_cnt_inc;
-          if (!sh_valid_i[c]) invld_d[c] = invld_inc;
+          sh_cnt_d[c*7 +: 7] = sh_cnt_inc;
+          if (!sh_valid_i[c]) invld_d[c*5 +: 5] = invld_inc;
           if (!sh_valid_i[c] && invld_inc == SH_INVALID_TO_UNLOCK) begin
-            locked_d[c] = 1'b0;
-            sh_cnt_d[c] = 7'd0;
-            invld_d[c]  = 5'd0;
-            slip_o[c]   = 1'b1;
+            locked_d[c]        = 1'b0;
+            sh_cnt_d[c*7 +: 7] = 7'd0;
+            invld_d[c*5 +: 5]  = 5'd0;
+            slip_o[c]          = 1'b1;
           end else if (sh_cnt_inc == SH_WINDOW) begin
-            sh_cnt_d[c] = 7'd0;
-            invld_d[c]  = 5'd0;
+            sh_cnt_d[c*7 +: 7] = 7'd0;
+            invld_d[c*5 +: 5]  = 5'd0;
           end
         end
       end
@@ -85,17 +81,13 @@ module block_lock #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      locked_q <= {CH{1'b0}};
-      for (int c = 0; c < CH; c++) begin
-        sh_cnt_q[c] <= 7'd0;
-        invld_q[c]  <= 5'd0;
-      end
+      locked_q <= CH'(0);
+      sh_cnt_q <= (CH*7)'(0);
+      invld_q  <= (CH*5)'(0);
     end else begin
       locked_q <= locked_d;
-      for (int c = 0; c < CH; c++) begin
-        sh_cnt_q[c] <= sh_cnt_d[c];
-        invld_q[c]  <= invld_d[c];
-      end
+      sh_cnt_q <= sh_cnt_d;
+      invld_q  <= invld_d;
     end
   end
 

@@ -5,7 +5,7 @@
 //             clock with en_i the state becomes the last 64 received bits, the most recent
 //             in bit 63. In step with any line after one word, whatever the state was.
 //             CH channels side by side, each its own state: channel c in en_i[c] and
-//             [c*64 +: 64] (one loop over the channels, docs/rtl.md "Channel loops").
+//             [c*64 +: 64] of data_i, data_o and the state (one loop over the channels, docs/rtl.md "Channel loops").
 // Parameters: CH (>= 1), RESET_STATE - state after reset (the model's Descrambler starts
 //             at 0), the same for every channel.
 // Latency:    data_o is combinational; the state advances on the clock edge with en_i.
@@ -20,15 +20,7 @@ module descrambler #(
   output logic [CH*64-1:0] data_o
 );
 
-  logic [63:0]      state_q [CH];
-  logic [CH*64-1:0] state, state_d;
-
-  always @(*) begin
-    state = {(CH*64){1'b0}};
-    for (int c = 0; c < CH; c++) begin
-      state[c*64 +: 64] = state_q[c];
-    end
-  end
+  logic [CH*64-1:0] state_q, state_d;
 
   lfsr #(
     .CH     (CH),
@@ -37,7 +29,7 @@ module descrambler #(
     .TAPS   ((64'd1 << 38) | (64'd1 << 57)),
     .MODE   (1)
   ) u_lfsr (
-    .state_i(state),
+    .state_i(state_q),
     .data_i (data_i),
     .data_o (data_o),
     .state_o(state_d)
@@ -46,11 +38,11 @@ module descrambler #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       for (int c = 0; c < CH; c++) begin
-        state_q[c] <= RESET_STATE;
+        state_q[c*64 +: 64] <= RESET_STATE;
       end
     end else begin
       for (int c = 0; c < CH; c++) begin
-        if (en_i[c]) state_q[c] <= state_d[c*64 +: 64];
+        if (en_i[c]) state_q[c*64 +: 64] <= state_d[c*64 +: 64];
       end
     end
   end

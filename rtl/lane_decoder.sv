@@ -43,24 +43,20 @@ module lane_decoder #(
   localparam logic [1:0]  SYM_DATA         = 2'd1;
   localparam logic [1:0]  SYM_IDLE         = 2'd2;
 
-  logic [7:0]       bip_q [CH];
-  logic [7:0]       bip_d [CH];
+  logic [CH*8-1:0]  bip_q, bip_d, bip_fold, bip_open;
   logic [CH*64-1:0] payload, descr;
-  logic [CH*8-1:0]  bip, bip_fold, bip_open;
 
   // One channel's block, header and payload (block-local temporaries).
   logic [65:0] blk;
-  logic [1:0]  sh;
+  logic [1:0]  sh, sh_k;
   logic [63:0] pl;
   logic [7:0]  bip3, bip7;
 
-  // The payloads (descrambler input) and the BIP-8 state as packed buses.
+  // The payloads (descrambler input).
   always @(*) begin
-    payload = {(CH*64){1'b0}};
-    bip     = {(CH*8){1'b0}};
+    payload = (CH*64)'(0);
     for (int c = 0; c < CH; c++) begin
       payload[c*64 +: 64] = blk_i[c*66 + 2 +: 64];
-      bip[c*8 +: 8]       = bip_q[c];
     end
   end
 
@@ -79,7 +75,7 @@ module lane_decoder #(
     .CH(CH)
   ) u_bip8_fold (
     .block_i(blk_i),
-    .bip_i  (bip),
+    .bip_i  (bip_q),
     .bip_o  (bip_fold)
   );
 
@@ -87,32 +83,40 @@ module lane_decoder #(
     .CH(CH)
   ) u_bip8_open (
     .block_i(blk_i),
-    .bip_i  ({(CH*8){1'b0}}),
+    .bip_i  ((CH*8)'(0)),
     .bip_o  (bip_open)
   );
 
   assign sym_data_o = descr;
 
+  // Header, marker and BIP check: from the block as received.
   always @(*) begin
-    sh_valid_o     = {CH{1'b0}};
-    marker_valid_o = {CH{1'b0}};
-    marker_lane_o  = {(CH*16){1'b0}};
-    bip_err_o      = {CH{1'b0}};
-    sym_kind_o     = {(CH*2){1'b0}};
+    sh_valid_o     = CH'(0);
+    marker_valid_o = CH'(0);
+    marker_lane_o  = (CH*16)'(0);
+    bip_err_o      = CH'(0);
     for (int c = 0; c < CH; c++) begin
       blk  = blk_i[c*66 +: 66];
       sh   = blk[1:0];
       pl   = blk[65:2];
       bip3 = pl[31:24];
       bip7 = pl[63:56];
-      sh_valid_o[c]          = (sh == SH_DATA) || (sh == SH_CONTROL);
-      marker_valid_o[c]      = (sh == SH_CONTROL) && (pl[7:0] == MARKER_SIGNATURE) &&
-                               (pl[55:32] == ~pl[23:0]);
+      sh_valid_o[c]             = (sh == SH_DATA) || (sh == SH_CONTROL);
+      marker_valid_o[c]         = (sh == SH_CONTROL) && (pl[7:0] == MARKER_SIGNATURE) &&
+                                  (pl[55:32] == ~pl[23:0]);
       marker_lane_o[c*16 +: 16] = pl[23:8];
-      bip_err_o[c]           = (bip_q[c] != bip3) && (bip_q[c] != ~bip7);
-      if (sh == SH_DATA) begin
+      bip_err_o[c]              = (bip_q[c*8 +: 8] != bip3) && (bip_q[c*8 +: 8] != ~bip7);
+    end
+  end
+
+  // Symbol kind: from the header and the descrambled payload.
+  always @(*) begin
+    sym_kind_o = (CH*2)'(0);
+    for (int c = 0; c < CH; c++) begin
+      sh_k = blk_i[c*66 +: 2];
+      if (sh_k == SH_DATA) begin
         sym_kind_o[c*2 +: 2] = SYM_DATA;
-      end else if (sh == SH_CONTROL && descr[c*64 +: 64] == IDLE_PAYLOAD) begin
+      end else if (sh_k == SH_CONTROL && descr[c*64 +: 64] == IDLE_PAYLOAD) begin
         sym_kind_o[c*2 +: 2] = SYM_IDLE;
       end else begin
         sym_kind_o[c*2 +: 2] = SYM_INVALID;
@@ -121,27 +125,21 @@ module lane_decoder #(
   end
 
   always @(*) begin
-    for (int c = 0; c < CH; c++) begin
-      bip_d[c] = bip_q[c];
-    end
+    bip_d = bip_q;
     for (int c = 0; c < CH; c++) begin
       if (open_i[c] || close_i[c]) begin
-        bip_d[c] = bip_open[c*8 +: 8];
+        bip_d[c*8 +: 8] = bip_open[c*8 +: 8];
       end else if (decode_i[c]) begin
-        bip_d[c] = bip_fold[c*8 +: 8];
+        bip_d[c*8 +: 8] = bip_fold[c*8 +: 8];
       end
     end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      for (int c = 0; c < CH; c++) begin
-        bip_q[c] <= 8'h00;
-      end
+      bip_q <= (CH*8)'(0);
     end else begin
-      for (int c = 0; c < CH; c++) begin
-        bip_q[c] <= bip_d[c];
-      end
+      bip_q <= bip_d;
     end
   end
 

@@ -12,7 +12,8 @@
 //             lane (which becomes the candidate, retry_o), loses lock (ev_lost_o).
 //             clear_i (block lock lost) returns to HUNT.
 //             CH channels side by side, each its own lock: channel c in bit c of the 1-bit
-//             ports and [c*16 +: 16] of marker_lane_i / lane_o; one loop over the channels
+//             ports and [c*16 +: 16] of marker_lane_i / lane_o (its state likewise, W bits
+//             in [c*W +: W]); one loop over the channels
 //             (docs/rtl.md "Channel loops").
 // Parameters: CH (>= 1), AM_PERIOD (>= 4).
 // Latency:    events are combinational for the block offered; state changes at the edge.
@@ -44,89 +45,89 @@ module marker_lock #(
   localparam logic [1:0] ST_LOCKED            = 2'd2;
   localparam logic [AM_W-1:0] AM_LAST         = AM_W'(AM_PERIOD - 1);
 
-  logic [1:0]      st_q [CH];
-  logic [1:0]      st_d [CH];
-  logic [15:0]     lane_q [CH];
-  logic [15:0]     lane_d [CH];
-  logic [AM_W-1:0] since_q [CH];
-  logic [AM_W-1:0] since_d [CH];
-  logic [1:0]      run_q [CH];
-  logic [1:0]      run_d [CH];
+  logic [CH*2-1:0]    st_q, st_d;
+  logic [CH*16-1:0]   lane_q, lane_d;
+  logic [CH*AM_W-1:0] since_q, since_d;
+  logic [CH*2-1:0]    run_q, run_d;
 
-  // One channel's inputs (block-local temporaries).
+  // One channel's state and inputs (block-local temporaries).
+  logic [1:0]      st, run;
+  logic [15:0]     lane, mlane;
+  logic [AM_W-1:0] since;
   logic            due, mvalid;
-  logic [15:0]     mlane;
 
   always @(*) begin
-    ev_cand_o    = {CH{1'b0}};
-    ev_slot_o    = {CH{1'b0}};
-    slot_ok_o    = {CH{1'b0}};
-    gained_o     = {CH{1'b0}};
-    ev_payload_o = {CH{1'b0}};
-    ev_lost_o    = {CH{1'b0}};
-    retry_o      = {CH{1'b0}};
+    st_d         = st_q;
+    lane_d       = lane_q;
+    since_d      = since_q;
+    run_d        = run_q;
+    ev_cand_o    = CH'(0);
+    ev_slot_o    = CH'(0);
+    slot_ok_o    = CH'(0);
+    gained_o     = CH'(0);
+    ev_payload_o = CH'(0);
+    ev_lost_o    = CH'(0);
+    retry_o      = CH'(0);
     for (int c = 0; c < CH; c++) begin
-      st_d[c]    = st_q[c];
-      lane_d[c]  = lane_q[c];
-      since_d[c] = since_q[c];
-      run_d[c]   = run_q[c];
-    end
-    for (int c = 0; c < CH; c++) begin
-      due    = (since_q[c] == AM_LAST);
+      st     = st_q[c*2 +: 2];
+      run    = run_q[c*2 +: 2];
+      lane   = lane_q[c*16 +: 16];
+      since  = since_q[c*AM_W +: AM_W];
+      due    = (since == AM_LAST);
       mvalid = marker_valid_i[c];
       mlane  = marker_lane_i[c*16 +: 16];
       if (clear_i[c]) begin
-        st_d[c] = ST_HUNT;
+        st_d[c*2 +: 2] = ST_HUNT;
       end else if (blk_valid_i[c]) begin
-        case (st_q[c])
+        case (st)
           ST_CONFIRM: begin
             if (!due) begin
-              since_d[c] = since_q[c] + 1'b1;
-            end else if (mvalid && mlane == lane_q[c]) begin
-              st_d[c]      = ST_LOCKED;
-              since_d[c]   = {AM_W{1'b0}};
-              run_d[c]     = 2'd0;
-              ev_slot_o[c] = 1'b1;
-              slot_ok_o[c] = 1'b1;
-              gained_o[c]  = 1'b1;
+              since_d[c*AM_W +: AM_W] = since + 1'b1;
+            end else if (mvalid && mlane == lane) begin
+              st_d[c*2 +: 2]          = ST_LOCKED;
+              since_d[c*AM_W +: AM_W] = {AM_W{1'b0}};
+              run_d[c*2 +: 2]         = 2'd0;
+              ev_slot_o[c]            = 1'b1;
+              slot_ok_o[c]            = 1'b1;
+              gained_o[c]             = 1'b1;
             end else if (mvalid) begin
-              lane_d[c]    = mlane;
-              since_d[c]   = {AM_W{1'b0}};
-              ev_cand_o[c] = 1'b1;
+              lane_d[c*16 +: 16]      = mlane;
+              since_d[c*AM_W +: AM_W] = {AM_W{1'b0}};
+              ev_cand_o[c]            = 1'b1;
             end else begin
-              st_d[c] = ST_HUNT;
+              st_d[c*2 +: 2] = ST_HUNT;
             end
           end
           ST_LOCKED: begin
             if (!due) begin
-              since_d[c]      = since_q[c] + 1'b1;
-              ev_payload_o[c] = 1'b1;
-            end else if (mvalid && mlane == lane_q[c]) begin
-              since_d[c]   = {AM_W{1'b0}};
-              run_d[c]     = 2'd0;
-              ev_slot_o[c] = 1'b1;
-              slot_ok_o[c] = 1'b1;
+              since_d[c*AM_W +: AM_W] = since + 1'b1;
+              ev_payload_o[c]         = 1'b1;
+            end else if (mvalid && mlane == lane) begin
+              since_d[c*AM_W +: AM_W] = {AM_W{1'b0}};
+              run_d[c*2 +: 2]         = 2'd0;
+              ev_slot_o[c]            = 1'b1;
+              slot_ok_o[c]            = 1'b1;
             end else if (mvalid) begin
-              st_d[c]      = ST_CONFIRM;
-              lane_d[c]    = mlane;
-              since_d[c]   = {AM_W{1'b0}};
-              ev_lost_o[c] = 1'b1;
-              retry_o[c]   = 1'b1;
-            end else if (run_q[c] == AM_INVALID_TO_UNLOCK) begin
-              st_d[c]      = ST_HUNT;
-              ev_lost_o[c] = 1'b1;
+              st_d[c*2 +: 2]          = ST_CONFIRM;
+              lane_d[c*16 +: 16]      = mlane;
+              since_d[c*AM_W +: AM_W] = {AM_W{1'b0}};
+              ev_lost_o[c]            = 1'b1;
+              retry_o[c]              = 1'b1;
+            end else if (run == AM_INVALID_TO_UNLOCK) begin
+              st_d[c*2 +: 2] = ST_HUNT;
+              ev_lost_o[c]   = 1'b1;
             end else begin
-              since_d[c]   = {AM_W{1'b0}};
-              run_d[c]     = run_q[c] + 1'b1;
-              ev_slot_o[c] = 1'b1;
+              since_d[c*AM_W +: AM_W] = {AM_W{1'b0}};
+              run_d[c*2 +: 2]         = run + 1'b1;
+              ev_slot_o[c]            = 1'b1;
             end
           end
           default: begin  // ST_HUNT
             if (mvalid) begin
-              st_d[c]      = ST_CONFIRM;
-              lane_d[c]    = mlane;
-              since_d[c]   = {AM_W{1'b0}};
-              ev_cand_o[c] = 1'b1;
+              st_d[c*2 +: 2]          = ST_CONFIRM;
+              lane_d[c*16 +: 16]      = mlane;
+              since_d[c*AM_W +: AM_W] = {AM_W{1'b0}};
+              ev_cand_o[c]            = 1'b1;
             end
           end
         endcase
@@ -135,29 +136,25 @@ module marker_lock #(
   end
 
   always @(*) begin
-    locked_o = {CH{1'b0}};
-    lane_o   = {(CH*16){1'b0}};
+    locked_o = CH'(0);
     for (int c = 0; c < CH; c++) begin
-      locked_o[c]         = (st_q[c] == ST_LOCKED);
-      lane_o[c*16 +: 16]  = lane_q[c];
+      locked_o[c] = (st_q[c*2 +: 2] == ST_LOCKED);
     end
   end
 
+  assign lane_o = lane_q;
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      for (int c = 0; c < CH; c++) begin
-        st_q[c]    <= ST_HUNT;
-        lane_q[c]  <= 16'h0;
-        since_q[c] <= {AM_W{1'b0}};
-        run_q[c]   <= 2'd0;
-      end
+      st_q    <= (CH*2)'(0);  // ST_HUNT (2'd0) in every channel
+      lane_q  <= (CH*16)'(0);
+      since_q <= (CH*AM_W)'(0);
+      run_q   <= (CH*2)'(0);
     end else begin
-      for (int c = 0; c < CH; c++) begin
-        st_q[c]    <= st_d[c];
-        lane_q[c]  <= lane_d[c];
-        since_q[c] <= since_d[c];
-        run_q[c]   <= run_d[c];
-      end
+      st_q    <= st_d;
+      lane_q  <= lane_d;
+      since_q <= since_d;
+      run_q   <= run_d;
     end
   end
 

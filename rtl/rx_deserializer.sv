@@ -10,7 +10,7 @@
 //             it counts the bits consumed so far.
 //             CH channels side by side, each its own leftover bits and counters: channel c
 //             in [c*SER_W +: SER_W], bit c of blk_valid_o / slip_i, [c*66 +: 66] and
-//             [c*POS_W +: POS_W]; one loop over the channels (docs/rtl.md "Channel loops").
+//             [c*POS_W +: POS_W] (its state likewise); one loop over the channels (docs/rtl.md "Channel loops").
 //             The new word goes in above a channel's leftover bits by one shift by the
 //             leftover count; what remains after a block is the same bits shifted down by
 //             the constant 66 or 67.
@@ -35,73 +35,67 @@ module rx_deserializer #(
   localparam int CAT_W      = BLOCK_BITS + SER_W;  // leftover (<= 66) plus one word
   localparam int CNT_W      = 8;                   // counts 0 .. 132
 
-  logic [BLOCK_BITS-1:0] buf_q [CH];
-  logic [BLOCK_BITS-1:0] buf_d [CH];
-  logic [CNT_W-1:0]      cnt_q [CH];
-  logic [CNT_W-1:0]      cnt_d [CH];
-  logic [POS_W-1:0]      pos_q [CH];
-  logic [POS_W-1:0]      pos_d [CH];
-  // Leftover bits with the new word above them, per channel (the block is its bottom).
-  logic [CAT_W-1:0]      cat [CH];
+  logic [CH*BLOCK_BITS-1:0] buf_q, buf_d;
+  logic [CH*CNT_W-1:0]      cnt_q, cnt_d;
+  logic [CH*POS_W-1:0]      pos_q, pos_d;
+  // Leftover bits with the new word above them, channel c in [c*CAT_W +: CAT_W] (the
+  // block is its bottom).
+  logic [CH*CAT_W-1:0]      cat;
 
   // One channel's temporaries.
-  logic [CNT_W-1:0] total, consume;
+  logic [CAT_W-1:0] cat_c, rest;
+  logic [CNT_W-1:0] cnt, consume;
 
   // The candidate block: the leftover bits, then the new word.
   always @(*) begin
-    blk_valid_o = {CH{1'b0}};
-    blk_o       = {(CH*BLOCK_BITS){1'b0}};
-    pos_o       = {(CH*POS_W){1'b0}};
+    blk_valid_o = CH'(0);
+    blk_o       = (CH*BLOCK_BITS)'(0);
+    cat         = (CH*CAT_W)'(0);
     for (int c = 0; c < CH; c++) begin
-      cat[c] = {CAT_W{1'b0}};
-    end
-    for (int c = 0; c < CH; c++) begin
-      cat[c] = ({{BLOCK_BITS{1'b0}}, serial_i[c*SER_W +: SER_W]} << cnt_q[c]) |
-               {{SER_W{1'b0}}, buf_q[c]};
-      blk_valid_o[c]                   = (cnt_q[c] + CNT_W'(SER_W) >= CNT_W'(BLOCK_BITS + 1));
-      blk_o[c*BLOCK_BITS +: BLOCK_BITS] = cat[c][BLOCK_BITS-1:0];
-      pos_o[c*POS_W +: POS_W]           = pos_q[c];
+      cat_c = ({{BLOCK_BITS{1'b0}}, serial_i[c*SER_W +: SER_W]} << cnt_q[c*CNT_W +: CNT_W]) |
+              {{SER_W{1'b0}}, buf_q[c*BLOCK_BITS +: BLOCK_BITS]};
+      cat[c*CAT_W +: CAT_W]             = cat_c;
+      blk_valid_o[c]                    = (cnt_q[c*CNT_W +: CNT_W] + CNT_W'(SER_W) >=
+                                           CNT_W'(BLOCK_BITS + 1));
+      blk_o[c*BLOCK_BITS +: BLOCK_BITS] = cat_c[BLOCK_BITS-1:0];
     end
   end
+
+  assign pos_o = pos_q;
 
   // What is left: 66 bits consumed with a block, 67 with a slip, none without a block.
   // At most 66 bits are ever left over, so the bits of cat above them are always zero.
   always @(*) begin
+    buf_d = (CH*BLOCK_BITS)'(0);
+    cnt_d = (CH*CNT_W)'(0);
+    pos_d = (CH*POS_W)'(0);
     for (int c = 0; c < CH; c++) begin
-      buf_d[c] = {BLOCK_BITS{1'b0}};
-      cnt_d[c] = {CNT_W{1'b0}};
-      pos_d[c] = {POS_W{1'b0}};
-    end
-    for (int c = 0; c < CH; c++) begin
-      total = cnt_q[c] + CNT_W'(SER_W);
+      cnt  = cnt_q[c*CNT_W +: CNT_W];
+      rest = cat[c*CAT_W +: CAT_W];
       if (!blk_valid_o[c]) begin
-        consume  = {CNT_W{1'b0}};
-        buf_d[c] = cat[c][BLOCK_BITS-1:0];
+        consume                           = {CNT_W{1'b0}};
+        buf_d[c*BLOCK_BITS +: BLOCK_BITS] = rest[BLOCK_BITS-1:0];
       end else if (slip_i[c]) begin
-        consume  = CNT_W'(BLOCK_BITS + 1);
-        buf_d[c] = BLOCK_BITS'(cat[c] >> (BLOCK_BITS + 1));
+        consume                           = CNT_W'(BLOCK_BITS + 1);
+        buf_d[c*BLOCK_BITS +: BLOCK_BITS] = BLOCK_BITS'(rest >> (BLOCK_BITS + 1));
       end else begin
-        consume  = CNT_W'(BLOCK_BITS);
-        buf_d[c] = BLOCK_BITS'(cat[c] >> BLOCK_BITS);
+        consume                           = CNT_W'(BLOCK_BITS);
+        buf_d[c*BLOCK_BITS +: BLOCK_BITS] = BLOCK_BITS'(rest >> BLOCK_BITS);
       end
-      cnt_d[c] = total - consume;
-      pos_d[c] = pos_q[c] + {{(POS_W-CNT_W){1'b0}}, consume};
+      cnt_d[c*CNT_W +: CNT_W] = cnt + CNT_W'(SER_W) - consume;
+      pos_d[c*POS_W +: POS_W] = pos_q[c*POS_W +: POS_W] + {{(POS_W-CNT_W){1'b0}}, consume};
     end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      for (int c = 0; c < CH; c++) begin
-        buf_q[c] <= {BLOCK_BITS{1'b0}};
-        cnt_q[c] <= {CNT_W{1'b0}};
-        pos_q[c] <= {POS_W{1'b0}};
-      end
+      buf_q <= (CH*BLOCK_BITS)'(0);
+      cnt_q <= (CH*CNT_W)'(0);
+      pos_q <= (CH*POS_W)'(0);
     end else begin
-      for (int c = 0; c < CH; c++) begin
-        buf_q[c] <= buf_d[c];
-        cnt_q[c] <= cnt_d[c];
-        pos_q[c] <= pos_d[c];
-      end
+      buf_q <= buf_d;
+      cnt_q <= cnt_d;
+      pos_q <= pos_d;
     end
   end
 

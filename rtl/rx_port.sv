@@ -142,50 +142,50 @@ module rx_port #(
   assign marker_lock_o = ml_locked;
   assign bits_o        = pos;
 
-  // Status counters, saturating.
-  logic [CNT_W-1:0] bip_q [CH];
-  logic [CNT_W-1:0] slips_q [CH];
-  logic [CNT_W-1:0] bl_loss_q [CH];
-  logic [CNT_W-1:0] ml_loss_q [CH];
-  logic [CNT_W-1:0] invh_q [CH];
-  logic [CH-1:0]    ml_loss_ev;
+  // Status counters, saturating; port c's in [c*CNT_W +: CNT_W].
+  logic [CH*CNT_W-1:0] bip_q, slips_q, bl_loss_q, ml_loss_q, invh_q;
+  logic [CH-1:0]       ml_loss_ev, bip_inc, slips_inc, bl_loss_inc, ml_loss_inc, invh_inc;
 
-  assign ml_loss_ev = (bl_lost & ml_locked) | (pass & ev_lost);
+  assign ml_loss_ev  = (bl_lost & ml_locked) | (pass & ev_lost);
+  assign bip_inc     = dec_close & bip_err;
+  assign slips_inc   = blk_valid & slip;
+  assign bl_loss_inc = bl_lost;
+  assign ml_loss_inc = ml_loss_ev;
+  assign invh_inc    = pass & ~sh_valid;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      for (int c = 0; c < CH; c++) begin
-        bip_q[c]     <= {CNT_W{1'b0}};
-        slips_q[c]   <= {CNT_W{1'b0}};
-        bl_loss_q[c] <= {CNT_W{1'b0}};
-        ml_loss_q[c] <= {CNT_W{1'b0}};
-        invh_q[c]    <= {CNT_W{1'b0}};
-      end
+      bip_q     <= (CH*CNT_W)'(0);
+      slips_q   <= (CH*CNT_W)'(0);
+      bl_loss_q <= (CH*CNT_W)'(0);
+      ml_loss_q <= (CH*CNT_W)'(0);
+      invh_q    <= (CH*CNT_W)'(0);
     end else begin
       for (int c = 0; c < CH; c++) begin
-        if (dec_close[c] && bip_err[c] && !(&bip_q[c]))  bip_q[c]     <= bip_q[c] + 1'b1;
-        if (blk_valid[c] && slip[c] && !(&slips_q[c]))   slips_q[c]   <= slips_q[c] + 1'b1;
-        if (bl_lost[c] && !(&bl_loss_q[c]))              bl_loss_q[c] <= bl_loss_q[c] + 1'b1;
-        if (ml_loss_ev[c] && !(&ml_loss_q[c]))           ml_loss_q[c] <= ml_loss_q[c] + 1'b1;
-        if (pass[c] && !sh_valid[c] && !(&invh_q[c]))    invh_q[c]    <= invh_q[c] + 1'b1;
+        if (bip_inc[c] && !(&bip_q[c*CNT_W +: CNT_W])) begin
+          bip_q[c*CNT_W +: CNT_W] <= bip_q[c*CNT_W +: CNT_W] + 1'b1;
+        end
+        if (slips_inc[c] && !(&slips_q[c*CNT_W +: CNT_W])) begin
+          slips_q[c*CNT_W +: CNT_W] <= slips_q[c*CNT_W +: CNT_W] + 1'b1;
+        end
+        if (bl_loss_inc[c] && !(&bl_loss_q[c*CNT_W +: CNT_W])) begin
+          bl_loss_q[c*CNT_W +: CNT_W] <= bl_loss_q[c*CNT_W +: CNT_W] + 1'b1;
+        end
+        if (ml_loss_inc[c] && !(&ml_loss_q[c*CNT_W +: CNT_W])) begin
+          ml_loss_q[c*CNT_W +: CNT_W] <= ml_loss_q[c*CNT_W +: CNT_W] + 1'b1;
+        end
+        if (invh_inc[c] && !(&invh_q[c*CNT_W +: CNT_W])) begin
+          invh_q[c*CNT_W +: CNT_W] <= invh_q[c*CNT_W +: CNT_W] + 1'b1;
+        end
       end
     end
   end
 
-  always @(*) begin
-    bip_errors_o         = {(CH*CNT_W){1'b0}};
-    slips_o              = {(CH*CNT_W){1'b0}};
-    block_lock_losses_o  = {(CH*CNT_W){1'b0}};
-    marker_lock_losses_o = {(CH*CNT_W){1'b0}};
-    invalid_headers_o    = {(CH*CNT_W){1'b0}};
-    for (int c = 0; c < CH; c++) begin
-      bip_errors_o[c*CNT_W +: CNT_W]         = bip_q[c];
-      slips_o[c*CNT_W +: CNT_W]              = slips_q[c];
-      block_lock_losses_o[c*CNT_W +: CNT_W]  = bl_loss_q[c];
-      marker_lock_losses_o[c*CNT_W +: CNT_W] = ml_loss_q[c];
-      invalid_headers_o[c*CNT_W +: CNT_W]    = invh_q[c];
-    end
-  end
+  assign bip_errors_o         = bip_q;
+  assign slips_o              = slips_q;
+  assign block_lock_losses_o  = bl_loss_q;
+  assign marker_lock_losses_o = ml_loss_q;
+  assign invalid_headers_o    = invh_q;
 
   // slot_ok and gained are carried for completeness of the marker-lock interface; the
   // deskew takes every marker slot of a locked lane, valid or not (model: Slot event).
