@@ -497,7 +497,8 @@ module deskew #(
       .POS_W        (POS_W),
       .G_W          (G_W),
       .DEPTH        (DEPTH),
-      .CAP          (CAP)
+      .CAP          (CAP),
+      .RELEASE_HOLD (RELEASE_HOLD)
     ) u_deskew_port (
       .clk_i        (clk_i),
       .rst_ni       (rst_ni),

@@ -23,7 +23,7 @@
 //             CH ports side by side, port c's signals in [c*W +: W] (one loop over the
 //             ports; docs/rtl.md "Channel loops").
 // Parameters: CH, LANES, AM_PERIOD, MAX_SKEW_BITS, POS_W, G_W, DEPTH (buffer entries),
-//             CAP (buffer limit before formation, blocks).
+//             CAP (buffer limit before formation, blocks), RELEASE_HOLD (slots).
 // Latency:    outputs other than the claims, the next-state views (al_d_o, lane_d_o,
 //             reo_change_o) and the event flags come from registers.
 module deskew_port #(
@@ -34,7 +34,8 @@ module deskew_port #(
   parameter int POS_W         = 48,
   parameter int G_W           = 32,
   parameter int DEPTH         = 64,
-  parameter int CAP           = 28
+  parameter int CAP           = 28,
+  parameter int RELEASE_HOLD  = 8   // the spec's release hold (deskew names it)
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -105,7 +106,6 @@ module deskew_port #(
 
   // Spec constants.
   localparam int BLOCK_BITS   = 66;
-  localparam int RELEASE_HOLD = 8;
 
   // Derived.
   localparam int AW = $clog2(DEPTH);

@@ -76,9 +76,18 @@ fn a_replay_takes_gen_flags_and_errors_are_clear() {
     let (code, _, err) = tessera(&["cosim", "--config", "small", "--lanes", "9", "--seed", "1", "--mode", "tx"]);
     assert_ne!(code, 0);
     assert!(err.contains("lanes = 9 does not match DUT small (lanes = 4)"), "{err}");
-    let (code, _, err) = tessera(&["cosim", "--config", "wide", "--mode", "rx"]);
+    // `one` with its TX top only.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("cosim/duts/one.toml")).unwrap();
+    let text = text[..text.find("[rx]").unwrap()]
+        .replace("name = \"one\"", "name = \"one-tx\"")
+        .replace("side = \"e2e\"", "side = \"tx\"")
+        .replace("\"../../rtl/tessera.f\"", &format!("{:?}", root.join("rtl/tessera.f").to_string_lossy()));
+    let file = std::env::temp_dir().join(format!("tessera-cli-one-tx-{}.toml", std::process::id()));
+    std::fs::write(&file, text).unwrap();
+    let (code, _, err) = tessera(&["cosim", "--dut", &file.to_string_lossy(), "--mode", "rx"]);
     assert_ne!(code, 0);
-    assert!(err.contains("--mode rx: DUT wide supports tx"), "{err}");
+    assert!(err.contains("--mode rx: DUT one-tx supports tx"), "{err}");
 }
 
 /// The default regression of the three small built-in DUTs (every mode, seeds 1 to 4)

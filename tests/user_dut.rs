@@ -101,9 +101,9 @@ fn a_users_dut_is_built_checked_cached_rebuilt_and_a_broken_copy_fails_with_a_re
     // A broken copy: data words inverted in the encoder.
     let enc = tree.path().join("src/lane_encoder.sv");
     let text = std::fs::read_to_string(&enc).unwrap();
-    let good = "assign scr_in = data_valid_i ? data_i : IDLE_PAYLOAD;";
+    let good = "scr_in[c*64 +: 64] = data_valid_i[c] ? data_i[c*64 +: 64] : IDLE_PAYLOAD;";
     assert!(text.contains(good), "lane_encoder.sv changed: update this test's broken line");
-    std::fs::write(&enc, text.replace(good, "assign scr_in = data_valid_i ? ~data_i : IDLE_PAYLOAD;")).unwrap();
+    std::fs::write(&enc, text.replace(good, "scr_in[c*64 +: 64] = data_valid_i[c] ? ~data_i[c*64 +: 64] : IDLE_PAYLOAD;")).unwrap();
     let broken = Arc::new(Dut::load(&file, &opts(&cache)).unwrap());
     let run = LinkRun::new(&file, Mode::Tx, 3, 60);
     let m = match check_with(Arc::clone(&broken), &run) {

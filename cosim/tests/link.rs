@@ -34,7 +34,7 @@ fn expect_ok(run: &LinkRun) -> tessera_cosim::harness::PairReport {
 #[test]
 fn tx_rtl_matches_the_model_in_every_configuration() {
     for dut in duts() {
-        // The 1 024-channel TX runs at a few clocks/s at -O0 (cosim/duts/wide.toml): one seed.
+        // The 1 024-channel DUT runs at some hundred clocks/s: one seed.
         let seeds = if dut.name() == "wide" { 1..=1 } else { 1..=3 };
         for seed in seeds {
             let r = expect_ok(&LinkRun::regression(&dut, Mode::Tx, seed, default_stripes(&dut)));
@@ -47,7 +47,9 @@ fn tx_rtl_matches_the_model_in_every_configuration() {
 #[test]
 fn rx_rtl_matches_the_model_clean_and_with_faults() {
     for dut in duts().into_iter().filter(|d| modes_of(d).contains(&Mode::Rx)) {
-        for seed in 1..=4 {
+        // The 1 024-channel RX (cosim/duts/wide.toml): seed 2, which has bit errors.
+        let seeds = if dut.name() == "wide" { 2..=2 } else { 1..=4 };
+        for seed in seeds {
             let run = LinkRun::regression(&dut, Mode::Rx, seed, default_stripes(&dut));
             let r = expect_ok(&run);
             let status = r.status.expect("RX runs report the status");
@@ -62,7 +64,9 @@ fn rx_rtl_matches_the_model_clean_and_with_faults() {
 #[test]
 fn end_to_end_data_out_is_data_in() {
     for dut in duts().into_iter().filter(|d| modes_of(d).contains(&Mode::EndToEnd)) {
-        for seed in [1, 4] {
+        let wide = dut.name() == "wide";
+        for seed in if wide { &[1][..] } else { &[1, 4][..] } {
+            let seed = *seed;
             // A clean channel with skew and a permutation: every stripe must arrive intact.
             let mut run = LinkRun::new(dut.file(), Mode::EndToEnd, seed, default_stripes(&dut));
             run.options.random_skew = Some(dut.link().max_skew_bits);
@@ -72,7 +76,10 @@ fn end_to_end_data_out_is_data_in() {
             assert_eq!(r.stripes_intact, r.stripes_in, "seed {seed}: data out == data in");
         }
         // With bit errors and the regression's stress the RTL still agrees with the model,
-        // stripe for stripe.
+        // stripe for stripe (the 1 024-channel DUT: in rx_rtl_matches_the_model...).
+        if wide {
+            continue;
+        }
         let r = expect_ok(&LinkRun::regression(&dut, Mode::EndToEnd, 2, default_stripes(&dut)));
         assert!(r.injections > 0);
     }
@@ -123,11 +130,20 @@ fn a_flipped_rx_bit_is_reported_with_its_stripe_and_lane() {
 
 #[test]
 fn a_dut_without_rx_says_so_and_unknown_names_list_the_built_ins() {
-    let wide = load(&builtin("wide").unwrap(), &BuildOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-    match wide.new_rx() {
-        Err(e @ DutError::NoSide { .. }) => assert_eq!(e.to_string(), "DUT wide has no rx top"),
+    // `one` with its TX top only.
+    let text = std::fs::read_to_string(builtin("one").unwrap()).unwrap();
+    let rtl = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rtl/tessera.f");
+    let text = text[..text.find("[rx]").unwrap()]
+        .replace("name = \"one\"", "name = \"one-tx\"")
+        .replace("side = \"e2e\"", "side = \"tx\"")
+        .replace("\"../../rtl/tessera.f\"", &format!("{:?}", rtl.to_string_lossy()));
+    let file = std::env::temp_dir().join(format!("tessera-one-tx-{}.toml", std::process::id()));
+    std::fs::write(&file, text).unwrap();
+    let tx_only = load(&file, &BuildOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    match tx_only.new_rx() {
+        Err(e @ DutError::NoSide { .. }) => assert_eq!(e.to_string(), "DUT one-tx has no rx top"),
         Err(e) => panic!("{e}"),
-        Ok(_) => panic!("wide has no RX top"),
+        Ok(_) => panic!("one-tx has no RX top"),
     }
     let e = builtin("nonesuch").unwrap_err();
     assert!(e.to_string().contains("built-in: one, small, mid, wide"), "{e}");
