@@ -24,7 +24,8 @@ fn a_regression_prints_its_table_and_writes_junit() {
     assert_eq!(code, 0, "{out}\n{err}");
     for mode in ["tx", "rx", "e2e"] {
         let line = out.lines().find(|l| l.starts_with("small") && l.split_whitespace().nth(1) == Some(mode));
-        let cols: Vec<&str> = line.unwrap_or_else(|| panic!("no {mode} row in\n{out}")).split_whitespace().collect();
+        let cols: Vec<&str> =
+            line.unwrap_or_else(|| panic!("no {mode} row in\n{out}")).split_whitespace().collect();
         assert_eq!((cols[2], cols[4], cols[5]), ("2", "0", "0"), "runs, mismatches, errors: {out}");
         assert!(cols[3].parse::<u64>().unwrap() > 100, "clocks: {out}");
     }
@@ -35,8 +36,14 @@ fn a_regression_prints_its_table_and_writes_junit() {
     // The coverage suite: a test case per cover point, after the table on stdout.
     let points = tessera_model::coverage::POINTS;
     assert_eq!(xml.matches("classname=\"tessera.coverage.").count(), points, "{xml}");
-    assert!(xml.contains("<testcase name=\"block_lock.gained\" classname=\"tessera.coverage.block_lock\">"), "{xml}");
-    assert!(out.contains(&format!(" of {points} cover points hit")) && out.contains("  block_lock.gained "), "{out}");
+    assert!(
+        xml.contains("<testcase name=\"block_lock.gained\" classname=\"tessera.coverage.block_lock\">"),
+        "{xml}"
+    );
+    assert!(
+        out.contains(&format!(" of {points} cover points hit")) && out.contains("  block_lock.gained "),
+        "{out}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -61,8 +68,22 @@ fn shards_split_the_regression_exactly() {
 #[test]
 fn a_replay_takes_gen_flags_and_errors_are_clear() {
     let (code, out, err) = tessera(&[
-        "cosim", "--config", "mid", "--mode", "rx", "--seed", "7", "--stripes", "50", "--random-skew", "900",
-        "--permute", "--ber", "1e-5", "--failed", "3",
+        "cosim",
+        "--config",
+        "mid",
+        "--mode",
+        "rx",
+        "--seed",
+        "7",
+        "--stripes",
+        "50",
+        "--random-skew",
+        "900",
+        "--permute",
+        "--ber",
+        "1e-5",
+        "--failed",
+        "3",
     ]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("mid      rx        1"), "{out}");
@@ -73,7 +94,8 @@ fn a_replay_takes_gen_flags_and_errors_are_clear() {
     let (code, _, err) = tessera(&["cosim", "--config", "small", "--mode", "sideways"]);
     assert_ne!(code, 0);
     assert!(err.contains("expected tx, rx or e2e"), "{err}");
-    let (code, _, err) = tessera(&["cosim", "--config", "small", "--lanes", "9", "--seed", "1", "--mode", "tx"]);
+    let (code, _, err) =
+        tessera(&["cosim", "--config", "small", "--lanes", "9", "--seed", "1", "--mode", "tx"]);
     assert_ne!(code, 0);
     assert!(err.contains("lanes = 9 does not match DUT small (lanes = 4)"), "{err}");
     // `one` with its TX top only.

@@ -26,7 +26,10 @@ fn run_sh_with(args: &[&str], defines: &str, build: &str) -> (bool, String) {
     let out = Command::new("bash")
         .arg(root().join("rtl/run.sh"))
         .args(args)
-        .env("TESSERA_RTL_BUILD", std::env::temp_dir().join(format!("tessera-rtl-{}{build}", std::process::id())))
+        .env(
+            "TESSERA_RTL_BUILD",
+            std::env::temp_dir().join(format!("tessera-rtl-{}{build}", std::process::id())),
+        )
         .env("TESSERA_RTL_DEFINES", defines)
         .output()
         .expect("bash runs rtl/run.sh");
@@ -88,7 +91,12 @@ fn benches_pass_on_the_golden_and_bench_sets() {
 #[test]
 fn benches_pass_in_the_one_instance_per_channel_form() {
     let mut args = vec!["sim".to_string()];
-    for set in ["vectors/golden/spares-permuted", "vectors/golden/bit-errors", "vectors/golden/skew-near-max", "rtl/tb/vectors/rx_4p2_repair_join_w22"] {
+    for set in [
+        "vectors/golden/spares-permuted",
+        "vectors/golden/bit-errors",
+        "vectors/golden/skew-near-max",
+        "rtl/tb/vectors/rx_4p2_repair_join_w22",
+    ] {
         args.push(root().join(set).to_string_lossy().into_owned());
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -100,14 +108,64 @@ fn benches_pass_in_the_one_instance_per_channel_form() {
 fn benches_pass_on_fresh_sets_with_skew_and_permutation() {
     let d = scratch("fresh");
     let sets = [
-        ("one", vec!["--lanes", "1", "--spares", "0", "--am-period", "16", "--ser-w", "66", "--max-skew-bits", "200", "--stripes", "60"]),
+        (
+            "one",
+            vec![
+                "--lanes",
+                "1",
+                "--spares",
+                "0",
+                "--am-period",
+                "16",
+                "--ser-w",
+                "66",
+                "--max-skew-bits",
+                "200",
+                "--stripes",
+                "60",
+            ],
+        ),
         (
             "sixteen",
-            vec!["--lanes", "16", "--spares", "0", "--am-period", "32", "--ser-w", "22", "--max-skew-bits", "500", "--random-skew", "300", "--permute", "--stripes", "100"],
+            vec![
+                "--lanes",
+                "16",
+                "--spares",
+                "0",
+                "--am-period",
+                "32",
+                "--ser-w",
+                "22",
+                "--max-skew-bits",
+                "500",
+                "--random-skew",
+                "300",
+                "--permute",
+                "--stripes",
+                "100",
+            ],
         ),
         (
             "sixty-four",
-            vec!["--lanes", "64", "--spares", "4", "--am-period", "33", "--ser-w", "11", "--max-skew-bits", "1000", "--random-skew", "900", "--permute", "--failed", "5", "--stripes", "80"],
+            vec![
+                "--lanes",
+                "64",
+                "--spares",
+                "4",
+                "--am-period",
+                "33",
+                "--ser-w",
+                "11",
+                "--max-skew-bits",
+                "1000",
+                "--random-skew",
+                "900",
+                "--permute",
+                "--failed",
+                "5",
+                "--stripes",
+                "80",
+            ],
         ),
     ];
     let mut dirs = Vec::new();
@@ -181,7 +239,25 @@ fn benches_fail_when_one_expected_bit_is_flipped() {
     for (file, name) in files {
         let d = scratch(&format!("flip-{name}"));
         let set = d.join("set");
-        gen(&set, &["--lanes", "4", "--spares", "1", "--am-period", "16", "--ser-w", "22", "--max-skew-bits", "200", "--stripes", "40", "--seed", "3"]);
+        gen(
+            &set,
+            &[
+                "--lanes",
+                "4",
+                "--spares",
+                "1",
+                "--am-period",
+                "16",
+                "--ser-w",
+                "22",
+                "--max-skew-bits",
+                "200",
+                "--stripes",
+                "40",
+                "--seed",
+                "3",
+            ],
+        );
         let path = set.join(file);
         let text = std::fs::read_to_string(&path).unwrap();
         // Flip the lowest bit of the last data word's last hex digit.

@@ -69,7 +69,8 @@ fn a_users_dut_is_built_checked_cached_rebuilt_and_a_broken_copy_fails_with_a_re
     let first = dut.tx_top().unwrap().built.clone();
     assert!(first.built_now, "the first load builds");
     for seed in 1..=2 {
-        let r = check_with(Arc::clone(&dut), &LinkRun::new(&file, Mode::Tx, seed, 60)).unwrap_or_else(|e| panic!("{e}"));
+        let r = check_with(Arc::clone(&dut), &LinkRun::new(&file, Mode::Tx, seed, 60))
+            .unwrap_or_else(|e| panic!("{e}"));
         assert!(r.tx_clocks > 60 && r.stripes_in == 60, "{r:?}");
     }
 
@@ -89,12 +90,14 @@ fn a_users_dut_is_built_checked_cached_rebuilt_and_a_broken_copy_fails_with_a_re
     assert!(third.built_now && third.key != first.key && third.build_id != first.build_id);
 
     // A parameter changes the key too.
-    let other = tx_dut(tree.path(), "dut2.toml", "LANES = 1, SPARES = 0, AM_PERIOD = 128, SER_W = 66", PORTS, "");
+    let other =
+        tx_dut(tree.path(), "dut2.toml", "LANES = 1, SPARES = 0, AM_PERIOD = 128, SER_W = 66", PORTS, "");
     let p = Dut::load(&other, &opts(&cache)).unwrap();
     assert!(p.tx_top().unwrap().built.built_now);
 
     // Fuzzing from the command line: passes, and prints its seed.
-    let (code, out, err) = tessera(&cache, &["cosim", "--dut", file.to_str().unwrap(), "--fuzz", "3", "--fuzz-seed", "9"]);
+    let (code, out, err) =
+        tessera(&cache, &["cosim", "--dut", file.to_str().unwrap(), "--fuzz", "3", "--fuzz-seed", "9"]);
     assert_eq!(code, Some(0), "{out}\n{err}");
     assert!(out.contains("seed 9") && out.contains("3 runs, 0 operation sequences agree"), "{out}");
 
@@ -103,7 +106,11 @@ fn a_users_dut_is_built_checked_cached_rebuilt_and_a_broken_copy_fails_with_a_re
     let text = std::fs::read_to_string(&enc).unwrap();
     let good = "scr_in[c*64 +: 64] = data_valid_i[c] ? data_i[c*64 +: 64] : IDLE_PAYLOAD;";
     assert!(text.contains(good), "lane_encoder.sv changed: update this test's broken line");
-    std::fs::write(&enc, text.replace(good, "scr_in[c*64 +: 64] = data_valid_i[c] ? ~data_i[c*64 +: 64] : IDLE_PAYLOAD;")).unwrap();
+    std::fs::write(
+        &enc,
+        text.replace(good, "scr_in[c*64 +: 64] = data_valid_i[c] ? ~data_i[c*64 +: 64] : IDLE_PAYLOAD;"),
+    )
+    .unwrap();
     let broken = Arc::new(Dut::load(&file, &opts(&cache)).unwrap());
     let run = LinkRun::new(&file, Mode::Tx, 3, 60);
     let m = match check_with(Arc::clone(&broken), &run) {
@@ -112,7 +119,11 @@ fn a_users_dut_is_built_checked_cached_rebuilt_and_a_broken_copy_fails_with_a_re
     };
     assert_eq!((m.signal.as_str(), m.place.as_deref()), ("tx_serial_o", Some("channel 0")), "{m}");
     assert!(m.clock > 0 && m.expected != m.actual, "{m}");
-    assert!(m.replay.starts_with(&format!("tessera cosim --dut {} --mode tx --seed 3", file.display())), "{}", m.replay);
+    assert!(
+        m.replay.starts_with(&format!("tessera cosim --dut {} --mode tx --seed 3", file.display())),
+        "{}",
+        m.replay
+    );
 
     // The replay command reproduces it.
     let args: Vec<String> = shell_words(&m.replay);
@@ -124,13 +135,18 @@ fn a_users_dut_is_built_checked_cached_rebuilt_and_a_broken_copy_fails_with_a_re
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    let line = format!("at clock {}, tx_serial_o channel 0: expected {}, RTL {}", m.clock, m.expected, m.actual);
+    let line =
+        format!("at clock {}, tx_serial_o channel 0: expected {}, RTL {}", m.clock, m.expected, m.actual);
     assert!(stderr.contains(&line), "replay did not reproduce `{line}`:\n{stderr}");
 
     // The fuzzer finds it, shrinks it, prints the replay and keeps the case beside the DUT file.
-    let (code, out, err) = tessera(&cache, &["cosim", "--dut", file.to_str().unwrap(), "--fuzz", "20", "--fuzz-seed", "9"]);
+    let (code, out, err) =
+        tessera(&cache, &["cosim", "--dut", file.to_str().unwrap(), "--fuzz", "20", "--fuzz-seed", "9"]);
     assert_eq!(code, Some(1), "{out}\n{err}");
-    assert!(err.contains("fuzz failure (runs), shrunk to:") && err.contains("tx_serial_o channel 0"), "{err}");
+    assert!(
+        err.contains("fuzz failure (runs), shrunk to:") && err.contains("tx_serial_o channel 0"),
+        "{err}"
+    );
     assert!(err.contains(&format!("replay: tessera cosim --dut {} --mode tx", file.display())), "{err}");
     let kept = tree.path().join("dut.proptest-regressions");
     assert!(err.contains(&format!("kept in {}", kept.display())), "{err}");
@@ -139,8 +155,16 @@ fn a_users_dut_is_built_checked_cached_rebuilt_and_a_broken_copy_fails_with_a_re
 
 /// Runs the `tessera` binary with this build cache.
 fn tessera(cache: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tessera")).args(args).env("TESSERA_CACHE_DIR", cache).output().unwrap();
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(args)
+        .env("TESSERA_CACHE_DIR", cache)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// Splits a replay command (words, and '…' quoted lists).
@@ -203,7 +227,9 @@ fn dut_file_mistakes_are_named_with_their_line() {
     assert!(e.starts_with(&format!("{}:4:", f.display())) && e.contains("unknown field `file_list`"), "{e}");
     // A missing source file, with its line.
     let f = tx_dut(tree.path(), "g.toml", ONE, PORTS, "");
-    let text = std::fs::read_to_string(&f).unwrap().replace("file_lists = [\"src/tessera.f\"]", "files = [\"nope.sv\"]");
+    let text = std::fs::read_to_string(&f)
+        .unwrap()
+        .replace("file_lists = [\"src/tessera.f\"]", "files = [\"nope.sv\"]");
     std::fs::write(&f, text).unwrap();
     let e = load_err(&f, &cache).to_string();
     assert!(e.contains("g.toml:3: source file") && e.contains("nope.sv does not exist"), "{e}");
@@ -226,12 +252,22 @@ fn ports_that_do_not_fit_the_verilated_model_are_named() {
     let e = load_err(&f, &cache).to_string();
     assert!(e.contains("host_data = \"tx_data_i\": `tx_data_i` is 64 bits wide, the contract asks 64 x lanes = 64 x 2 = 128 bits"), "{e}");
     // A wrong direction.
-    let f = tx_dut(tree.path(), "c.toml", ONE, &PORTS.replace("host_ready = \"tx_ready_o\"", "host_ready = \"tx_valid_i\""), "");
+    let f = tx_dut(
+        tree.path(),
+        "c.toml",
+        ONE,
+        &PORTS.replace("host_ready = \"tx_ready_o\"", "host_ready = \"tx_valid_i\""),
+        "",
+    );
     let e = load_err(&f, &cache).to_string();
     assert!(e.contains("the role is an output, `tx_valid_i` is an input"), "{e}");
     // A clock or reset that is not there.
     let f = tree.path().join("d.toml");
-    std::fs::write(&f, std::fs::read_to_string(tree.path().join("a.toml")).unwrap().replace("\"rst_ni\"", "\"rst_n\"")).unwrap();
+    std::fs::write(
+        &f,
+        std::fs::read_to_string(tree.path().join("a.toml")).unwrap().replace("\"rst_ni\"", "\"rst_n\""),
+    )
+    .unwrap();
     let e = load_err(&f, &cache).to_string();
     assert!(e.contains("reset.port = \"rst_n\"") && e.contains("its ports: clk_i"), "{e}");
     // All four share one build: port maps are not part of the key.
@@ -247,7 +283,10 @@ fn verilator_errors_reach_the_user_and_leave_no_half_entry() {
     let e = load_err(&f, &cache);
     let text = e.to_string();
     assert!(matches!(e, DutError::Build(BuildError::Verilator { .. })), "{e:?}");
-    assert!(text.contains("Parameters from the command line were not found in the design: NUM_LANES"), "{text}");
+    assert!(
+        text.contains("Parameters from the command line were not found in the design: NUM_LANES"),
+        "{text}"
+    );
     assert!(text.contains(&format!("has no parameter NUM_LANES ({}:", f.display())), "{text}");
     // A syntax error in the user's RTL: Verilator's message, unedited.
     let bad = tree.path().join("src/tx_serializer.sv");
@@ -255,7 +294,12 @@ fn verilator_errors_reach_the_user_and_leave_no_half_entry() {
     std::fs::write(&bad, text.replacen("module", "modle", 1)).unwrap();
     let f = tx_dut(tree.path(), "b.toml", ONE, PORTS, "");
     let e = load_err(&f, &cache).to_string();
-    assert!(e.contains("Verilator failed on top `tessera_tx`") && e.contains("%Error: ") && e.contains("tx_serializer.sv:"), "{e}");
+    assert!(
+        e.contains("Verilator failed on top `tessera_tx`")
+            && e.contains("%Error: ")
+            && e.contains("tx_serializer.sv:"),
+        "{e}"
+    );
     let (done, tmp) = entries(&cache);
     assert!(done.is_empty() && tmp.is_empty(), "no half entry: {done:?} {tmp:?}");
     std::fs::write(&bad, text).unwrap();
@@ -266,7 +310,9 @@ fn verilator_errors_reach_the_user_and_leave_no_half_entry() {
     let old = tree.path().join("old-verilator");
     std::fs::write(&old, "#!/bin/sh\necho 'Verilator 4.038 2020-07-11 rev v4.036-114-g0cd4a57ad'\n").unwrap();
     std::process::Command::new("chmod").arg("+x").arg(&old).status().unwrap();
-    let e = Dut::load(&f, &BuildOptions { verilator: Some(old.clone()), ..opts(&cache) }).unwrap_err().to_string();
+    let e = Dut::load(&f, &BuildOptions { verilator: Some(old.clone()), ..opts(&cache) })
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("is Verilator 4.038") && e.contains("needs Verilator 5.006 or newer"), "{e}");
 }
 
@@ -286,8 +332,12 @@ fn an_rx_with_a_short_release_hold_fails() {
     std::fs::write(&deskew, text.replace(good, "localparam int RELEASE_HOLD = 7;")).unwrap();
     let one = std::fs::read_to_string(tessera_cosim::builtin("one").unwrap()).unwrap();
     let file = tree.path().join("short_hold.toml");
-    std::fs::write(&file, one.replace("../../rtl/tessera.f", "src/tessera.f").replace("name = \"one\"", "name = \"short_hold\""))
-        .unwrap();
+    std::fs::write(
+        &file,
+        one.replace("../../rtl/tessera.f", "src/tessera.f")
+            .replace("name = \"one\"", "name = \"short_hold\""),
+    )
+    .unwrap();
     let dut = Arc::new(Dut::load_for(&file, &opts(&cache), &[Mode::Rx]).unwrap_or_else(|e| panic!("{e}")));
     for run in [LinkRun::new(&file, Mode::Rx, 1, 60), LinkRun::regression(&dut, Mode::Rx, 2, 300)] {
         match check_with(Arc::clone(&dut), &run) {

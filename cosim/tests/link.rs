@@ -4,10 +4,12 @@
 
 use std::sync::Arc;
 
-use tessera_cosim::harness::{check, check_covered, default_stripes, load, modes_of, Flip, LinkRun, Mode, RunError};
+use tessera_cosim::harness::{
+    check, check_covered, default_stripes, load, modes_of, Flip, LinkRun, Mode, RunError,
+};
 use tessera_cosim::regression::profile;
-use tessera_model::coverage::Cover;
 use tessera_cosim::{builtin, builtin_names, BuildOptions, Dut, DutError};
+use tessera_model::coverage::Cover;
 
 /// Every built-in DUT, loaded (built once into the cache).
 fn duts() -> Vec<Arc<Dut>> {
@@ -193,7 +195,15 @@ fn profile_points(profile: u64) -> &'static [Cover] {
             BipBip7Only,
             DeskewDupFormed,
         ],
-        _ => &[ChannelBurst, ChannelKill, ChannelRevive, ChannelSlipDrop, ChannelSlipRepeat, DeskewDupForming, TxMapSpare],
+        _ => &[
+            ChannelBurst,
+            ChannelKill,
+            ChannelRevive,
+            ChannelSlipDrop,
+            ChannelSlipRepeat,
+            DeskewDupForming,
+            TxMapSpare,
+        ],
     }
 }
 
@@ -206,8 +216,11 @@ fn each_stress_profile_reaches_its_points_and_the_rtl_agrees_there() {
             eprintln!("{}", run.replay());
             let (result, cov) = check_covered(Arc::clone(&dut), &run);
             result.unwrap_or_else(|e| panic!("{name} profile {}: {e}", profile(seed)));
-            let missed: Vec<&str> =
-                profile_points(profile(seed)).iter().filter(|&&c| cov.count(c) == 0).map(|c| c.name()).collect();
+            let missed: Vec<&str> = profile_points(profile(seed))
+                .iter()
+                .filter(|&&c| cov.count(c) == 0)
+                .map(|c| c.name())
+                .collect();
             assert!(missed.is_empty(), "{name} profile {}: never hit {missed:?}", profile(seed));
         }
     }
