@@ -118,8 +118,8 @@ fn rtl_passes_and_one_broken_line_fails_with_clock_channel_expected_actual() {
     let rtl = broken_rtl(
         "broken-rx-src",
         "rx_port.sv",
-        "slips_q   <= slips_q + 1'b1;",
-        "slips_q   <= slips_q + 2'd2;",
+        "slips_q[c*CNT_W +: CNT_W] <= slips_q[c*CNT_W +: CNT_W] + 1'b1;",
+        "slips_q[c*CNT_W +: CNT_W] <= slips_q[c*CNT_W +: CNT_W] + 2'd2;",
     );
     let (ok, out) = run_bench(&rtl, "small-broken-rx", &args);
     assert!(!ok, "the bench passes with a broken RX line:\n{out}");

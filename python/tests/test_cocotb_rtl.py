@@ -25,8 +25,8 @@ SEED = int(os.environ.get("TESSERA_SEED", "7"))
 FAULTS = "random_skew: 300;permute: yes;ber: 1e-5"
 
 BROKEN_FILE = "rx_port.sv"
-BROKEN_FROM = "slips_q   <= slips_q + 1'b1;"
-BROKEN_TO = "slips_q   <= slips_q + 2'd2;"
+BROKEN_FROM = "slips_q[c*CNT_W +: CNT_W] <= slips_q[c*CNT_W +: CNT_W] + 1'b1;"
+BROKEN_TO = "slips_q[c*CNT_W +: CNT_W] <= slips_q[c*CNT_W +: CNT_W] + 2'd2;"
 
 
 def run_bench(sim, rtl, name):
