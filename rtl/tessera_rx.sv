@@ -10,13 +10,17 @@
 //             stripes are counted, never output. Per-port and link status as the model's
 //             rx::RxStatus (dup_lane_*: the model's duplicate_lane).
 // Timing:     compared with the model at transaction level (stripe stream and final
-//             status), not cycle by cycle. A block is processed on the clock its 67th bit
-//             arrives (the model's rule); a slot is released on the clock after its hold
-//             completes and the stripe is on rx_data_o one clock later. See docs/rtl.md.
+//             status), not cycle by cycle. rx_serial_i is registered once (input flops),
+//             and the ports and the deskew leave reset one clock after rst_ni, so the
+//             core sees clock c's word on clock c + 1. A block is processed on the clock
+//             after its 67th bit arrives (the model's rule plus the input flop); a slot is
+//             released on the clock after its hold completes and the stripe is on
+//             rx_data_o one clock later. Every status output lags the contract of
+//             docs/ports.md by one clock (a DUT file's status_lag = 1). See docs/rtl.md.
 // Parameters: LANES (1..65535), SPARES (LANES+SPARES <= 65536), AM_PERIOD (4..2^24),
 //             SER_W (divisor of 66), MAX_SKEW_BITS (< AM_PERIOD * 33), CNT_W (status
 //             counter width, saturating).
-// Latency:    see Timing.
+// Latency:    see Timing (status_lag 1).
 module tessera_rx #(
   parameter int LANES         = 4,
   parameter int SPARES        = 1,
@@ -101,6 +105,25 @@ module tessera_rx #(
     .MSG("tessera_rx: CNT_W must be 1..64")
   ) u_chk_consts ();
 
+  // Input flops. The serial words are registered once, and the core (ports and deskew)
+  // leaves reset one clock after rst_ni, so it never takes the register's reset value as
+  // a word: the core is the unregistered receiver delayed by exactly one clock. It also
+  // keeps the whole receiver out of Verilator's input-combinational region, which is
+  // evaluated on every eval() call (docs/rtl.md "RX timing").
+  localparam int SERIAL_W = SER_W * CHANNELS;
+  logic [SERIAL_W-1:0] serial_q;
+  logic                core_rst_nq;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      serial_q    <= SERIAL_W'(0);
+      core_rst_nq <= 1'b0;
+    end else begin
+      serial_q    <= rx_serial_i;
+      core_rst_nq <= 1'b1;
+    end
+  end
+
   logic [CHANNELS-1:0]       ev_marker, ev_sym, ev_unlock, ev_sh_valid;
   logic [16*CHANNELS-1:0]    ev_lane;
   logic [POS_W*CHANNELS-1:0] ev_pos;
@@ -128,8 +151,8 @@ module tessera_rx #(
         .CNT_W    (CNT_W)
       ) u_rx_port (
         .clk_i               (clk_i),
-        .rst_ni              (rst_ni),
-        .serial_i            (rx_serial_i[j*SER_W +: SER_W]),
+        .rst_ni              (core_rst_nq),
+        .serial_i            (serial_q[j*SER_W +: SER_W]),
         .ev_marker_o         (ev_marker[j]),
         .ev_sym_o            (ev_sym[j]),
         .ev_unlock_o         (ev_unlock[j]),
@@ -158,8 +181,8 @@ module tessera_rx #(
       .CNT_W    (CNT_W)
     ) u_rx_port (
       .clk_i               (clk_i),
-      .rst_ni              (rst_ni),
-      .serial_i            (rx_serial_i),
+      .rst_ni              (core_rst_nq),
+      .serial_i            (serial_q),
       .ev_marker_o         (ev_marker),
       .ev_sym_o            (ev_sym),
       .ev_unlock_o         (ev_unlock),
@@ -190,7 +213,7 @@ module tessera_rx #(
     .CNT_W        (CNT_W)
   ) u_deskew (
     .clk_i              (clk_i),
-    .rst_ni             (rst_ni),
+    .rst_ni             (core_rst_nq),
     .ev_marker_i        (ev_marker),
     .ev_sym_i           (ev_sym),
     .ev_unlock_i        (ev_unlock),

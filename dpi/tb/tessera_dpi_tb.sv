@@ -30,8 +30,11 @@
 //   +model_rx        with WITH_RX = 0: still run rx_model's channel and RX on u_tx's output
 //                    (no RX DUT to check), to measure every model call at a width whose RX
 //                    RTL is too big to simulate
-// Parameters: the RTL's (LANES, SPARES, AM_PERIOD, SER_W, MAX_SKEW_BITS, CNT_W) and
-// WITH_RX (0: TX only, for wide links whose RX is too big to simulate).
+// Parameters: the RTL's (LANES, SPARES, AM_PERIOD, SER_W, MAX_SKEW_BITS, CNT_W),
+// WITH_RX (0: TX only, for wide links whose RX is too big to simulate) and STATUS_LAG, the
+// clocks u_rx's status lags the contract of docs/ports.md (a DUT file's status_lag;
+// tessera_rx registers rx_serial_i once, so 1): rx_model is fed each word that many
+// clocks after u_rx, and the end of the run has that many more clocks of zeros for u_rx.
 module tessera_dpi_tb;
   import tessera_pkg::*;
 
@@ -42,12 +45,14 @@ module tessera_dpi_tb;
   parameter int MAX_SKEW_BITS = 500;
   parameter int CNT_W         = 32;
   parameter bit WITH_RX       = 1'b1;
+  parameter int STATUS_LAG    = 1;
 
   localparam int P   = LANES + SPARES;
   localparam int DW  = 64 * LANES;
   localparam int SW  = SER_W * P;
   localparam int DWW = (DW + 31) / 32;
   localparam int SWW = (SW + 31) / 32;
+  localparam int LAG = WITH_RX ? STATUS_LAG : 0;  // no RX DUT: the model is not delayed
 
   logic          clk;
   logic          rst_ni;
@@ -172,6 +177,9 @@ module tessera_dpi_tb;
   logic [SW-1:0] rxq [RXQ];
   int            rxq_head, rxq_count;
   logic [SW-1:0] rx_word;
+  // Words u_rx has taken and rx_model not yet (LAG of them once the RX runs).
+  logic [SW-1:0] lagq [LAG+1];
+  int            lag_count;
   logic          host_valid[];
   logic [DW-1:0] host_data[];
   logic [SW-1:0] rx_table[];
@@ -259,6 +267,7 @@ module tessera_dpi_tb;
     rx_serial = '0;
     rxq_head = 0;
     rxq_count = 0;
+    lag_count = 0;
     best_ns[0] = 0;
     best_ns[1] = 0;
     if (!$value$plusargs("seed=%d", seed)) seed = 1;
@@ -304,6 +313,7 @@ module tessera_dpi_tb;
     rx_started = 1'b0;
     rxq_head = 0;
     rxq_count = 0;
+    lag_count = 0;
     {tx_valid, tx_data, map_wr, map_channel, map_lane, map_failed} = '0;
     rx_serial = '0;
     edge_();
@@ -341,6 +351,23 @@ module tessera_dpi_tb;
       rx_word = rxq[rxq_head];
       rxq_head = (rxq_head + 1) % RXQ;
       rxq_count--;
+    end
+  endtask
+
+  // rx_model's clock: with take, word joins the LAG words u_rx has and rx_model not yet;
+  // the oldest goes to rx_model once there are more than LAG.
+  task automatic feed_rx_model(input logic [SW-1:0] word, input bit take);
+    if (take) begin
+      lagq[lag_count] = word;
+      lag_count++;
+    end
+    if (lag_count > (take ? LAG : 0)) begin
+      pad_s = '0;
+      pad_s[SW-1:0] = lagq[0];
+      for (int j = 0; j < SWW; j++) w_rx[j] = pad_s[32*j +: 32];
+      check(tessera_rx_clock(rx_model, w_rx), "tessera_rx_clock", rx_model);
+      for (int i = 0; i < LAG; i++) lagq[i] = lagq[i + 1];
+      lag_count--;
     end
   endtask
 
@@ -440,10 +467,7 @@ module tessera_dpi_tb;
               check_ports();
               check_stripe();
             end
-            pad_s = '0;
-            pad_s[SW-1:0] = rx_word;
-            for (int j = 0; j < SWW; j++) w_rx[j] = pad_s[32*j +: 32];
-            check(tessera_rx_clock(rx_model, w_rx), "tessera_rx_clock", rx_model);
+            feed_rx_model(rx_word, 1'b1);
           end
         end
       end
@@ -455,6 +479,15 @@ module tessera_dpi_tb;
     if (best_ns[with_model] == 0 || loop_ns < best_ns[with_model]) best_ns[with_model] = loop_ns;
 
     if (WITH_RX && with_model) begin
+      // LAG clocks of zeros for u_rx while rx_model takes the words it is behind by.
+      for (int i = 0; i < LAG; i++) begin
+        rx_serial = '0;
+        #1;
+        check_ports();
+        check_stripe();
+        feed_rx_model('0, 1'b0);
+        edge_();
+      end
       // Clocks C and C + 1 carry zeros, which the model is not fed (docs/spec.md 11.7).
       rx_serial = '0;
       #1;

@@ -5,7 +5,8 @@
 //             `ACME_RX_STATUS_STAGES registers.
 // Parameters: N_LANES, N_SPARES, MARKER_PERIOD, WORD_BITS, SKEW_CAP (tessera_rx's LANES,
 //             SPARES, AM_PERIOD, SER_W, MAX_SKEW_BITS).
-// Latency:    stripes as tessera_rx; lock outputs `ACME_RX_STATUS_STAGES clocks later.
+// Latency:    stripes as tessera_rx; lock outputs `ACME_RX_STATUS_STAGES clocks later than
+//             tessera_rx's (which lag the contract by one clock: status_lag 1 + STAGES).
 `include "acme_defs.svh"
 
 module acme_rx #(
