@@ -24,7 +24,8 @@
 //             replaces the earlier one, once aligned the later one is refused; dup_* report
 //             the last such claim (lane, port kept, port refused).
 // Parameters: LANES, PORTS, AM_PERIOD, MAX_SKEW_BITS, POS_W (bit positions), G_W (global
-//             slot index, wraps), CNT_W (counters, saturating).
+//             slot index, wraps), CNT_W (counters, saturating), PORT_INSTANCES (1: one
+//             deskew_port per port, the form synthesis reads; 0: one for all ports).
 // Latency:    a slot is released on the clock after the block that completes its hold was
 //             delivered; the stripe is on rx_data_o one clock after that (registered).
 // Waiver: at hundreds of lanes the zeroing of the lane-by-port select matrices and the stripe
@@ -38,7 +39,8 @@ module deskew #(
   parameter int MAX_SKEW_BITS = 264,
   parameter int POS_W         = 48,
   parameter int G_W           = 32,
-  parameter int CNT_W         = 32
+  parameter int CNT_W         = 32,
+  parameter bit PORT_INSTANCES = 1'b0
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -473,14 +475,8 @@ module deskew #(
   );
 
   // The per-port state machines and buffers: one deskew_port for all ports (simulators
-  // run one copy of the logic), or one per port for synthesis (each synthesized once).
-`ifdef SYNTHESIS
-  localparam bit PORT_INSTANCES = 1'b1;
-`elsif TESSERA_CHANNEL_INSTANCES
-  localparam bit PORT_INSTANCES = 1'b1;
-`else
-  localparam bit PORT_INSTANCES = 1'b0;
-`endif
+  // run one copy of the logic), or one per port for synthesis (each synthesized once);
+  // tessera_rx chooses (PORT_INSTANCES).
   localparam int NI = PORT_INSTANCES ? PORTS : 1;   // instances
   localparam int CI = PORT_INSTANCES ? 1 : PORTS;   // ports per instance
 
