@@ -24,7 +24,8 @@
 //             replaces the earlier one, once aligned the later one is refused; dup_* report
 //             the last such claim (lane, port kept, port refused).
 // Parameters: LANES, PORTS, AM_PERIOD, MAX_SKEW_BITS, POS_W (bit positions), G_W (global
-//             slot index, wraps), CNT_W (counters, saturating).
+//             slot index, wraps), CNT_W (counters, saturating), PORT_INSTANCES (1: one
+//             deskew_port per port, the form synthesis reads; 0: one for all ports).
 // Latency:    a slot is released on the clock after the block that completes its hold was
 //             delivered; the stripe is on rx_data_o one clock after that (registered).
 // Waiver: at hundreds of lanes the zeroing of the lane-by-port select matrices and the stripe
@@ -38,7 +39,8 @@ module deskew #(
   parameter int MAX_SKEW_BITS = 264,
   parameter int POS_W         = 48,
   parameter int G_W           = 32,
-  parameter int CNT_W         = 32
+  parameter int CNT_W         = 32,
+  parameter bit PORT_INSTANCES = 1'b0
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -274,17 +276,32 @@ module deskew #(
   end
 
   // Reorder (model: the stripe from port_of_lane): the aligned ports sorted by lane. The
-  // exchange pattern depends only on which port carries which lane in the link, so it is
-  // worked out on the clock that changes that (from the next state) and kept in reo_swap_q;
-  // the head words of the ports go through it on every release. On a stripe every lane is
-  // aligned and present, so sorted position l holds lane l's word.
+  // order depends only on which port carries which lane in the link, so it is worked out
+  // on the clock that changes that (from the next state) and kept; the head words of the
+  // ports go through it on every release. On a stripe every lane is aligned and present,
+  // so sorted position l holds lane l's word. Two forms of the same permutation:
+  // * PORT_INSTANCES (synthesis): the sort's exchange pattern, kept in reo_swap_q, sets a
+  //   perm_net (P log2(P)^2 / 4 two-way exchanges of 64-bit words);
+  // * otherwise (simulators): the sort's payload, each sorted position's port number,
+  //   kept in reo_pol_q, indexes the head words (P reads a clock instead of the exchanges
+  //   in a Verilated model's C++). Out of the same sort, so position s gets the word of
+  //   port reo_pol_q[s] in both.
   localparam int R_L   = (PORTS > 1) ? $clog2(PORTS) : 1;
   localparam int R_LAY = R_L * (R_L + 1) / 2;
   localparam int RK_W  = 1 + LI_W;               // {not aligned, lane}
 
+  // Port p at position p: the table's reset value (the network's all-zero pattern).
+  function automatic logic [PORTS*PN_W-1:0] port_identity(input int ports);
+    logic [PORTS*PN_W-1:0] v;
+    v = '0;
+    for (int p = 0; p < ports; p++) v[p*PN_W +: PN_W] = PN_W'(p);
+    port_identity = v;
+  endfunction
+  localparam logic [PORTS*PN_W-1:0] POL_RESET = port_identity(PORTS);
+
   logic [PORTS*RK_W-1:0]  rk_in, rk_srt;
-  logic [PORTS-1:0]       rpay_srt;
-  logic [R_LAY*PORTS-1:0] reo_swap, reo_swap_q;
+  logic [PORTS*PN_W-1:0]  rpay_in, rpay_srt;
+  logic [R_LAY*PORTS-1:0] reo_swap;
   logic                   reo_change;
   logic [PORTS-1:0]       reo_change_v;
   logic [16*PORTS-1:0]    lane_d_v;
@@ -294,34 +311,62 @@ module deskew #(
       rk_in[p*RK_W +: RK_W] = {!al_d_v[p], lane_d_v[16*p +: LI_W]};
     end
   end
+  assign rpay_in = POL_RESET;  // each record's payload: its port number
   assign reo_change = |reo_change_v;
 
   sort_net #(
     .N    (PORTS),
     .KEY_W(RK_W),
-    .PAY_W(1)
+    .PAY_W(PN_W)
   ) u_reorder_sort (
     .en_i  (reo_change),
     .key_i (rk_in),
-    .pay_i ({PORTS{1'b0}}),
+    .pay_i (rpay_in),
     .key_o (rk_srt),
     .pay_o (rpay_srt),
     .swap_o(reo_swap)
   );
 
-  // Only the exchange pattern is used.
-  logic unused_reorder;
-  assign unused_reorder = ^{rk_srt, rpay_srt};
+  logic unused_reorder_keys;
+  assign unused_reorder_keys = ^rk_srt;
 
-  perm_net #(
-    .N      (PORTS),
-    .W      (64),
-    .REVERSE(1'b0)
-  ) u_reorder (
-    .swap_i(reo_swap_q),
-    .data_i(hdata_v),
-    .data_o(reo_data)
-  );
+  if (PORT_INSTANCES) begin : gen_reorder_net
+    logic [R_LAY*PORTS-1:0] reo_swap_q;
+    logic                   unused_reorder_ports;
+    assign unused_reorder_ports = ^rpay_srt;
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni)         reo_swap_q <= (R_LAY*PORTS)'(0);
+      else if (reo_change) reo_swap_q <= reo_swap;
+    end
+
+    perm_net #(
+      .N      (PORTS),
+      .W      (64),
+      .REVERSE(1'b0)
+    ) u_reorder (
+      .swap_i(reo_swap_q),
+      .data_i(hdata_v),
+      .data_o(reo_data)
+    );
+  end else begin : gen_reorder_table
+    logic [PORTS*PN_W-1:0]  reo_pol_q;
+    logic [R_LAY*PORTS-1:0] unused_reorder_swaps;
+    assign unused_reorder_swaps = reo_swap;
+
+    // The identity until the first change (as the network's all-zero pattern).
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni)         reo_pol_q <= POL_RESET;
+      else if (reo_change) reo_pol_q <= rpay_srt;
+    end
+
+    always @(*) begin
+      for (int s = 0; s < PORTS; s++) begin
+        reo_data[64*s +: 64] = hdata_v[64*int'(reo_pol_q[PN_W*s +: PN_W]) +: 64];
+      end
+    end
+  end
   assign stripe_data = reo_data[64*LANES-1:0];
   if (PORTS > LANES) begin : gen_spare_words
     logic unused_spare_words;  // sorted positions LANES.. hold ports outside the link
@@ -473,14 +518,8 @@ module deskew #(
   );
 
   // The per-port state machines and buffers: one deskew_port for all ports (simulators
-  // run one copy of the logic), or one per port for synthesis (each synthesized once).
-`ifdef SYNTHESIS
-  localparam bit PORT_INSTANCES = 1'b1;
-`elsif TESSERA_CHANNEL_INSTANCES
-  localparam bit PORT_INSTANCES = 1'b1;
-`else
-  localparam bit PORT_INSTANCES = 1'b0;
-`endif
+  // run one copy of the logic), or one per port for synthesis (each synthesized once);
+  // tessera_rx chooses (PORT_INSTANCES).
   localparam int NI = PORT_INSTANCES ? PORTS : 1;   // instances
   localparam int CI = PORT_INSTANCES ? 1 : PORTS;   // ports per instance
 
@@ -738,7 +777,6 @@ module deskew #(
       c_join_q      <= {CNT_W{1'b0}};
       rx_valid_q    <= 1'b0;
       rx_data_q     <= '0;
-      reo_swap_q    <= '0;
     end else begin
       formed_q      <= formed_d;
       try_q         <= try_d;
@@ -759,7 +797,6 @@ module deskew #(
       c_join_q      <= sat_add(c_join_q, n_joins);
       rx_valid_q    <= stripe;
       if (stripe) rx_data_q <= stripe_data;
-      if (reo_change) reo_swap_q <= reo_swap;
     end
   end
 

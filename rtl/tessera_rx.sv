@@ -141,40 +141,12 @@ module tessera_rx #(
   localparam bit CHANNEL_INSTANCES = 1'b0;
 `endif
 
-  if (CHANNEL_INSTANCES) begin : gen_ch_inst
-    for (genvar j = 0; j < CHANNELS; j++) begin : gen_ch
-      rx_port #(
-        .CH       (1),
-        .SER_W    (SER_W),
-        .AM_PERIOD(AM_PERIOD),
-        .POS_W    (POS_W),
-        .CNT_W    (CNT_W)
-      ) u_rx_port (
-        .clk_i               (clk_i),
-        .rst_ni              (core_rst_nq),
-        .serial_i            (serial_q[j*SER_W +: SER_W]),
-        .ev_marker_o         (ev_marker[j]),
-        .ev_sym_o            (ev_sym[j]),
-        .ev_unlock_o         (ev_unlock[j]),
-        .ev_lane_o           (ev_lane[16*j +: 16]),
-        .ev_pos_o            (ev_pos[POS_W*j +: POS_W]),
-        .ev_kind_o           (ev_kind[2*j +: 2]),
-        .ev_data_o           (ev_data[64*j +: 64]),
-        .ev_sh_valid_o       (ev_sh_valid[j]),
-        .block_lock_o        (port_block_lock_o[j]),
-        .marker_lock_o       (port_marker_lock_o[j]),
-        .lane_o              (port_lane_o[16*j +: 16]),
-        .bip_errors_o        (port_bip_errors_o[CNT_W*j +: CNT_W]),
-        .slips_o             (port_slips_o[CNT_W*j +: CNT_W]),
-        .block_lock_losses_o (port_block_lock_losses_o[CNT_W*j +: CNT_W]),
-        .marker_lock_losses_o(port_marker_lock_losses_o[CNT_W*j +: CNT_W]),
-        .invalid_headers_o   (port_invalid_headers_o[CNT_W*j +: CNT_W]),
-        .bits_o              (port_bits_o[POS_W*j +: POS_W])
-      );
-    end
-  end else begin : gen_ch_loop
+  localparam int NI = CHANNEL_INSTANCES ? CHANNELS : 1;  // instances
+  localparam int CI = CHANNEL_INSTANCES ? 1 : CHANNELS;  // channels per instance
+
+  for (genvar i = 0; i < NI; i++) begin : gen_ch
     rx_port #(
-      .CH       (CHANNELS),
+      .CH       (CI),
       .SER_W    (SER_W),
       .AM_PERIOD(AM_PERIOD),
       .POS_W    (POS_W),
@@ -182,28 +154,29 @@ module tessera_rx #(
     ) u_rx_port (
       .clk_i               (clk_i),
       .rst_ni              (core_rst_nq),
-      .serial_i            (serial_q),
-      .ev_marker_o         (ev_marker),
-      .ev_sym_o            (ev_sym),
-      .ev_unlock_o         (ev_unlock),
-      .ev_lane_o           (ev_lane),
-      .ev_pos_o            (ev_pos),
-      .ev_kind_o           (ev_kind),
-      .ev_data_o           (ev_data),
-      .ev_sh_valid_o       (ev_sh_valid),
-      .block_lock_o        (port_block_lock_o),
-      .marker_lock_o       (port_marker_lock_o),
-      .lane_o              (port_lane_o),
-      .bip_errors_o        (port_bip_errors_o),
-      .slips_o             (port_slips_o),
-      .block_lock_losses_o (port_block_lock_losses_o),
-      .marker_lock_losses_o(port_marker_lock_losses_o),
-      .invalid_headers_o   (port_invalid_headers_o),
-      .bits_o              (port_bits_o)
+      .serial_i            (serial_q[SER_W*CI*i +: SER_W*CI]),
+      .ev_marker_o         (ev_marker[CI*i +: CI]),
+      .ev_sym_o            (ev_sym[CI*i +: CI]),
+      .ev_unlock_o         (ev_unlock[CI*i +: CI]),
+      .ev_lane_o           (ev_lane[16*CI*i +: 16*CI]),
+      .ev_pos_o            (ev_pos[POS_W*CI*i +: POS_W*CI]),
+      .ev_kind_o           (ev_kind[2*CI*i +: 2*CI]),
+      .ev_data_o           (ev_data[64*CI*i +: 64*CI]),
+      .ev_sh_valid_o       (ev_sh_valid[CI*i +: CI]),
+      .block_lock_o        (port_block_lock_o[CI*i +: CI]),
+      .marker_lock_o       (port_marker_lock_o[CI*i +: CI]),
+      .lane_o              (port_lane_o[16*CI*i +: 16*CI]),
+      .bip_errors_o        (port_bip_errors_o[CNT_W*CI*i +: CNT_W*CI]),
+      .slips_o             (port_slips_o[CNT_W*CI*i +: CNT_W*CI]),
+      .block_lock_losses_o (port_block_lock_losses_o[CNT_W*CI*i +: CNT_W*CI]),
+      .marker_lock_losses_o(port_marker_lock_losses_o[CNT_W*CI*i +: CNT_W*CI]),
+      .invalid_headers_o   (port_invalid_headers_o[CNT_W*CI*i +: CNT_W*CI]),
+      .bits_o              (port_bits_o[POS_W*CI*i +: POS_W*CI])
     );
   end
 
   deskew #(
+    .PORT_INSTANCES(CHANNEL_INSTANCES),
     .LANES        (LANES),
     .PORTS        (CHANNELS),
     .AM_PERIOD    (AM_PERIOD),

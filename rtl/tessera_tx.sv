@@ -185,57 +185,33 @@ module tessera_tx #(
   localparam bit CHANNEL_INSTANCES = 1'b0;
 `endif
 
-  if (CHANNEL_INSTANCES) begin : gen_ch_inst
-    for (genvar c = 0; c < CHANNELS; c++) begin : gen_ch
-      lane_encoder #(
-        .CH(1)
-      ) u_lane_encoder (
-        .clk_i       (clk_i),
-        .rst_ni      (rst_ni),
-        .step_i      (slot_start),
-        .failed_i    (failed_q[c]),
-        .marker_i    (marker_slot),
-        .data_valid_i(data_valid[c]),
-        .data_i      (words[c*64 +: 64]),
-        .lane_i      (lane_q[c*16 +: 16]),
-        .block_o     (blocks[c*66 +: 66])
-      );
+  localparam int NI = CHANNEL_INSTANCES ? CHANNELS : 1;  // instances
+  localparam int CI = CHANNEL_INSTANCES ? 1 : CHANNELS;  // channels per instance
 
-      tx_serializer #(
-        .CH   (1),
-        .SER_W(SER_W)
-      ) u_tx_serializer (
-        .clk_i   (clk_i),
-        .rst_ni  (rst_ni),
-        .load_i  (slot_start),
-        .block_i (blocks[c*66 +: 66]),
-        .serial_o(tx_serial_o[c*SER_W +: SER_W])
-      );
-    end
-  end else begin : gen_ch_loop
+  for (genvar i = 0; i < NI; i++) begin : gen_ch
     lane_encoder #(
-      .CH(CHANNELS)
+      .CH(CI)
     ) u_lane_encoder (
       .clk_i       (clk_i),
       .rst_ni      (rst_ni),
       .step_i      (slot_start),
-      .failed_i    (failed_q),
+      .failed_i    (failed_q[CI*i +: CI]),
       .marker_i    (marker_slot),
-      .data_valid_i(data_valid),
-      .data_i      (words),
-      .lane_i      (lane_q),
-      .block_o     (blocks)
+      .data_valid_i(data_valid[CI*i +: CI]),
+      .data_i      (words[64*CI*i +: 64*CI]),
+      .lane_i      (lane_q[16*CI*i +: 16*CI]),
+      .block_o     (blocks[66*CI*i +: 66*CI])
     );
 
     tx_serializer #(
-      .CH   (CHANNELS),
+      .CH   (CI),
       .SER_W(SER_W)
     ) u_tx_serializer (
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),
       .load_i  (slot_start),
-      .block_i (blocks),
-      .serial_o(tx_serial_o)
+      .block_i (blocks[66*CI*i +: 66*CI]),
+      .serial_o(tx_serial_o[SER_W*CI*i +: SER_W*CI])
     );
   end
 
