@@ -225,3 +225,27 @@ fn each_stress_profile_reaches_its_points_and_the_rtl_agrees_there() {
         }
     }
 }
+
+/// 4092 lanes + 4 spares (cosim/large/wide4k.toml, not a built-in DUT): TX, RX and end to
+/// end, one seed each, with their clocks/s printed. Builds two tops of 4 096 channels
+/// (some minutes each), so it is left out of CI:
+/// `cargo test --release -p tessera-cosim --test link -- --ignored --nocapture at_4092`
+/// (or `tessera cosim --dut cosim/large/wide4k.toml --seeds 1`; docs/rtl.md "Scale").
+#[test]
+#[ignore]
+fn at_4092_channels_tx_rx_and_end_to_end_pass() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("large/wide4k.toml");
+    let dut = load(&file, &BuildOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(dut.channels(), 4096);
+    for mode in [Mode::Tx, Mode::Rx, Mode::EndToEnd] {
+        let run = LinkRun::regression(&dut, mode, 1, default_stripes(&dut));
+        let t = std::time::Instant::now();
+        let r = expect_ok(&run);
+        let clocks = r.tx_clocks.max(r.rx_clocks);
+        eprintln!("{mode}: {clocks} clocks, {:.0} clocks/s", clocks as f64 / t.elapsed().as_secs_f64());
+        assert!(r.stripes_in > 0);
+        if mode != Mode::Tx {
+            assert!(r.status.expect("RX runs report the status").aligned, "{mode}: the link is up at the end");
+        }
+    }
+}
