@@ -109,6 +109,10 @@ class RxScoreboard:
             if stripe is not None:
                 self._check(self.model.rx_check_stripe(stripe))
             return
+        self._take(stripe, ports)
+
+    def _take(self, stripe, ports):
+        # The model's clock: the oldest word the DUT took, with the DUT's outputs of now.
         self._serial.append(self._behind.popleft())
         self._stripes.append(stripe)
         self._ports.append(ports)
@@ -139,9 +143,7 @@ class RxScoreboard:
             await ReadOnly()
             clock = self.model.rx_clocks_fed + len(self._serial) + len(self._behind)
             stripe = value(dut.rx_data_o, clock) if value(dut.rx_valid_o, clock) else None
-            self._serial.append(self._behind.popleft())
-            self._stripes.append(stripe)
-            self._ports.append(read_ports(dut, clock) if self._with_ports else None)
+            self._take(stripe, read_ports(dut, clock) if self._with_ports else None)
         self.flush()
         clock = self.model.rx_clocks_fed
         await FallingEdge(clk)
