@@ -363,7 +363,7 @@ module deskew #(
 
     always @(*) begin
       for (int s = 0; s < PORTS; s++) begin
-        reo_data[64*s +: 64] = hdata_v[64*int'(reo_pol_q[PN_W*s +: PN_W]) +: 64];
+        reo_data[64*s +: 64] = hdata_v[64*32'(reo_pol_q[PN_W*s +: PN_W]) +: 64];
       end
     end
   end

@@ -52,12 +52,18 @@ module lane_decoder #(
   logic [63:0] pl;
   logic [7:0]  bip3, bip7;
 
-  // The payloads (descrambler input).
-  always @(*) begin
-    payload = (CH*64)'(0);
-    for (int c = 0; c < CH; c++) begin
-      payload[c*64 +: 64] = blk_i[c*66 + 2 +: 64];
-    end
+  // The payloads (descrambler input), in a function called once per evaluation
+  // (docs/rtl.md "Channel loops"): Icarus does not re-propagate the payloads once per
+  // channel; it reads blk_i itself, so the block names it.
+  function automatic logic [CH*64-1:0] payloads();
+    logic [CH*64-1:0] v;
+    v = (CH*64)'(0);
+    for (int c = 0; c < CH; c++) v[c*64 +: 64] = blk_i[c*66 + 2 +: 64];
+    payloads = v;
+  endfunction
+
+  always @(blk_i) begin
+    payload = payloads();
   end
 
   descrambler #(

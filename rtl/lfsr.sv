@@ -75,30 +75,45 @@ module lfsr #(
     feedback = fb;
   endfunction
 
-  logic [STATE_W-1:0] state;  // one channel's state
-  logic [DATA_W-1:0]  data;   // one channel's input word
-  logic [DATA_W-1:0]  line;   // the bits that enter the history: out, d or p
-  logic [DATA_W-1:0]  guess;  // in-word feedback, refined pass by pass
-
-  always @(*) begin
+  // Every channel's step, in a function: its temporaries are automatic, so under Icarus the
+  // per-channel writes do not re-propagate the whole CH-wide output once per channel
+  // (docs/rtl.md "Channel loops"). Returns {state, data}.
+  function automatic logic [CH*(STATE_W+DATA_W)-1:0] step();
+    logic [CH*STATE_W-1:0] st_n;
+    logic [CH*DATA_W-1:0]  dout;
+    logic [STATE_W-1:0]    state;  // one channel's state
+    logic [DATA_W-1:0]     data;   // one channel's input word
+    logic [DATA_W-1:0]     line;   // the bits that enter the history: out, d or p
+    logic [DATA_W-1:0]     guess;  // in-word feedback, refined pass by pass
+    st_n = (CH*STATE_W)'(0);
+    dout = (CH*DATA_W)'(0);
     for (int c = 0; c < CH; c++) begin
       state = state_i[c*STATE_W +: STATE_W];
       data  = data_i[c*DATA_W +: DATA_W];
       guess = {DATA_W{1'b0}};
       if (MODE == MODE_DESCRAMBLE) begin
-        line                       = data;
-        data_o[c*DATA_W +: DATA_W] = data ^ feedback({data, state});
+        line                     = data;
+        dout[c*DATA_W +: DATA_W] = data ^ feedback({data, state});
       end else begin
         for (int i = 0; i < ITER; i++) begin
           if (MODE == MODE_SCRAMBLE) guess = data ^ feedback({guess, state});
           else                       guess = feedback({guess, state});
         end
-        line                       = guess;
-        data_o[c*DATA_W +: DATA_W] = (MODE == MODE_SCRAMBLE) ? guess : (data ^ guess);
+        line                     = guess;
+        dout[c*DATA_W +: DATA_W] = (MODE == MODE_SCRAMBLE) ? guess : (data ^ guess);
       end
       // The new state: the last STATE_W bits of the history {line, state}.
-      state_o[c*STATE_W +: STATE_W] = STATE_W'({line, state} >> DATA_W);
+      st_n[c*STATE_W +: STATE_W] = STATE_W'({line, state} >> DATA_W);
     end
+    step = {st_n, dout};
+  endfunction
+
+  // One call, then the split: an assignment to a concatenation would make Verilator call
+  // the function once per part.
+  logic [CH*(STATE_W+DATA_W)-1:0] step_r;
+  always @(state_i or data_i) begin
+    step_r = step();
   end
+  assign {state_o, data_o} = step_r;
 
 endmodule

@@ -60,13 +60,16 @@ module perm_net #(
 `else
   // Procedural form, for simulators: the loops stay loops in a Verilated model's C++, and
   // the words sit in an unpacked array (one machine word each) while they are exchanged.
-  logic [W-1:0] dw [N];
-  logic [W-1:0] da;
-
-  if (REVERSE) begin : gen_backward
-    always @(*) begin
-      for (int x = 0; x < N; x++) dw[x] = data_i[x*W +: W];
-      da = '0;
+  // It is a function, called once per evaluation (docs/rtl.md "Channel loops"): its
+  // variables are automatic, so Icarus does not re-propagate data_o once per word; it
+  // reads swap_i and data_i itself (no argument copies in a Verilated model), so the block
+  // names them.
+  function automatic logic [N*W-1:0] permuted();
+    logic [W-1:0]   dw [N];
+    logic [W-1:0]   da;
+    logic [N*W-1:0] v;
+    for (int x = 0; x < N; x++) dw[x] = data_i[x*W +: W];
+    if (REVERSE) begin
       for (int t = L - 1; t >= 0; t--) begin
         for (int u = 0; u <= t; u++) begin
           for (int j = (1 << u) % (1 << t); j + (1 << u) < NP; j = j + (2 << u)) begin
@@ -82,12 +85,7 @@ module perm_net #(
           end
         end
       end
-      for (int x = 0; x < N; x++) data_o[x*W +: W] = dw[x];
-    end
-  end else begin : gen_forward
-    always @(*) begin
-      for (int x = 0; x < N; x++) dw[x] = data_i[x*W +: W];
-      da = '0;
+    end else begin
       for (int t = 0; t < L; t++) begin
         for (int u = t; u >= 0; u--) begin
           for (int j = (1 << u) % (1 << t); j + (1 << u) < NP; j = j + (2 << u)) begin
@@ -103,8 +101,14 @@ module perm_net #(
           end
         end
       end
-      for (int x = 0; x < N; x++) data_o[x*W +: W] = dw[x];
     end
+    v = (N*W)'(0);
+    for (int x = 0; x < N; x++) v[x*W +: W] = dw[x];
+    permuted = v;
+  endfunction
+
+  always @(swap_i or data_i) begin
+    data_o = permuted();
   end
 
 `endif

@@ -93,21 +93,25 @@ module sort_net #(
   assign swap_o = sw;
 `else
   // Procedural form, for simulators: the loops stay loops in a Verilated model's C++, and
-  // the records sit in unpacked arrays while they are exchanged.
-  logic [KEY_W-1:0] kw [N];
-  logic [PAY_W-1:0] pw [N];
-  logic [KEY_W-1:0] ka;
-  logic [PAY_W-1:0] pa;
-
-  // Compare-exchange (a, b) = (i + j, i + j + 2^u) of layer (t, u).
-  always @(*) begin
+  // the records sit in unpacked arrays while they are exchanged. It is a function, called
+  // once per evaluation (docs/rtl.md "Channel loops"): its variables are automatic, so
+  // Icarus does not re-propagate swap_o, key_o and pay_o once per exchange; it reads
+  // en_i, key_i and pay_i itself (no argument copies in a Verilated model), so the block
+  // names them. Returns {swap, pay, key}.
+  function automatic logic [LAYERS*N+N*PAY_W+N*KEY_W-1:0] sorted();
+    logic [KEY_W-1:0]    kw [N];
+    logic [PAY_W-1:0]    pw [N];
+    logic [KEY_W-1:0]    ka;
+    logic [PAY_W-1:0]    pa;
+    logic [LAYERS*N-1:0] sw;
+    logic [N*KEY_W-1:0]  ko;
+    logic [N*PAY_W-1:0]  po;
     for (int x = 0; x < N; x++) begin
       kw[x] = key_i[x*KEY_W +: KEY_W];
       pw[x] = pay_i[x*PAY_W +: PAY_W];
     end
-    swap_o = '0;
-    ka     = '0;
-    pa     = '0;
+    sw = (LAYERS*N)'(0);
+    // Compare-exchange (a, b) = (i + j, i + j + 2^u) of layer (t, u).
     if (en_i && N > 1) begin
       for (int t = 0; t < L; t++) begin
         for (int u = t; u >= 0; u--) begin
@@ -122,18 +126,29 @@ module sort_net #(
                 pa                 = pw[i+j];
                 pw[i+j]            = pw[i+j+(1<<u)];
                 pw[i+j+(1<<u)]     = pa;
-                swap_o[(t*(t+1)/2 + t - u)*N + i + j] = 1'b1;
+                sw[(t*(t+1)/2 + t - u)*N + i + j] = 1'b1;
               end
             end
           end
         end
       end
     end
+    ko = (N*KEY_W)'(0);
+    po = (N*PAY_W)'(0);
     for (int x = 0; x < N; x++) begin
-      key_o[x*KEY_W +: KEY_W] = kw[x];
-      pay_o[x*PAY_W +: PAY_W] = pw[x];
+      ko[x*KEY_W +: KEY_W] = kw[x];
+      po[x*PAY_W +: PAY_W] = pw[x];
     end
+    sorted = {sw, po, ko};
+  endfunction
+
+  // One call, then the split (an assignment to a concatenation would make Verilator call
+  // the function once per part).
+  logic [LAYERS*N+N*PAY_W+N*KEY_W-1:0] sort_r;
+  always @(en_i or key_i or pay_i) begin
+    sort_r = sorted();
   end
+  assign {swap_o, pay_o, key_o} = sort_r;
 
 `endif
 

@@ -125,30 +125,31 @@ module rx_tb;
 
   // Data words in a $readmemh file: lines that are neither blank nor // comments. Counted
   // here because a 2-state simulator (Verilator) cannot tell unloaded memory words by X.
+  // Read a line (or a chunk of a long one) per $fgets: the characters sit right-aligned in
+  // buf, the first at byte n - 1; a chunk that ends in a newline ends its line.
   function automatic integer count_words(input reg [8*512-1:0] fname);
-    integer fd, ch, n;
-    reg     at_start, in_data;
+    integer fd, n, got, i;
+    reg     at_start;
+    reg [7:0]         ch;
+    reg [8*4096-1:0]  buf_r;
     n        = 0;
     at_start = 1'b1;
-    in_data  = 1'b0;
     fd       = $fopen(fname, "r");
     if (fd == 0) begin
       $display("FAIL: cannot open %0s", fname);
       $fatal(1, "FAIL");
     end
-    ch = $fgetc(fd);
-    while (ch != -1) begin
-      if (ch == 10) begin
-        at_start = 1'b1;
-        in_data  = 1'b0;
-      end else if (at_start && ch != 32 && ch != 9 && ch != 13) begin
-        at_start = 1'b0;
-        if (ch != 47) begin  // not '/': a data line
-          in_data = 1'b1;
-          n       = n + 1;
+    got = $fgets(buf_r, fd);
+    while (got > 0) begin
+      for (i = got - 1; i >= 0 && at_start; i = i - 1) begin
+        ch = buf_r[8*i +: 8];
+        if (ch != 32 && ch != 9 && ch != 13 && ch != 10) begin
+          at_start = 1'b0;
+          if (ch != 47) n = n + 1;  // not '/': a data line
         end
       end
-      ch = $fgetc(fd);
+      if (buf_r[7:0] == 8'd10) at_start = 1'b1;
+      got = $fgets(buf_r, fd);
     end
     $fclose(fd);
     count_words = n;
@@ -236,6 +237,8 @@ module rx_tb;
     end
   endtask
 
+  integer pst_words;
+
   initial begin
     rst_ni    = 1'b0;
     rx_serial = {SER_W*P{1'b0}};
@@ -263,10 +266,10 @@ module rx_tb;
     end
     have_pst = $value$plusargs("port_status=%s", pst_file);
     if (have_pst) begin
-      if (clocks % K != 0 || count_words(pst_file) != (clocks / K) * P ||
-          count_words(pst_file) > MAX_PORT_WORDS) begin
+      pst_words = count_words(pst_file);
+      if (clocks % K != 0 || pst_words != (clocks / K) * P || pst_words > MAX_PORT_WORDS) begin
         $fatal(1, "FAIL: %0s has %0d words, %0d needed (%0d block periods x %0d ports; MAX_PORT_WORDS = %0d)",
-               pst_file, count_words(pst_file), (clocks / K) * P, clocks / K, P, MAX_PORT_WORDS);
+               pst_file, pst_words, (clocks / K) * P, clocks / K, P, MAX_PORT_WORDS);
       end
       $readmemh(pst_file, pst_mem, 0, (clocks / K) * P - 1);
     end
