@@ -4,7 +4,8 @@
 //             input i comes out where record i came out. With REVERSE = 1 they go back: the
 //             word at sorted position s comes out at the input position of the record that
 //             was sorted to s. swap_i is sort_net's swap_o. The exchanges of a layer are
-//             disjoint, so each layer is one row of 2:1 multiplexer pairs.
+//             disjoint, so each layer is one row of 2:1 multiplexer pairs. For synthesis
+//             (SYNTHESIS) each pair is a perm_sw instance, one per exchange of the network.
 // Parameters: N (words, as the sort_net's), W (bits per word).
 // Latency:    combinational.
 module perm_net #(
@@ -19,7 +20,6 @@ module perm_net #(
 
   // Derived, as in sort_net.
   localparam int L      = (N > 1) ? $clog2(N) : 1;
-  localparam int NP     = 1 << L;
   localparam int LAYERS = L * (L + 1) / 2;
 
   param_assert #(
@@ -29,8 +29,18 @@ module perm_net #(
 
 `ifdef SYNTHESIS
   // Structural form for synthesis tools, as in sort_net: stage s applies layer s forwards,
-  // layer LAYERS - 1 - s backwards.
-  logic [(LAYERS+1)*N*W-1:0] dv;
+  // layer LAYERS - 1 - s backwards; one perm_sw instance per exchange (at its low end x,
+  // driving x and x + GAP), so that a hierarchical synthesis maps perm_sw once and counts
+  // its instances.
+  // Stage s's input words are [s*N +: N] of dv, its output [(s+1)*N +: N]. (split_var:
+  // else Verilator, linting this form, takes the one vector through all stages for a
+  // combinational loop, UNOPTFLAT.)
+  logic [(LAYERS+1)*N*W-1:0] dv /* verilator split_var */;
+
+  if (N == 1) begin : gen_one
+    logic unused_swap;  // no exchange
+    assign unused_swap = ^swap_i;
+  end
 
   assign dv[0 +: N*W] = data_i;
   for (genvar t = 0; t < L; t++) begin : gen_t
@@ -47,10 +57,18 @@ module perm_net #(
         localparam int I0 = ST * N + x;
         localparam int O0 = (ST + 1) * N + x;
         if (LO == 1) begin : gen_lo
-          assign dv[O0*W +: W] = swap_i[LY*N + x] ? dv[(I0+GAP)*W +: W] : dv[I0*W +: W];
-        end else if (HI == 1) begin : gen_hi
-          assign dv[O0*W +: W] = swap_i[LY*N + x - GAP] ? dv[(I0-GAP)*W +: W] : dv[I0*W +: W];
-        end else begin : gen_pass
+          // Words x and x + GAP: one exchange, set by the sort's swap flag at x.
+          perm_sw #(
+            .W(W)
+          ) u_sw (
+            .swap_i(swap_i[LY*N + x]),
+            .a_i   (dv[I0*W +: W]),
+            .b_i   (dv[(I0+GAP)*W +: W]),
+            .a_o   (dv[O0*W +: W]),
+            .b_o   (dv[(O0+GAP)*W +: W])
+          );
+        end else if (HI == 0) begin : gen_pass
+          // (A high end, HI, is driven by the exchange at x - GAP; any other word passes.)
           assign dv[O0*W +: W] = dv[I0*W +: W];
         end
       end
@@ -64,6 +82,7 @@ module perm_net #(
   // variables are automatic, so Icarus does not re-propagate data_o once per word; it
   // reads swap_i and data_i itself (no argument copies in a Verilated model), so the block
   // names them.
+  localparam int NP = 1 << L;  // the power of two the loops run over
   function automatic logic [N*W-1:0] permuted();
     logic [W-1:0]   dw [N];
     logic [W-1:0]   da;

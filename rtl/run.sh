@@ -206,16 +206,17 @@ synth() {
 }
 
 # sort_net and perm_net come in two forms (`ifdef SYNTHESIS): a structural one for
-# synthesis and a procedural one for simulation. Prove them equal, for every input, at
-# sizes up to 8 (the proof grows fast with the size; tests/rtl_networks.rs runs the
-# simulators' form at up to 300 channels).
+# synthesis (instances of sort_cx and perm_sw, flattened here) and a procedural one for
+# simulation. Prove them equal, for every input, at sizes up to 8 (the proof grows fast
+# with the size; tests/rtl_networks.rs runs the simulators' form at up to 300 channels).
 equiv_one() {
   local m="$1"; shift
   local cp="chparam $* $m"
   if yosys -q -l "$build/equiv_$m.log" -p "\
       read_verilog -sv -nosynthesis $here/param_assert.sv $here/$m.sv; $cp; rename $m gold; \
       design -stash gold_d; \
-      read_verilog -sv $here/param_assert.sv $here/$m.sv; $cp; rename $m gate; \
+      read_verilog -sv $here/param_assert.sv $here/sort_cx.sv $here/perm_sw.sv $here/$m.sv; $cp; \
+      hierarchy; proc; flatten; rename $m gate; \
       design -stash gate_d; \
       design -copy-from gold_d -as gold gold; design -copy-from gate_d -as gate gate; \
       proc; opt_clean; flatten; miter -equiv -flatten -make_outputs gold gate miter; \

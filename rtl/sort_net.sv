@@ -10,7 +10,8 @@
 //             exchanged its records. With en_i low nothing is compared: key_o = key_i,
 //             pay_o = pay_i and swap_o = 0 (a way to skip the work in simulation on clocks
 //             whose result is unused). Compare-exchanges: (L^2 - L + 4) 2^(L-2) - 1 at
-//             most, i.e. N log2(N)^2 / 4 roughly.
+//             most, i.e. N log2(N)^2 / 4 roughly. For synthesis (SYNTHESIS) each is a
+//             sort_cx instance.
 // Parameters: N (records, >= 1), KEY_W, PAY_W (>= 1).
 // Latency:    combinational.
 // Waiver: at thousands of records the clearing of swap_o ('0 on LAYERS * N bits) exceeds
@@ -32,7 +33,6 @@ module sort_net #(
 
   // Derived.
   localparam int L      = (N > 1) ? $clog2(N) : 1;
-  localparam int NP     = 1 << L;
   localparam int LAYERS = L * (L + 1) / 2;
 
   param_assert #(
@@ -45,12 +45,24 @@ module sort_net #(
 `ifdef SYNTHESIS
   // Structural form, for synthesis tools (which unroll procedural loops slowly): the same
   // compare-exchanges, one generate block per layer and record. Record x of layer (t, u)
-  // is the low end of a compare-exchange when LO, the high end when HI, else it passes.
+  // is the low end of a compare-exchange when LO (one sort_cx instance, which also drives
+  // the high end x + GAP), the high end when HI, else it passes. One instance per
+  // compare-exchange keeps every module small: a hierarchical synthesis maps sort_cx once
+  // and counts its instances (a flat generate of assigns was millions of cells in one
+  // module at 2 048 records).
   // Simulators take the procedural form below, whose loops stay loops in the C++ of a
   // Verilated model; tests/rtl_networks.rs runs both against a reference.
-  logic [(LAYERS+1)*N*KEY_W-1:0] sk;
-  logic [(LAYERS+1)*N*PAY_W-1:0] sp;
+  // Layer LY's input records are [LY*N +: N] of sk / sp, its output [(LY+1)*N +: N].
+  // (split_var: else Verilator, linting this form, takes the one vector through all
+  // layers for a combinational loop, UNOPTFLAT.)
+  logic [(LAYERS+1)*N*KEY_W-1:0] sk /* verilator split_var */;
+  logic [(LAYERS+1)*N*PAY_W-1:0] sp /* verilator split_var */;
   logic [LAYERS*N-1:0]           sw;
+
+  if (N == 1) begin : gen_one
+    logic unused_en;  // no compare-exchange
+    assign unused_en = en_i;
+  end
 
   assign sk[0 +: N*KEY_W] = key_i;
   assign sp[0 +: N*PAY_W] = pay_i;
@@ -67,19 +79,25 @@ module sort_net #(
         localparam int I0 = LY * N + x;        // this record in layer LY's input
         localparam int O0 = (LY + 1) * N + x;  // ... and output
         if (LO == 1) begin : gen_lo
-          logic [KEY_W-1:0] ka, kb;
-          assign ka = sk[I0*KEY_W +: KEY_W];
-          assign kb = sk[(I0+GAP)*KEY_W +: KEY_W];
-          assign sw[LY*N + x] = en_i && (ka > kb);
-          assign sk[O0*KEY_W +: KEY_W] = sw[LY*N + x] ? kb : ka;
-          assign sp[O0*PAY_W +: PAY_W] = sw[LY*N + x] ? sp[(I0+GAP)*PAY_W +: PAY_W] :
-                                                        sp[I0*PAY_W +: PAY_W];
+          // Records x and x + GAP: one compare-exchange, its swap flag at x.
+          sort_cx #(
+            .KEY_W(KEY_W),
+            .PAY_W(PAY_W)
+          ) u_cx (
+            .en_i    (en_i),
+            .a_key_i (sk[I0*KEY_W +: KEY_W]),
+            .a_pay_i (sp[I0*PAY_W +: PAY_W]),
+            .b_key_i (sk[(I0+GAP)*KEY_W +: KEY_W]),
+            .b_pay_i (sp[(I0+GAP)*PAY_W +: PAY_W]),
+            .lo_key_o(sk[O0*KEY_W +: KEY_W]),
+            .lo_pay_o(sp[O0*PAY_W +: PAY_W]),
+            .hi_key_o(sk[(O0+GAP)*KEY_W +: KEY_W]),
+            .hi_pay_o(sp[(O0+GAP)*PAY_W +: PAY_W]),
+            .swap_o  (sw[LY*N + x])
+          );
         end else if (HI == 1) begin : gen_hi
+          // Driven by the compare-exchange at x - GAP.
           assign sw[LY*N + x] = 1'b0;
-          assign sk[O0*KEY_W +: KEY_W] = sw[LY*N + x - GAP] ? sk[(I0-GAP)*KEY_W +: KEY_W] :
-                                                              sk[I0*KEY_W +: KEY_W];
-          assign sp[O0*PAY_W +: PAY_W] = sw[LY*N + x - GAP] ? sp[(I0-GAP)*PAY_W +: PAY_W] :
-                                                              sp[I0*PAY_W +: PAY_W];
         end else begin : gen_pass
           assign sw[LY*N + x] = 1'b0;
           assign sk[O0*KEY_W +: KEY_W] = sk[I0*KEY_W +: KEY_W];
@@ -98,6 +116,7 @@ module sort_net #(
   // Icarus does not re-propagate swap_o, key_o and pay_o once per exchange; it reads
   // en_i, key_i and pay_i itself (no argument copies in a Verilated model), so the block
   // names them. Returns {swap, pay, key}.
+  localparam int NP = 1 << L;  // the power of two the loops run over
   function automatic logic [LAYERS*N+N*PAY_W+N*KEY_W-1:0] sorted();
     logic [KEY_W-1:0]    kw [N];
     logic [PAY_W-1:0]    pw [N];

@@ -14,9 +14,11 @@ marker_build.sv
 marker_lock.sv
 param_assert.sv
 perm_net.sv
+perm_sw.sv
 rx_deserializer.sv
 rx_port.sv
 scrambler.sv
+sort_cx.sv
 sort_net.sv
 tessera_rx.sv
 tessera_tx.sv
