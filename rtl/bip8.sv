@@ -14,18 +14,26 @@ module bip8 #(
   output logic [CH*8-1:0]  bip_o
 );
 
-  logic [65:0] block;
-  logic [7:0]  fold;
-
-  always @(*) begin
+  // One function for all channels, called once per evaluation (docs/rtl.md "Channel
+  // loops"); it reads block_i and bip_i, which its block names.
+  function automatic logic [CH*8-1:0] fold_all();
+    logic [CH*8-1:0] v;
+    logic [65:0]     block;
+    logic [7:0]      fold;
+    v = (CH*8)'(0);
     for (int c = 0; c < CH; c++) begin
       block = block_i[c*66 +: 66];
       fold  = {3'b000, block[1], block[0], 3'b000};
       for (int b = 0; b < 8; b++) begin
         fold = fold ^ block[2 + 8*b +: 8];
       end
-      bip_o[c*8 +: 8] = bip_i[c*8 +: 8] ^ fold;
+      v[c*8 +: 8] = bip_i[c*8 +: 8] ^ fold;
     end
+    fold_all = v;
+  endfunction
+
+  always @(block_i or bip_i) begin
+    bip_o = fold_all();
   end
 
 endmodule

@@ -35,16 +35,33 @@ module descrambler #(
     .state_o(state_d)
   );
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      for (int c = 0; c < CH; c++) begin
-        state_q[c*64 +: 64] <= RESET_STATE;
-      end
-    end else begin
-      for (int c = 0; c < CH; c++) begin
-        if (en_i[c]) state_q[c*64 +: 64] <= state_d[c*64 +: 64];
-      end
+  // Every channel's reset state, and the next state (state_d where en_i), each as one
+  // whole vector: a function called once per evaluation (docs/rtl.md "Channel loops").
+  function automatic logic [CH*64-1:0] reset_all(input int channels);
+    logic [CH*64-1:0] v;
+    v = (CH*64)'(0);
+    for (int c = 0; c < channels; c++) v[c*64 +: 64] = RESET_STATE;
+    reset_all = v;
+  endfunction
+  localparam logic [CH*64-1:0] RESET_ALL = reset_all(CH);
+
+  function automatic logic [CH*64-1:0] next_state();
+    logic [CH*64-1:0] v;
+    v = state_q;
+    for (int c = 0; c < CH; c++) begin
+      if (en_i[c]) v[c*64 +: 64] = state_d[c*64 +: 64];
     end
+    next_state = v;
+  endfunction
+
+  logic [CH*64-1:0] state_n;
+  always @(en_i or state_d or state_q) begin
+    state_n = next_state();
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) state_q <= RESET_ALL;
+    else         state_q <= state_n;
   end
 
 endmodule

@@ -306,10 +306,17 @@ module deskew #(
   logic [PORTS-1:0]       reo_change_v;
   logic [16*PORTS-1:0]    lane_d_v;
 
-  always @(*) begin
-    for (int p = 0; p < PORTS; p++) begin
-      rk_in[p*RK_W +: RK_W] = {!al_d_v[p], lane_d_v[16*p +: LI_W]};
-    end
+  // Loops that build a whole vector are functions called once per evaluation, from a
+  // block that names what they read (docs/rtl.md "Channel loops").
+  function automatic logic [PORTS*RK_W-1:0] reorder_keys();
+    logic [PORTS*RK_W-1:0] k;
+    k = (PORTS*RK_W)'(0);
+    for (int p = 0; p < PORTS; p++) k[p*RK_W +: RK_W] = {!al_d_v[p], lane_d_v[16*p +: LI_W]};
+    reorder_keys = k;
+  endfunction
+
+  always @(al_d_v or lane_d_v) begin
+    rk_in = reorder_keys();
   end
   assign rpay_in = POL_RESET;  // each record's payload: its port number
   assign reo_change = |reo_change_v;
@@ -361,10 +368,17 @@ module deskew #(
       else if (reo_change) reo_pol_q <= rpay_srt;
     end
 
-    always @(*) begin
+    function automatic logic [64*PORTS-1:0] table_read();
+      logic [64*PORTS-1:0] v;
+      v = (64*PORTS)'(0);
       for (int s = 0; s < PORTS; s++) begin
-        reo_data[64*s +: 64] = hdata_v[64*32'(reo_pol_q[PN_W*s +: PN_W]) +: 64];
+        v[64*s +: 64] = hdata_v[64*32'(reo_pol_q[PN_W*s +: PN_W]) +: 64];
       end
+      table_read = v;
+    endfunction
+
+    always @(reo_pol_q or hdata_v) begin
+      reo_data = table_read();
     end
   end
   assign stripe_data = reo_data[64*LANES-1:0];
@@ -441,25 +455,34 @@ module deskew #(
   endfunction
   localparam logic [NR*CK_W-1:0] CK_INVALID = invalid_records(NR);
 
-  always @(*) begin
-    // Whole-vector defaults first: every bit assigned on every path.
-    ck_in = CK_INVALID;
-    cf_in = '0;
+  // Returns {keys, flags}.
+  function automatic logic [NR*(CK_W+CF_W)-1:0] claim_records();
+    logic [NR*CK_W-1:0] ck;
+    logic [NR*CF_W-1:0] cf;
+    ck = CK_INVALID;
+    cf = (NR*CF_W)'(0);
     for (int q = 0; q < PORTS; q++) begin
       // State record: an aligned or buffering port and its lane.
       if ((st_v[2*q +: 2] == ST_AL || st_v[2*q +: 2] == ST_BUF) &&
           lane_v[16*q +: 16] < LANES16) begin
-        ck_in[q*CK_W +: CK_W] = {1'b0, lane_v[16*q +: LI_W], PN_W'(q), 1'b0};
-        cf_in[q*CF_W +: CF_W] = {st_v[2*q +: 2] == ST_AL, leave_now_v[q], ovf_leave[q],
-                                 st_v[2*q +: 2] == ST_BUF, 1'b0};
+        ck[q*CK_W +: CK_W] = {1'b0, lane_v[16*q +: LI_W], PN_W'(q), 1'b0};
+        cf[q*CF_W +: CF_W] = {st_v[2*q +: 2] == ST_AL, leave_now_v[q], ovf_leave[q],
+                              st_v[2*q +: 2] == ST_BUF, 1'b0};
       end
       // Claim record.
       if (claim_v[q]) begin
-        ck_in[(PORTS+q)*CK_W +: CK_W] = {1'b0, ev_lane_v[16*q +: LI_W], PN_W'(q), 1'b1};
-        cf_in[(PORTS+q)*CF_W +: CF_W] = {4'b0000, buf_ev_v[q]};
+        ck[(PORTS+q)*CK_W +: CK_W] = {1'b0, ev_lane_v[16*q +: LI_W], PN_W'(q), 1'b1};
+        cf[(PORTS+q)*CF_W +: CF_W] = {4'b0000, buf_ev_v[q]};
       end
     end
+    claim_records = {ck, cf};
+  endfunction
+
+  logic [NR*(CK_W+CF_W)-1:0] claim_r;
+  always @(st_v or lane_v or leave_now_v or ovf_leave or claim_v or ev_lane_v or buf_ev_v) begin
+    claim_r = claim_records();
   end
+  assign {ck_in, cf_in} = claim_r;
 
   sort_net #(
     .N    (NR),
@@ -479,13 +502,13 @@ module deskew #(
   // {lane aligned somewhere, aligned on a record before this one (a lower port), the
   //  aligned port leaves, it leaves by overflow, lane buffered somewhere, lane claimed to
   //  buffer somewhere, such a claim before this one, such a claim after this one}.
-  logic [NR*CF_W-1:0] pre, suf;
-  logic [CF_W-1:0]    g;
-  always @(*) begin
-    g      = {CF_W{1'b0}};
-    pre    = {NR*CF_W{1'b0}};
-    suf    = {NR*CF_W{1'b0}};
-    cr_srt = {NR*CR_W{1'b0}};
+  function automatic logic [NR*CR_W-1:0] claim_answers();
+    logic [NR*CF_W-1:0] pre, suf;
+    logic [NR*CR_W-1:0] cr;
+    logic [CF_W-1:0]    g;
+    pre = (NR*CF_W)'(0);
+    suf = (NR*CF_W)'(0);
+    cr  = (NR*CR_W)'(0);
     if (any_claim) begin
       for (int r = 1; r < NR; r++) begin
         if (!ck_srt[r*CK_W + CK_W-1] &&
@@ -501,10 +524,15 @@ module deskew #(
       end
       for (int r = 0; r < NR; r++) begin
         g = pre[r*CF_W +: CF_W] | cf_srt[r*CF_W +: CF_W] | suf[r*CF_W +: CF_W];
-        cr_srt[r*CR_W +: CR_W] = {g[4], pre[r*CF_W + 4], g[3], g[2], g[1], g[0],
-                                  pre[r*CF_W], suf[r*CF_W]};
+        cr[r*CR_W +: CR_W] = {g[4], pre[r*CF_W + 4], g[3], g[2], g[1], g[0],
+                              pre[r*CF_W], suf[r*CF_W]};
       end
     end
+    claim_answers = cr;
+  endfunction
+
+  always @(any_claim or ck_srt or cf_srt) begin
+    cr_srt = claim_answers();
   end
 
   perm_net #(

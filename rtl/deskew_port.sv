@@ -207,10 +207,109 @@ module deskew_port #(
   // ---------------------------------------------------------------------------------------
   // Next state (model: handle_marker, buffer, join, push).
   // ---------------------------------------------------------------------------------------
-  logic             formed_eff;
-  logic [POS_W-1:0] centre;
+  logic formed_eff;
   assign formed_eff = formed_i || form_now_i;
-  assign centre     = (ae_norm_i >> 1) + (al_norm_i >> 1);
+
+  // The join arithmetic for a marker at position pos: k = round(delta / PB) with delta
+  // the offset from the earliest aligned lane's last marker period, centred; k in -1..2
+  // covers every marker that can pair. Returns {k_ok, neg, k PB, global slot} (JK_W bits).
+  localparam int JK_W = 2 + POS_W + G_W;
+  function automatic logic [JK_W-1:0] join_calc(
+      input logic [POS_W-1:0] pos,
+      input logic [POS_W-1:0] e_lma,
+      input logic [G_W-1:0]   e_lmg,
+      input logic [POS_W-1:0] ae_norm,
+      input logic [POS_W-1:0] al_norm);
+    logic [POS_W-1:0]  cen, delta, kpb;
+    logic [POS_W+1:0]  twice;  // 2 * delta + PB, sign-extended
+    logic signed [2:0] k;
+    logic              k_ok, neg;
+    logic [G_W-1:0]    glob;
+    cen   = (ae_norm >> 1) + (al_norm >> 1);
+    delta = (pos - e_lma) + (ae_norm - cen);
+    twice = {delta[POS_W-1], delta, 1'b0} + {2'b00, PB};
+    k_ok  = 1'b1;
+    if (twice[POS_W+1]) begin
+      // negative: -1 when twice >= -2 PB
+      k    = -3'sd1;
+      k_ok = ($signed(twice) >= -$signed({2'b00, PB} << 1));
+    end else if (twice < ({2'b00, PB} << 1)) begin
+      k = 3'sd0;
+    end else if (twice < ({2'b00, PB} << 2)) begin
+      k = 3'sd1;
+    end else begin
+      k    = 3'sd2;
+      k_ok = (twice < (({2'b00, PB} << 2) + ({2'b00, PB} << 1)));
+    end
+    case (k)
+      -3'sd1:  kpb = -PB;
+      3'sd1:   kpb = PB;
+      3'sd2:   kpb = PB << 1;
+      default: kpb = {POS_W{1'b0}};
+    endcase
+    neg  = (k == -3'sd1) && (e_lmg == {G_W{1'b0}});
+    glob = e_lmg + ((k == -3'sd1) ? -AM_G : (k == 3'sd1) ? AM_G :
+                    (k == 3'sd2) ? (AM_G << 1) : {G_W{1'b0}});
+    join_calc = {k_ok, neg, kpb, glob};
+  endfunction
+
+  // Every port's join window, as whole vectors (a function called once per evaluation,
+  // docs/rtl.md "Channel loops"): the aligned lanes' normalised span with the joining
+  // marker in it (jf_*, reported with a skew fault; more than MAX_SKEW_BITS is a fault).
+  // Returns {spread, early lane, late lane}.
+  function automatic logic [CH*(POS_W+32)-1:0] join_windows();
+    logic [POS_W*CH-1:0] sp;
+    logic [16*CH-1:0]    el, ll;
+    // Only k PB of the join arithmetic is used here.
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [JK_W-1:0]     j;
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [POS_W-1:0]    t_norm, lo_t, hi_t;
+    logic [15:0]         lane;
+    logic                lo, hi;
+    sp = (POS_W*CH)'(0);
+    el = (16*CH)'(0);
+    ll = (16*CH)'(0);
+    for (int c = 0; c < CH; c++) begin
+      // Read only with a marker (a join's skew fault): zero otherwise, and not computed.
+      if (ev_marker_i[c]) begin
+        j      = join_calc(ev_pos_i[POS_W*c +: POS_W], e_lma_i, e_lmg_i, ae_norm_i, al_norm_i);
+        lane   = ev_lane_i[16*c +: 16];
+        t_norm = ev_pos_i[POS_W*c +: POS_W] - e_base_i - j[G_W +: POS_W];
+        lo     = (t_norm < ae_norm_i) || (t_norm == ae_norm_i && lane < ae_lane_i);
+        hi     = (t_norm > al_norm_i) || (t_norm == al_norm_i && lane > al_lane_i);
+        lo_t   = lo ? t_norm : ae_norm_i;
+        hi_t   = hi ? t_norm : al_norm_i;
+        sp[POS_W*c +: POS_W] = hi_t - lo_t;
+        el[16*c +: 16]       = lo ? lane : ae_lane_i;
+        ll[16*c +: 16]       = hi ? lane : al_lane_i;
+      end
+    end
+    join_windows = {sp, el, ll};
+  endfunction
+
+  logic [CH*(POS_W+32)-1:0] jw_r;
+  always @(ev_marker_i or ev_pos_i or ev_lane_i or e_lma_i or e_base_i or e_lmg_i or ae_norm_i or
+           ae_lane_i or al_norm_i or al_lane_i) begin
+    jw_r = join_windows();
+  end
+  assign {jf_spread_o, jf_early_o, jf_late_o} = jw_r;
+
+  // The words pushed: a symbol's payload, zero for a marker (see b_kind below).
+  function automatic logic [64*CH-1:0] push_words();
+    logic [64*CH-1:0] v;
+    v = (64*CH)'(0);
+    for (int c = 0; c < CH; c++) begin
+      if (!ev_marker_i[c] && ev_sym_i[c] && ev_kind_i[2*c +: 2] != SYM_MARKER) begin
+        v[64*c +: 64] = ev_data_i[64*c +: 64];
+      end
+    end
+    push_words = v;
+  endfunction
+
+  always @(ev_marker_i or ev_sym_i or ev_kind_i or ev_data_i) begin
+    f_push_data = push_words();
+  end
 
   // Per-port temporaries of the loop below.
   logic [1:0]        b_st, b_base, b_st0;
@@ -220,13 +319,8 @@ module deskew_port #(
   logic [AW:0]       b_cnt, b_drop;
   logic              b_clear0, b_push0, b_bad, b_dup_leave, b_same_dup, b_buf_ev;
   logic [1:0]        b_kind;
-  // Join arithmetic: k = round(delta / PB) with delta the offset from the earliest aligned
-  // lane's last marker period, centred; k in -1..2 covers every marker that can pair.
-  logic [POS_W-1:0]  j_delta, j_t_norm, j_kpb, j_lo_t, j_hi_t;
-  logic [15:0]       j_lo_l, j_hi_l;
-  logic [POS_W+1:0]  j_twice;  // 2 * delta + PB, sign-extended
-  logic signed [2:0] j_k;
-  logic              j_k_ok, j_neg, j_fault, j_dup, j_lo, j_hi;
+  logic [POS_W-1:0]  j_kpb;
+  logic              j_k_ok, j_neg, j_fault, j_dup;
   logic [G_W-1:0]    j_global;
   // The claim sort's answers for this port's claim record (c_*) and state record (s_bev).
   logic              c_al, c_al_below, c_al_leave, c_al_ovf, c_buf, c_bev_before, c_bev_after;
@@ -248,38 +342,14 @@ module deskew_port #(
       s_bev = s_ans_i[8*c + 2];
 
       // Join: the marker slot k periods from the reference.
-      j_delta = (b_pos - e_lma_i) + (ae_norm_i - centre);
-      j_twice = {j_delta[POS_W-1], j_delta, 1'b0} + {2'b00, PB};
-      j_k_ok  = 1'b1;
-      if (j_twice[POS_W+1]) begin
-        // negative: -1 when twice >= -2 PB
-        j_k    = -3'sd1;
-        j_k_ok = ($signed(j_twice) >= -$signed({2'b00, PB} << 1));
-      end else if (j_twice < ({2'b00, PB} << 1)) begin
-        j_k = 3'sd0;
-      end else if (j_twice < ({2'b00, PB} << 2)) begin
-        j_k = 3'sd1;
+      // (used only with a marker: not computed otherwise)
+      if (ev_marker_i[c]) begin
+        {j_k_ok, j_neg, j_kpb, j_global} = join_calc(b_pos, e_lma_i, e_lmg_i, ae_norm_i,
+                                                     al_norm_i);
       end else begin
-        j_k    = 3'sd2;
-        j_k_ok = (j_twice < (({2'b00, PB} << 2) + ({2'b00, PB} << 1)));
+        {j_k_ok, j_neg, j_kpb, j_global} = JK_W'(0);
       end
-      case (j_k)
-        -3'sd1:  j_kpb = -PB;
-        3'sd1:   j_kpb = PB;
-        3'sd2:   j_kpb = PB << 1;
-        default: j_kpb = {POS_W{1'b0}};
-      endcase
-      j_neg    = (j_k == -3'sd1) && (e_lmg_i == {G_W{1'b0}});
-      j_t_norm = b_pos - e_base_i - j_kpb;
-      j_lo     = (j_t_norm < ae_norm_i) || (j_t_norm == ae_norm_i && b_ev_lane < ae_lane_i);
-      j_hi     = (j_t_norm > al_norm_i) || (j_t_norm == al_norm_i && b_ev_lane > al_lane_i);
-      j_lo_t   = j_lo ? j_t_norm : ae_norm_i;
-      j_lo_l   = j_lo ? b_ev_lane : ae_lane_i;
-      j_hi_t   = j_hi ? j_t_norm : al_norm_i;
-      j_hi_l   = j_hi ? b_ev_lane : al_lane_i;
-      j_fault  = (j_hi_t - j_lo_t) > MAX_SKEW;
-      j_global = e_lmg_i + ((j_k == -3'sd1) ? -AM_G : (j_k == 3'sd1) ? AM_G :
-                            (j_k == 3'sd2) ? (AM_G << 1) : {G_W{1'b0}});
+      j_fault = jf_spread_o[POS_W*c +: POS_W] > MAX_SKEW;
       // Another port already carries this lane in the link, unless that port leaves in
       // this clock before this one's marker in the model's order (a lower port, or an
       // overflow decided on the clock before).
@@ -387,7 +457,6 @@ module deskew_port #(
       f_clear[c]              = b_clear0 || b_dup_leave;
       f_push[c]               = b_push0 && !b_dup_leave;
       f_push_kind[2*c +: 2]   = b_kind;
-      f_push_data[64*c +: 64] = (b_kind == SYM_MARKER) ? 64'h0 : ev_data_i[64*c +: 64];
       f_push_bad[c]           = b_bad;
       f_drop[c*CW +: CW]      = b_drop;
 
@@ -397,10 +466,6 @@ module deskew_port #(
                      (b_buf_ev && c_buf && !(b_st == ST_BUF && b_lane == b_ev_lane)) ||
                      b_same_dup);
       dup_kind_o[2*c +: 2] = b_same_dup ? 2'd2 : b_buf_ev ? 2'd1 : 2'd0;
-
-      jf_spread_o[POS_W*c +: POS_W] = j_hi_t - j_lo_t;
-      jf_early_o[16*c +: 16]        = j_lo_l;
-      jf_late_o[16*c +: 16]         = j_hi_l;
 
       al_d_o[c]              = (st_d[2*c +: 2] == ST_AL);
       lane_d_o[16*c +: 16]   = b_lane_d;

@@ -46,12 +46,6 @@ module lane_decoder #(
   logic [CH*8-1:0]  bip_q, bip_d, bip_fold, bip_open;
   logic [CH*64-1:0] payload, descr;
 
-  // One channel's block, header and payload (block-local temporaries).
-  logic [65:0] blk;
-  logic [1:0]  sh, sh_k;
-  logic [63:0] pl;
-  logic [7:0]  bip3, bip7;
-
   // The payloads (descrambler input), in a function called once per evaluation
   // (docs/rtl.md "Channel loops"): Icarus does not re-propagate the payloads once per
   // channel; it reads blk_i itself, so the block names it.
@@ -95,50 +89,76 @@ module lane_decoder #(
 
   assign sym_data_o = descr;
 
-  // Header, marker and BIP check: from the block as received.
-  always @(*) begin
-    sh_valid_o     = CH'(0);
-    marker_valid_o = CH'(0);
-    marker_lane_o  = (CH*16)'(0);
-    bip_err_o      = CH'(0);
+  // Header, marker and BIP check: from the block as received. Like the loops below, a
+  // function called once per evaluation (docs/rtl.md "Channel loops"). Returns {sh_valid,
+  // marker_valid, marker_lane, bip_err}.
+  function automatic logic [CH*19-1:0] check();
+    logic [CH-1:0]    shv, mv, be;
+    logic [CH*16-1:0] ml;
+    logic [65:0]      blk;
+    logic [1:0]       sh;
+    logic [63:0]      pl;
+    logic [7:0]       bip3, bip7;
+    shv = CH'(0);
+    mv  = CH'(0);
+    be  = CH'(0);
+    ml  = (CH*16)'(0);
     for (int c = 0; c < CH; c++) begin
       blk  = blk_i[c*66 +: 66];
       sh   = blk[1:0];
       pl   = blk[65:2];
       bip3 = pl[31:24];
       bip7 = pl[63:56];
-      sh_valid_o[c]             = (sh == SH_DATA) || (sh == SH_CONTROL);
-      marker_valid_o[c]         = (sh == SH_CONTROL) && (pl[7:0] == MARKER_SIGNATURE) &&
-                                  (pl[55:32] == ~pl[23:0]);
-      marker_lane_o[c*16 +: 16] = pl[23:8];
-      bip_err_o[c]              = (bip_q[c*8 +: 8] != bip3) && (bip_q[c*8 +: 8] != ~bip7);
+      shv[c]         = (sh == SH_DATA) || (sh == SH_CONTROL);
+      mv[c]          = (sh == SH_CONTROL) && (pl[7:0] == MARKER_SIGNATURE) &&
+                       (pl[55:32] == ~pl[23:0]);
+      ml[c*16 +: 16] = pl[23:8];
+      be[c]          = (bip_q[c*8 +: 8] != bip3) && (bip_q[c*8 +: 8] != ~bip7);
     end
+    check = {shv, mv, ml, be};
+  endfunction
+
+  logic [CH*19-1:0] check_r;
+  always @(blk_i or bip_q) begin
+    check_r = check();
   end
+  assign {sh_valid_o, marker_valid_o, marker_lane_o, bip_err_o} = check_r;
 
   // Symbol kind: from the header and the descrambled payload.
-  always @(*) begin
-    sym_kind_o = (CH*2)'(0);
+  function automatic logic [CH*2-1:0] kinds();
+    logic [CH*2-1:0] k;
+    logic [1:0]      sh;
+    k = (CH*2)'(0);
     for (int c = 0; c < CH; c++) begin
-      sh_k = blk_i[c*66 +: 2];
-      if (sh_k == SH_DATA) begin
-        sym_kind_o[c*2 +: 2] = SYM_DATA;
-      end else if (sh_k == SH_CONTROL && descr[c*64 +: 64] == IDLE_PAYLOAD) begin
-        sym_kind_o[c*2 +: 2] = SYM_IDLE;
+      sh = blk_i[c*66 +: 2];
+      if (sh == SH_DATA) begin
+        k[c*2 +: 2] = SYM_DATA;
+      end else if (sh == SH_CONTROL && descr[c*64 +: 64] == IDLE_PAYLOAD) begin
+        k[c*2 +: 2] = SYM_IDLE;
       end else begin
-        sym_kind_o[c*2 +: 2] = SYM_INVALID;
+        k[c*2 +: 2] = SYM_INVALID;
       end
     end
+    kinds = k;
+  endfunction
+
+  always @(blk_i or descr) begin
+    sym_kind_o = kinds();
   end
 
-  always @(*) begin
-    bip_d = bip_q;
+  // The running BIP-8: restarted at a marker, folded over each decoded block.
+  function automatic logic [CH*8-1:0] bip_next();
+    logic [CH*8-1:0] v;
+    v = bip_q;
     for (int c = 0; c < CH; c++) begin
-      if (open_i[c] || close_i[c]) begin
-        bip_d[c*8 +: 8] = bip_open[c*8 +: 8];
-      end else if (decode_i[c]) begin
-        bip_d[c*8 +: 8] = bip_fold[c*8 +: 8];
-      end
+      if (open_i[c] || close_i[c]) v[c*8 +: 8] = bip_open[c*8 +: 8];
+      else if (decode_i[c])        v[c*8 +: 8] = bip_fold[c*8 +: 8];
     end
+    bip_next = v;
+  endfunction
+
+  always @(open_i or close_i or decode_i or bip_open or bip_fold or bip_q) begin
+    bip_d = bip_next();
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
