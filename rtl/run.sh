@@ -192,10 +192,12 @@ synth() {
       chparam -set LANES $l -set SPARES $s -set AM_PERIOD 16384 -set SER_W 22 $extra $top; \
       synth -top $top $flat -run begin:fine; opt -fast; memory -nomap; opt_clean; \
       techmap; opt -fast; abc -fast; opt_clean; $stat" >/dev/null
-    local stats cells ffs mems
-    # The last statistics block, from its design hierarchy total when there is one.
-    stats="$(awk '/Printing statistics/ {buf = ""} /=== design hierarchy ===/ {buf = ""}
-                  {buf = buf $0 "\n"} END {printf "%s", buf}' "$build/synth_$top.log")"
+    local stats cells ffs mems from
+    # The last statistics block, from its design hierarchy total when there is one (the
+    # log's tail from the last such heading: the log of a large top is 100k lines and more).
+    from=$(grep -n -e 'Printing statistics' -e '=== design hierarchy ===' "$build/synth_$top.log" |
+           tail -n 1 | cut -d: -f1)
+    stats="$(tail -n +"${from:-1}" "$build/synth_$top.log")"
     cells=$(echo -e "$stats" | awk '/Number of cells:/ {print $4; exit}')
     ffs=$(echo -e "$stats" | awk '$1 ~ /^\$_(S?DFF|DFFE|ALDFF|DLATCH)/ {n += $2} END {print n + 0}')
     mems=$(echo -e "$stats" | awk '$1 ~ /^\$mem/ {n += $2} END {print n + 0}')
