@@ -35,8 +35,7 @@ module descrambler #(
     .state_o(state_d)
   );
 
-  // Every channel's reset state, and the next state (state_d where en_i), each as one
-  // whole vector: a function called once per evaluation (docs/rtl.md "Channel loops").
+  // Every channel's reset state, as one whole vector.
   function automatic logic [CH*64-1:0] reset_all(input int channels);
     logic [CH*64-1:0] v;
     v = (CH*64)'(0);
@@ -45,18 +44,14 @@ module descrambler #(
   endfunction
   localparam logic [CH*64-1:0] RESET_ALL = reset_all(CH);
 
-  function automatic logic [CH*64-1:0] next_state();
-    logic [CH*64-1:0] v;
-    v = state_q;
-    for (int c = 0; c < CH; c++) begin
-      if (en_i[c]) v[c*64 +: 64] = state_d[c*64 +: 64];
-    end
-    next_state = v;
-  endfunction
-
+  // The next state is read only by the register, so a plain loop (docs/rtl.md "Channel
+  // loops"); the register takes it whole.
   logic [CH*64-1:0] state_n;
-  always @(en_i or state_d or state_q) begin
-    state_n = next_state();
+  always @(*) begin
+    state_n = state_q;
+    for (int c = 0; c < CH; c++) begin
+      if (en_i[c]) state_n[c*64 +: 64] = state_d[c*64 +: 64];
+    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

@@ -146,19 +146,14 @@ module lane_decoder #(
     sym_kind_o = kinds();
   end
 
-  // The running BIP-8: restarted at a marker, folded over each decoded block.
-  function automatic logic [CH*8-1:0] bip_next();
-    logic [CH*8-1:0] v;
-    v = bip_q;
+  // The running BIP-8: restarted at a marker, folded over each decoded block (read only by
+  // the register, so a plain loop).
+  always @(*) begin
+    bip_d = bip_q;
     for (int c = 0; c < CH; c++) begin
-      if (open_i[c] || close_i[c]) v[c*8 +: 8] = bip_open[c*8 +: 8];
-      else if (decode_i[c])        v[c*8 +: 8] = bip_fold[c*8 +: 8];
+      if (open_i[c] || close_i[c]) bip_d[c*8 +: 8] = bip_open[c*8 +: 8];
+      else if (decode_i[c])        bip_d[c*8 +: 8] = bip_fold[c*8 +: 8];
     end
-    bip_next = v;
-  endfunction
-
-  always @(open_i or close_i or decode_i or bip_open or bip_fold or bip_q) begin
-    bip_d = bip_next();
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

@@ -42,10 +42,10 @@ module rx_deserializer #(
   // block is its bottom).
   logic [CH*CAT_W-1:0]      cat;
 
-  // Each loop over the channels is a function called once per evaluation (docs/rtl.md
-  // "Channel loops"): its variables are automatic, so Icarus does not re-propagate the
-  // CH-wide outputs once per channel; it reads the module's signals itself (no argument
-  // copies in a Verilated model), so its block names them.
+  // The loop whose results other logic reads is a function called once per evaluation
+  // (docs/rtl.md "Channel loops"): its variables are automatic, so Icarus does not
+  // re-propagate the CH-wide outputs once per channel; it reads the module's signals itself
+  // (no argument copies in a Verilated model), so its block names them.
 
   // The candidate block: the leftover bits, then the new word. Returns {blk_valid, blk, cat}.
   function automatic logic [CH*(1+BLOCK_BITS+CAT_W)-1:0] front();
@@ -77,39 +77,29 @@ module rx_deserializer #(
 
   // What is left: 66 bits consumed with a block, 67 with a slip, none without a block.
   // At most 66 bits are ever left over, so the bits of cat above them are always zero.
-  // Returns {buf, cnt, pos}.
-  function automatic logic [CH*(BLOCK_BITS+CNT_W+POS_W)-1:0] back();
-    logic [CH*BLOCK_BITS-1:0] bf;
-    logic [CH*CNT_W-1:0]      cn;
-    logic [CH*POS_W-1:0]      ps;
-    logic [CAT_W-1:0]         rest;
-    logic [CNT_W-1:0]         consume;
-    bf = (CH*BLOCK_BITS)'(0);
-    cn = (CH*CNT_W)'(0);
-    ps = (CH*POS_W)'(0);
+  // Read only by the registers, so a plain loop.
+  logic [CAT_W-1:0] rest;
+  logic [CNT_W-1:0] consume;
+  always @(*) begin
+    buf_d = (CH*BLOCK_BITS)'(0);
+    cnt_d = (CH*CNT_W)'(0);
+    pos_d = (CH*POS_W)'(0);
     for (int c = 0; c < CH; c++) begin
       rest = cat[c*CAT_W +: CAT_W];
       if (!blk_valid_o[c]) begin
-        consume                        = {CNT_W{1'b0}};
-        bf[c*BLOCK_BITS +: BLOCK_BITS] = rest[BLOCK_BITS-1:0];
+        consume                           = {CNT_W{1'b0}};
+        buf_d[c*BLOCK_BITS +: BLOCK_BITS] = rest[BLOCK_BITS-1:0];
       end else if (slip_i[c]) begin
-        consume                        = CNT_W'(BLOCK_BITS + 1);
-        bf[c*BLOCK_BITS +: BLOCK_BITS] = BLOCK_BITS'(rest >> (BLOCK_BITS + 1));
+        consume                           = CNT_W'(BLOCK_BITS + 1);
+        buf_d[c*BLOCK_BITS +: BLOCK_BITS] = BLOCK_BITS'(rest >> (BLOCK_BITS + 1));
       end else begin
-        consume                        = CNT_W'(BLOCK_BITS);
-        bf[c*BLOCK_BITS +: BLOCK_BITS] = BLOCK_BITS'(rest >> BLOCK_BITS);
+        consume                           = CNT_W'(BLOCK_BITS);
+        buf_d[c*BLOCK_BITS +: BLOCK_BITS] = BLOCK_BITS'(rest >> BLOCK_BITS);
       end
-      cn[c*CNT_W +: CNT_W] = cnt_q[c*CNT_W +: CNT_W] + CNT_W'(SER_W) - consume;
-      ps[c*POS_W +: POS_W] = pos_q[c*POS_W +: POS_W] + {{(POS_W-CNT_W){1'b0}}, consume};
+      cnt_d[c*CNT_W +: CNT_W] = cnt_q[c*CNT_W +: CNT_W] + CNT_W'(SER_W) - consume;
+      pos_d[c*POS_W +: POS_W] = pos_q[c*POS_W +: POS_W] + {{(POS_W-CNT_W){1'b0}}, consume};
     end
-    back = {bf, cn, ps};
-  endfunction
-
-  logic [CH*(BLOCK_BITS+CNT_W+POS_W)-1:0] back_r;
-  always @(cat or blk_valid_o or slip_i or cnt_q or pos_q) begin
-    back_r = back();
   end
-  assign {buf_d, cnt_d, pos_d} = back_r;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
