@@ -136,12 +136,12 @@ run_tb() {
   [ "$tb" = tx_diff_tb ] && extra=("$here/tb/tessera_tx_xbar.sv")
   if [ "$tool" = icarus ]; then
     local vvp="$build/$name.$tb.vvp"
-    iverilog -g2012 -o "$vvp" -s "$tb" "${pp[@]}" "${srcs[@]}" "${extra[@]}" "$here/tb/$tb.sv"
+    iverilog -g2012 -I "$here/tb" -o "$vvp" -s "$tb" "${pp[@]}" "${srcs[@]}" "${extra[@]}" "$here/tb/$tb.sv"
     out="$(vvp -n "$vvp" "${aa[@]}" 2>&1)" || true
   else
     local g=() obj="$build/obj_$name.$tb"
     for ((i = 1; i < ${#pp[@]}; i += 2)); do g+=(-G"${pp[i]#*.}"); done
-    verilator --binary --timing -Wno-fatal -Wno-lint -Wno-style "${g[@]}" --top-module "$tb" \
+    verilator --binary --timing -Wno-fatal -Wno-lint -Wno-style -I"$here/tb" "${g[@]}" --top-module "$tb" \
       "${srcs[@]}" "${extra[@]}" "$here/tb/$tb.sv" -Mdir "$obj" -o "$tb" >"$build/$name.$tb.vbuild.log" 2>&1 ||
       { echo "$name: verilator build of $tb failed, see $build/$name.$tb.vbuild.log"; return 1; }
     out="$("$obj/$tb" "${aa[@]}" 2>&1)" || true

@@ -214,7 +214,7 @@ fn rx_bench_fails_when_block_lock_comes_one_header_early() {
             std::fs::copy(e.path(), rtl.join(&name)).unwrap();
         }
     }
-    for tb in ["rx_tb.sv", "tx_tb.sv"] {
+    for tb in ["rx_tb.sv", "tx_tb.sv", "tb_words.svh"] {
         std::fs::copy(root().join("rtl/tb").join(tb), rtl.join("tb").join(tb)).unwrap();
     }
     let path = rtl.join("block_lock.sv");
