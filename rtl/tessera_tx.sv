@@ -115,46 +115,56 @@ module tessera_tx #(
   end
 
   // ---------------------------------------------------------------------------------------
-  // Lane select: word c = tx_data_i's word lane_q(c), configured from the map as it is
-  // after this clock (map_lane_d) on every accepted write.
+  // Lane map and lane select (docs/spec.md section 9, "Lane map in the RTL"; docs/benes.md).
+  // lane_q / failed_q: the map as written. Every accepted write restarts the routing unit
+  // (gather mode: entry c = channel c's lane, empty for a spare, a failed channel or a
+  // lane number >= LANES) on the map as it is after this clock. When it is done, the map
+  // in force (lane_a_q, failed_a_q) and the Beneš network's live configuration
+  // (cfg_live_q) both take the new values at the end of a slot (at once while rst_ni is
+  // low): a write on clock c is in force from the first slot that starts on a clock
+  // >= c + MAP_DELAY, and a later write before then supersedes it.
   // ---------------------------------------------------------------------------------------
+  localparam int NL        = (CHANNELS > 1) ? $clog2(CHANNELS) : 1;  // network: 2^NL ports
+  localparam int NP        = 1 << NL;
+  localparam int CFG_W     = (2 * NL - 1) * NP / 2;
+  localparam int MAP_DELAY = 2 * NP + (NL - 1) * NP / 2 + 3;  // R(NL) + 2 clocks
+
   logic                      map_upd;
   logic [16*CHANNELS-1:0]    map_lane_d;
+  logic [CHANNELS-1:0]       map_failed_d;
+  logic [NP-1:0]             route_valid;
+  logic [NP*NL-1:0]          route_entry;
+  logic                      route_done;
+  logic [CFG_W-1:0]          route_cfg, cfg_live_q;
+  logic                      ready_q, live_q, swap;
+  logic [64*NP-1:0]          net_in, net_out;
   logic [64*CHANNELS-1:0]    words;
 
   assign map_upd = map_wr_i && ({1'b0, map_channel_i} < 17'(CHANNELS));
 
-  tx_lane_gather #(
-    .LANES   (LANES),
-    .CHANNELS(CHANNELS)
-  ) u_tx_lane_gather (
-    .clk_i     (clk_i),
-    .map_rst_ni(map_rst_ni),
-    .upd_i     (map_upd),
-    .lane_d_i  (map_lane_d),
-    .word_i    (tx_data_i),
-    .word_o    (words)
-  );
-
-  // ---------------------------------------------------------------------------------------
-  // Per channel: lane-map entry (a loop over the channels), encoder, serializer.
-  // ---------------------------------------------------------------------------------------
   // The map as vectors, channel c in [c*16 +: 16] and [c] (Verilator 5.006 takes no
   // delayed assignment to an unpacked array's element in a loop of more than 64
-  // iterations).
-  logic [16*CHANNELS-1:0] lane_q;
-  logic [CHANNELS-1:0]    failed_q, data_valid;
+  // iterations). lane_a_q / failed_a_q: the map in force.
+  logic [16*CHANNELS-1:0] lane_q, lane_a_q;
+  logic [CHANNELS-1:0]    failed_q, failed_a_q, data_valid;
   logic [66*CHANNELS-1:0] blocks;
 
-  // The map after this clock (map_lane_d, for the gather), and which channels take data
+  // The map after this clock (the routing unit's entries) and which channels take data
   // (spares and lane numbers >= LANES carry none).
   always @(*) begin
-    map_lane_d = (16*CHANNELS)'(1'b0);
-    data_valid = CHANNELS'(1'b0);
+    map_lane_d   = (16*CHANNELS)'(1'b0);
+    map_failed_d = CHANNELS'(1'b0);
+    route_valid  = NP'(1'b0);
+    route_entry  = (NP*NL)'(1'b0);
+    data_valid   = CHANNELS'(1'b0);
     for (int c = 0; c < CHANNELS; c++) begin
-      map_lane_d[c*16 +: 16] = (map_wr_i && (map_channel_i == 16'(c))) ? map_lane_i :
-                                                                           lane_q[c*16 +: 16];
-      data_valid[c]          = take && (lane_q[c*16 +: 16] < LANES16);
+      map_lane_d[c*16 +: 16]  = (map_wr_i && (map_channel_i == 16'(c))) ? map_lane_i :
+                                                                            lane_q[c*16 +: 16];
+      map_failed_d[c]         = (map_wr_i && (map_channel_i == 16'(c))) ? map_failed_i :
+                                                                            failed_q[c];
+      route_valid[c]          = !map_failed_d[c] && (map_lane_d[c*16 +: 16] < LANES16);
+      route_entry[c*NL +: NL] = map_lane_d[c*16 +: NL];
+      data_valid[c]           = take && (lane_a_q[c*16 +: 16] < LANES16);
     end
   end
 
@@ -172,6 +182,70 @@ module tessera_tx #(
         end
       end
     end
+  end
+
+  benes_route #(
+    .L     (NL),
+    .GATHER(1'b1)
+  ) u_benes_route (
+    .clk_i  (clk_i),
+    .rst_ni (map_rst_ni),
+    .start_i(map_upd),
+    .valid_i(route_valid),
+    .entry_i(route_entry),
+    .busy_o (),
+    .done_o (route_done),
+    .dup_o  (),
+    .cfg_o  (route_cfg)
+  );
+
+  // live_q: the datapath is out of reset (the swap then waits for the end of a slot).
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) live_q <= 1'b0;
+    else         live_q <= 1'b1;
+  end
+
+  assign swap = (ready_q || route_done) && !map_upd && (!live_q || slot_end);
+
+  always_ff @(posedge clk_i or negedge map_rst_ni) begin
+    if (!map_rst_ni) begin
+      ready_q    <= 1'b0;
+      cfg_live_q <= CFG_W'(1'b0);
+      failed_a_q <= CHANNELS'(1'b0);
+      for (int c = 0; c < CHANNELS; c++) begin
+        lane_a_q[c*16 +: 16] <= (c < LANES) ? 16'(c) : SPARE_LANE;
+      end
+    end else begin
+      ready_q <= !map_upd && !swap && (ready_q || route_done);
+      if (swap) begin
+        cfg_live_q <= route_cfg;
+        lane_a_q   <= lane_q;
+        failed_a_q <= failed_q;
+      end
+    end
+  end
+
+  // The lanes' host words at network inputs 0 .. LANES-1 (the others zero), channel c's
+  // word at output c.
+  if (NP > LANES) begin : gen_pad
+    assign net_in = {(64*(NP-LANES))'(1'b0), tx_data_i};
+  end else begin : gen_no_pad
+    assign net_in = tx_data_i;
+  end
+
+  benes_net #(
+    .L(NL),
+    .W(64)
+  ) u_benes_net (
+    .cfg_i (cfg_live_q),
+    .word_i(net_in),
+    .word_o(net_out)
+  );
+
+  assign words = net_out[64*CHANNELS-1:0];
+  if (NP > CHANNELS) begin : gen_unused_outputs
+    logic unused_net_out;
+    assign unused_net_out = ^net_out[64*NP-1:64*CHANNELS];
   end
 
   // Encoders and serializers: one instance per channel for synthesis (Yosys then
@@ -195,11 +269,11 @@ module tessera_tx #(
       .clk_i       (clk_i),
       .rst_ni      (rst_ni),
       .step_i      (slot_start),
-      .failed_i    (failed_q[CI*i +: CI]),
+      .failed_i    (failed_a_q[CI*i +: CI]),
       .marker_i    (marker_slot),
       .data_valid_i(data_valid[CI*i +: CI]),
       .data_i      (words[64*CI*i +: 64*CI]),
-      .lane_i      (lane_q[16*CI*i +: 16*CI]),
+      .lane_i      (lane_a_q[16*CI*i +: 16*CI]),
       .block_o     (blocks[66*CI*i +: 66*CI])
     );
 

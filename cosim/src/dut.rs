@@ -233,6 +233,12 @@ impl Dut {
         self.spec.sides
     }
 
+    /// Clocks from the last write of a lane-map change to the first slot that may use it
+    /// (`[tx] map_delay`, 1 if not given).
+    pub fn tx_map_delay(&self) -> u32 {
+        self.tx.as_ref().map_or(1, |t| t.spec.map_delay)
+    }
+
     /// The TX latency in clocks (the contract's is 2).
     pub fn tx_latency(&self) -> u32 {
         self.tx.as_ref().map_or(crate::dut_file::CONTRACT_TX_LATENCY, |t| t.spec.latency)

@@ -151,6 +151,9 @@ pub struct TopSection {
     pub latency: Option<u32>,
     /// RX: clocks by which the status outputs lag the contract's timing.
     pub status_lag: Option<u32>,
+    /// TX: clocks from the last lane-map write of a change to the first slot that may use
+    /// the new map (docs/ports.md, "Lane-map write port"; the contract's is 1).
+    pub map_delay: Option<u32>,
     /// GCC optimization of the generated C++ (`-O0` .. `-O3`, `-Os`); default Verilator's.
     pub cxx_opt: Option<String>,
     /// Role -> port.
@@ -217,6 +220,8 @@ pub struct TopSpec {
     pub latency: u32,
     /// RX status lag in clocks.
     pub status_lag: u32,
+    /// TX lane-map delay in clocks (1 if the DUT file gives none).
+    pub map_delay: u32,
     /// C++ optimization.
     pub cxx_opt: Option<String>,
     /// Role name -> (port, line in the DUT file).
@@ -516,6 +521,13 @@ fn top_spec(
     if side == Side::Rx && t.latency.is_some() {
         return Err(err(Some(at), "[rx] latency: the TX latency belongs in [tx]".into()));
     }
+    if side == Side::Rx && t.map_delay.is_some() {
+        return Err(err(Some(at), "[rx] map_delay: the lane-map delay belongs in [tx]".into()));
+    }
+    let map_delay = t.map_delay.unwrap_or(1);
+    if !(1..=1 << 24).contains(&map_delay) {
+        return Err(err(Some(at), format!("[tx] map_delay = {map_delay}: expected 1 to 2^24 clocks")));
+    }
     if side == Side::Tx && t.status_lag.is_some() {
         return Err(err(Some(at), "[tx] status_lag: the status lag belongs in [rx]".into()));
     }
@@ -544,6 +556,7 @@ fn top_spec(
         reset_active_low,
         latency,
         status_lag,
+        map_delay,
         cxx_opt: t.cxx_opt.clone(),
         ports,
         parameter_lines: t.parameters.keys().map(|k| (k.get_ref().clone(), line(k.span().start))).collect(),

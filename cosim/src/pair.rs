@@ -428,9 +428,13 @@ impl<'d> Pair<'d> {
         let channels = link.lanes + link.spares;
         if let Some(t) = tx.as_mut() {
             t.reset(4)?;
-            if t.can_program_start_map() {
+            if t.can_program_start_map() && map != LaneMap::identity(link.lanes, link.spares) {
                 for c in 0..channels {
                     t.clock(false, None, Some(map_entry(&map, c)))?;
+                }
+                // Reset stays on until the map is in force (docs/ports.md).
+                for _ in 1..dut.tx_map_delay() {
+                    t.clock(false, None, None)?;
                 }
             } else if map != LaneMap::identity(link.lanes, link.spares) {
                 return Err(RunError::Setup(format!(
@@ -515,9 +519,11 @@ impl<'d> Pair<'d> {
     }
 
     /// Rewrites the lane map at run time: the changed entries go to the DUT's lane-map
-    /// write port on the clocks of the next slot (docs/ports.md, "Lane-map write port"),
-    /// and the model's TX takes the map after that slot. Needs K >= the number of changed
-    /// entries (otherwise the RTL would apply them over several slots).
+    /// write port on consecutive clocks from the next slot's first (docs/ports.md,
+    /// "Lane-map write port"), and the model's TX takes the map for the first slot that
+    /// starts `map_delay` clocks or more after the last of them; the slots until then
+    /// are idle. With `map_delay` = 1 a DUT applies entries one by one, so the change must
+    /// fit in one slot (K entries); a DUT with a longer delay applies it at once.
     pub fn rewrite_lane_map(&mut self, map: LaneMap) -> Result<usize, RunError> {
         if self.rtl.tx.as_ref().is_some_and(|t| !t.has_map_port()) {
             return Err(RunError::Setup(format!(
@@ -530,19 +536,26 @@ impl<'d> Pair<'d> {
             .filter(|&c| old.lane_on(c) != map.lane_on(c) || old.is_failed(c) != map.is_failed(c))
             .map(|c| map_entry(&map, c))
             .collect();
-        if writes.len() as u64 > self.rtl.k {
+        let delay = u64::from(self.rtl.dut.tx_map_delay());
+        if delay == 1 && writes.len() as u64 > self.rtl.k {
             return Err(RunError::Setup(format!(
-                "a lane-map change of {} entries needs {} clocks in one slot; this DUT has K = {}",
+                "a lane-map change of {} entries needs {} clocks in one slot; this DUT has K = {} and map_delay = 1",
                 writes.len(),
                 writes.len(),
                 self.rtl.k
             )));
         }
-        let n = writes.len();
+        let n = writes.len() as u64;
         self.rtl.map_writes.extend(writes);
-        self.slot(None)?;
+        // Slot `self.slot` starts on clock slot * K; the last write is on clock
+        // slot * K + n - 1, the map is in force from slot ceil((that + delay) / K).
+        let k = self.rtl.k;
+        let apply = (self.slot * k + n.max(1) - 1 + delay).div_ceil(k);
+        while self.slot < apply {
+            self.slot(None)?;
+        }
         self.machine.tx_mut().set_lane_map(map).map_err(|e| RunError::Setup(e.to_string()))?;
-        Ok(n)
+        Ok(n as usize)
     }
 
     /// Kills (`dead`) or revives a channel from the next slot on.

@@ -28,6 +28,9 @@ module tx_tb;
   localparam int K        = 66 / SER_W;
   localparam int STIM_W   = 64 * LANES + 1;
   localparam int EXP_W    = SER_W * CHANNELS;
+  // tessera_tx's lane-map delay, R(L) + 2 for its routing unit (docs/benes.md).
+  localparam int NL        = (CHANNELS > 1) ? $clog2(CHANNELS) : 1;
+  localparam int MAP_DELAY = 2 * (1 << NL) + (NL - 1) * (1 << NL) / 2 + 3;
 
   logic                clk;
   logic                rst_ni;
@@ -125,6 +128,9 @@ module tx_tb;
       end
       @(negedge clk);
       map_wr = 1'b0;
+      // The datapath stays in reset until the map is in force (MAP_DELAY clocks after the
+      // last write, docs/spec.md "Lane map in the RTL").
+      repeat (MAP_DELAY) @(negedge clk);
     end
     @(negedge clk);
     rst_ni = 1'b1;  // the next rising edge is clock 0
