@@ -9,11 +9,14 @@
 //             stands still.
 //             Lane map: one 17-bit entry per channel, {failed, lane[15:0]}; lane = 16'hFFFF
 //             (SPARE_LANE) is a spare; a lane number >= LANES other than SPARE_LANE sends
-//             idle and markers with that number. map_rst_ni resets it to the identity
-//             (lane c on channel c for c < LANES, spares above, none failed). A write
-//             (map_wr_i, channel map_channel_i, entry {map_failed_i, map_lane_i}) on clock
-//             c takes effect for the slot that starts after clock c; writes while rst_ni
-//             is low apply from slot 0; writes to channels >= LANES+SPARES are ignored.
+//             idle and markers with that number; a lane < LANES that a lower-numbered live
+//             channel also carries sends idle and markers with that number. map_rst_ni
+//             resets it to the identity (lane c on channel c for c < LANES, spares above,
+//             none failed). Writes (map_wr_i, channel map_channel_i, entry {map_failed_i,
+//             map_lane_i}) change the map as written; the map in force follows, all of it
+//             at once, from the first slot that starts on a clock >= c + MAP_DELAY after
+//             the last write on clock c (docs/spec.md, "Lane map in the RTL"), at once while
+//             rst_ni is low; writes to channels >= LANES+SPARES are ignored.
 // Timing:     (docs/spec.md section 9) K = 66/SER_W clocks per slot, slot s starts on clock
 //             s*K (clock 0 = first rising edge after rst_ni rises). tx_ready_o is high on
 //             clock c iff c % K == 0 and slot c/K is not a marker slot; the stripe is taken
@@ -21,16 +24,18 @@
 //             serial word (c-2) % K of slot (c-2)/K, zeros on clocks 0 and 1.
 // Parameters: LANES (1..65535), SPARES (LANES+SPARES <= 65536), AM_PERIOD (4..2^24),
 //             SER_W (divisor of 66).
-// Structure:  the lane select is tx_lane_gather, one shared network (sort, compaction,
-//             expansion, copy, unsort; about P log2(P)^2 / 2 + 3 P log2(P) 2:1 muxes per
-//             data bit) configured from the lane map when it is written, instead of one
+// Structure:  the lane select is a Beneš network on 2^NL >= LANES+SPARES ports (benes_net,
+//             (2 NL - 1) 2^(NL-1) two-by-two word switches) configured by the sequential
+//             routing unit benes_route in R(NL) clocks after a map write, instead of one
 //             LANES:1 word multiplexer per channel. The per-channel logic (lane-map
 //             entries, lane_encoder with its scrambler and BIP-8, tx_serializer) handles
 //             the CHANNELS channels side by side in loops over the channels: one
 //             lane_encoder and one tx_serializer with CH = CHANNELS for simulators, one
 //             instance of each per channel (CH = 1) for synthesis (SYNTHESIS) or with
 //             TESSERA_CHANNEL_INSTANCES defined (docs/rtl.md "Channel loops").
-// Latency:    TX_LATENCY = 2 clocks from the first clock of a slot to its first serial word.
+// Latency:    TX_LATENCY = 2 clocks from the first clock of a slot to its first serial word;
+//             MAP_DELAY = R(NL) + 2 = 2^(NL+1) + (NL - 1) 2^(NL-1) + 3 clocks from a map write
+//             to the first slot that may use it (7 at 2 channels, 6 659 at 1 024).
 module tessera_tx #(
   parameter int LANES     = 4,
   parameter int SPARES    = 1,
@@ -127,14 +132,14 @@ module tessera_tx #(
   localparam int NL        = (CHANNELS > 1) ? $clog2(CHANNELS) : 1;  // network: 2^NL ports
   localparam int NP        = 1 << NL;
   localparam int CFG_W     = (2 * NL - 1) * NP / 2;
-  localparam int MAP_DELAY = 2 * NP + (NL - 1) * NP / 2 + 3;  // R(NL) + 2 clocks
+  // MAP_DELAY = R(NL) + 2 = 2 NP + (NL - 1) NP / 2 + 3 clocks (docs/benes.md section 4).
 
   logic                      map_upd;
   logic [16*CHANNELS-1:0]    map_lane_d;
   logic [CHANNELS-1:0]       map_failed_d;
   logic [NP-1:0]             route_valid;
   logic [NP*NL-1:0]          route_entry;
-  logic                      route_done;
+  logic                      route_done, route_busy, route_dup;
   logic [CFG_W-1:0]          route_cfg, cfg_live_q;
   logic                      ready_q, live_q, swap;
   logic [64*NP-1:0]          net_in, net_out;
@@ -193,11 +198,16 @@ module tessera_tx #(
     .start_i(map_upd),
     .valid_i(route_valid),
     .entry_i(route_entry),
-    .busy_o (),
+    .busy_o (route_busy),
     .done_o (route_done),
-    .dup_o  (),
+    .dup_o  (route_dup),
     .cfg_o  (route_cfg)
   );
+
+  // A map with one lane on two channels gives the lane's words to the lower channel only
+  // (docs/spec.md); busy and the duplicate flag are not needed here.
+  logic unused_route;
+  assign unused_route = route_busy ^ route_dup;
 
   // live_q: the datapath is out of reset (the swap then waits for the end of a slot).
   always_ff @(posedge clk_i or negedge rst_ni) begin

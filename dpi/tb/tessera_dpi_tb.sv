@@ -48,6 +48,9 @@ module tessera_dpi_tb;
   parameter int STATUS_LAG    = 1;
 
   localparam int P   = LANES + SPARES;
+  // tessera_tx's lane-map delay, R(L) + 2 clocks (docs/benes.md section 4).
+  localparam int NL        = (P > 1) ? $clog2(P) : 1;
+  localparam int MAP_DELAY = 2 * (1 << NL) + (NL - 1) * (1 << NL) / 2 + 3;
   localparam int DW  = 64 * LANES;
   localparam int SW  = SER_W * P;
   localparam int DWW = (DW + 31) / 32;
@@ -328,6 +331,9 @@ module tessera_dpi_tb;
       edge_();
     end
     map_wr = 1'b0;
+    // The datapath stays in reset until the map is in force (docs/spec.md, "Lane map in
+    // the RTL").
+    repeat (MAP_DELAY) edge_();
   endtask
 
   function automatic chandle new_model();

@@ -1,6 +1,13 @@
-// tessera_tx_xbar: the reference for tx_diff_tb, tessera_tx as it was before its lane select
-// became tx_lane_gather (commit 3a63862): every channel picks its host word through an
-// N x P x 64 crossbar, tx_data_i[{lane, 6'b0} +: 64]. Test bench only, not in rtl/tessera.f.
+// tessera_tx_xbar: the reference for tx_diff_tb, tessera_tx as docs/spec.md describes it
+// written the plain way: every channel picks its host word through an N x P x 64 crossbar,
+// tx_data_i[{lane, 6'b0} +: 64], and the lane-map delay is a counter. Test bench only, not
+// in rtl/tessera.f.
+//
+// Lane map in force (docs/spec.md, "Lane map in the RTL"): the written map becomes the map
+// in force, all entries at once, at the end of the first clock x >= c + MAP_DELAY - 1 that
+// ends a slot (any clock while rst_ni is low), c being the clock of the last write; a
+// channel whose lane < LANES is also the lane of a lower-numbered channel that is not
+// failed sends idle blocks.
 //
 // Function:   takes one stripe of LANES host words per block slot (not in marker slots),
 //             sends logical lane i on the physical channel the lane map gives it, encodes
@@ -13,9 +20,8 @@
 //             (SPARE_LANE) is a spare; a lane number >= LANES other than SPARE_LANE sends
 //             idle and markers with that number. map_rst_ni resets it to the identity
 //             (lane c on channel c for c < LANES, spares above, none failed). A write
-//             (map_wr_i, channel map_channel_i, entry {map_failed_i, map_lane_i}) on clock
-//             c takes effect for the slot that starts after clock c; writes while rst_ni
-//             is low apply from slot 0; writes to channels >= LANES+SPARES are ignored.
+//             (map_wr_i, channel map_channel_i, entry {map_failed_i, map_lane_i}); writes to
+//             channels >= LANES+SPARES are ignored.
 // Timing:     (docs/spec.md section 9) K = 66/SER_W clocks per slot, slot s starts on clock
 //             s*K (clock 0 = first rising edge after rst_ni rises). tx_ready_o is high on
 //             clock c iff c % K == 0 and slot c/K is not a marker slot; the stripe is taken
@@ -109,6 +115,39 @@ module tessera_tx_xbar #(
   end
 
   // ---------------------------------------------------------------------------------------
+  // The map in force: MAP_DELAY clocks after the last write, at a slot's end.
+  // ---------------------------------------------------------------------------------------
+  localparam int NL        = (CHANNELS > 1) ? $clog2(CHANNELS) : 1;
+  localparam int MAP_DELAY = 2 * (1 << NL) + (NL - 1) * (1 << NL) / 2 + 3;
+
+  logic        map_upd, pend_q, live_q, swap;
+  int unsigned since_q;  // clocks since the clock of the last write, minus one
+
+  assign map_upd = map_wr_i && ({1'b0, map_channel_i} < 17'(CHANNELS));
+  assign swap    = pend_q && !map_upd && (since_q >= 32'(MAP_DELAY - 2)) && (!live_q || slot_end);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) live_q <= 1'b0;
+    else         live_q <= 1'b1;
+  end
+
+  always_ff @(posedge clk_i or negedge map_rst_ni) begin
+    if (!map_rst_ni) begin
+      pend_q  <= 1'b0;
+      since_q <= 0;
+    end else if (map_upd) begin
+      pend_q  <= 1'b1;
+      since_q <= 0;
+    end else begin
+      pend_q  <= pend_q && !swap;
+      since_q <= since_q + 1;
+    end
+  end
+
+  logic [15:0] lane_a [CHANNELS];
+  logic        failed_a [CHANNELS];
+
+  // ---------------------------------------------------------------------------------------
   // Per channel: lane-map entry, lane select, encoder, serializer.
   // ---------------------------------------------------------------------------------------
   for (genvar c = 0; c < CHANNELS; c++) begin : gen_ch
@@ -116,27 +155,43 @@ module tessera_tx_xbar #(
 
     logic [15:0]      lane_q;
     logic             failed_q;
-    logic             carries_data;
+    logic             carries_data, dup;
     logic [63:0]      word;
     logic [65:0]      block;
 
     always_ff @(posedge clk_i or negedge map_rst_ni) begin
       if (!map_rst_ni) begin
-        lane_q   <= RESET_LANE;
-        failed_q <= 1'b0;
-      end else if (map_wr_i && map_channel_i == 16'(c)) begin
-        lane_q   <= map_lane_i;
-        failed_q <= map_failed_i;
+        lane_q      <= RESET_LANE;
+        failed_q    <= 1'b0;
+        lane_a[c]   <= RESET_LANE;
+        failed_a[c] <= 1'b0;
+      end else begin
+        if (map_wr_i && map_channel_i == 16'(c)) begin
+          lane_q   <= map_lane_i;
+          failed_q <= map_failed_i;
+        end
+        if (swap) begin
+          lane_a[c]   <= lane_q;
+          failed_a[c] <= failed_q;
+        end
       end
     end
 
-    // Lane lane_q's host word; spares (and lane numbers >= LANES) carry no data.
-    assign carries_data = (lane_q < LANES16);
+    // A lower channel, not failed, with the same lane takes it.
+    always @(*) begin
+      dup = 1'b0;
+      for (int b = 0; b < c; b++) begin
+        if (!failed_a[b] && lane_a[b] == lane_a[c]) dup = 1'b1;
+      end
+    end
+
+    // Lane lane_a's host word; spares (and lane numbers >= LANES) carry no data.
+    assign carries_data = (lane_a[c] < LANES16) && !dup;
     if (LANES == 1) begin : gen_one_lane
       assign word = tx_data_i[63:0];
     end else begin : gen_lane_mux
       logic [IDX_W-1:0] idx;
-      assign idx  = carries_data ? lane_q[IDX_W-1:0] : {IDX_W{1'b0}};
+      assign idx  = carries_data ? lane_a[c][IDX_W-1:0] : {IDX_W{1'b0}};
       assign word = tx_data_i[{idx, 6'b00_0000} +: 64];
     end
 
@@ -144,11 +199,11 @@ module tessera_tx_xbar #(
       .clk_i       (clk_i),
       .rst_ni      (rst_ni),
       .step_i      (slot_start),
-      .failed_i    (failed_q),
+      .failed_i    (failed_a[c]),
       .marker_i    (marker_slot),
       .data_valid_i(take && carries_data),
       .data_i      (word),
-      .lane_i      (lane_q),
+      .lane_i      (lane_a[c]),
       .block_o     (block)
     );
 

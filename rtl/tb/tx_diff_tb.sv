@@ -3,11 +3,11 @@
 // tx_serial_o must agree.
 //
 // Stimulus (from a xorshift32 generator seeded by SEED): random stripes offered on random clocks; lane-map
-// writes on random clocks (some every clock) to random channels (some >= LANES+SPARES,
+// writes in phases of 100 + 2 MAP_DELAY clocks (a short burst then none, rare, every clock) to random channels (some >= LANES+SPARES,
 // ignored), with lane numbers < LANES (so duplicated and missing lanes), SPARE_LANE, other
 // numbers >= LANES and random 16-bit ones, and random failed bits; map writes while rst_ni
 // is low; a map_rst_ni pulse and an rst_ni pulse in the middle of the run.
-// Parameters: LANES, SPARES, AM_PERIOD, SER_W (as tessera_tx), CLOCKS, SEED.
+// Parameters: LANES, SPARES, AM_PERIOD, SER_W (as tessera_tx), CLOCKS (at least 6 phases are run), SEED.
 // Prints PASS, or FAIL with the first mismatch (clock, channel) and exits with status 1.
 module tx_diff_tb;
 
@@ -19,6 +19,12 @@ module tx_diff_tb;
   parameter int SEED      = 1;
 
   localparam int CHANNELS = LANES + SPARES;
+  // tessera_tx's lane-map delay (docs/benes.md): the phases of map writes are long enough
+  // for maps to come into force between them.
+  localparam int NL        = (CHANNELS > 1) ? $clog2(CHANNELS) : 1;
+  localparam int MAP_DELAY = 2 * (1 << NL) + (NL - 1) * (1 << NL) / 2 + 3;
+  localparam int PHASE     = 100 + 2 * MAP_DELAY;
+  localparam int RUN       = (CLOCKS > 6 * PHASE) ? CLOCKS : 6 * PHASE;
 
   logic                         clk;
   logic                         rst_ni;
@@ -102,16 +108,20 @@ module tx_diff_tb;
     end
     map_wr = 1'b0;
     #1 rst_ni = 1'b1;
-    for (int c = 0; c < CLOCKS; c++) begin
-      // The write rate changes in phases: none, rare, every clock.
-      rate = ((c / 200) % 3 == 0) ? 5 : (((c / 200) % 3 == 1) ? 0 : 100);
+    for (int c = 0; c < RUN; c++) begin
+      // The writes come in phases: a burst of up to 4 then none, rare, every clock.
+      case ((c / PHASE) % 3)
+        0:       rate = ((c % PHASE) < (c / PHASE) % 5) ? 100 : 0;
+        1:       rate = 5;
+        default: rate = 100;
+      endcase
       drive_write();
       drive_data();
-      if (c == CLOCKS / 2) begin
+      if (c == RUN / 2) begin
         map_rst_ni = 1'b0;  // async map reset mid-run
         #1 map_rst_ni = 1'b1;
       end
-      if (c == (3 * CLOCKS) / 4) begin
+      if (c == (3 * RUN) / 4) begin
         rst_ni = 1'b0;      // async datapath reset mid-run
         #1 rst_ni = 1'b1;
       end
@@ -131,7 +141,7 @@ module tx_diff_tb;
       #1 clk = 1'b0;
     end
     $display("PASS: tx_diff_tb %0d clocks, %0d map writes, LANES=%0d SPARES=%0d AM_PERIOD=%0d SER_W=%0d SEED=%0d",
-             CLOCKS, writes, LANES, SPARES, AM_PERIOD, SER_W, SEED);
+             RUN, writes, LANES, SPARES, AM_PERIOD, SER_W, SEED);
     $finish;
   end
 

@@ -117,25 +117,35 @@ fn entry(map: &LaneMap, c: u32) -> (bool, u16) {
     (map.is_failed(c), if map.is_failed(c) { SPARE_LANE } else { lane })
 }
 
+/// Clocks from the last lane-map write of a change to the first slot that may use it in
+/// Tessera's TX (`rtl/tessera_tx.sv`): its routing unit's R(L) plus 2, on a network of
+/// 2^L >= P ports (docs/spec.md, "Lane map in the RTL"; docs/benes.md).
+pub fn reference_map_delay(channels: u32) -> u64 {
+    let l = channels.max(2).next_power_of_two().trailing_zeros();
+    tessera_model::benes::routing_clocks(l) + 2
+}
+
 /// The lane-map writes that turn `old` into `new` for block period `slot`: one per changed
-/// channel, on the first clocks of block period `slot - 1` (a write on clock `c` applies from
-/// period `c / K + 1`), the channels that take a lane first. All of them fall in one period,
-/// so the change is atomic, as the model's `set_lane_map` between two periods is.
+/// channel, the channels that take a lane first, on consecutive clocks whose last is
+/// `slot * K - delay` (the TX takes a change for the first period that starts `delay`
+/// clocks or more after its last write, and all of it at once, as the model's
+/// `set_lane_map` between two periods does).
 fn map_writes(
     old: &LaneMap,
     new: &LaneMap,
     slot: u64,
     k: u64,
+    delay: u64,
 ) -> Result<Vec<(u64, u32, bool, u16)>, GenError> {
     let mut changed: Vec<u32> = (0..new.channels()).filter(|&c| entry(old, c) != entry(new, c)).collect();
     changed.sort_by_key(|&c| (entry(new, c).1 == SPARE_LANE, c));
-    if changed.len() as u64 > k {
+    let n = changed.len() as u64;
+    let Some(first) = (slot * k).checked_sub(delay + n.saturating_sub(1)) else {
         return Err(GenError::Run(format!(
-            "the repair changes {} channels, more than the {k} clocks of a block period: the RTL would apply it over several periods",
-            changed.len()
+            "a repair for block period {slot} needs its {n} lane-map writes to end {delay} clocks before clock {}: too early",
+            slot * k
         )));
-    }
-    let first = (slot - 1) * k;
+    };
     Ok(changed
         .iter()
         .enumerate()
@@ -252,7 +262,7 @@ pub fn bench_files(set: &SetSpec, repair: Option<&Repair>) -> Result<(SetFiles, 
         )));
     }
     let k = u64::from(set.config()?.clocks_per_block());
-    let writes = map_writes(&old, &new, r.slot, k)?;
+    let writes = map_writes(&old, &new, r.slot, k, reference_map_delay(p.lanes + p.spares))?;
     let note = format!(
         "run-time lane-map repair: from block period {} the TX's map is channel_of {}, failed {} (tx_mapwr.hex writes it); \
          the format has no key for it: this set has no manifest and tessera check cannot re-run it",

@@ -98,6 +98,11 @@ async def run(dut, with_model):
         dut.map_failed_i.value = e >> 16
     await FallingEdge(dut.clk_i)
     dut.map_wr_i.value = 0
+    # The datapath stays in reset until the map is in force: tessera_tx's routing unit
+    # takes R(L) + 2 clocks, 2^L >= p (docs/spec.md, "Lane map in the RTL").
+    l = max(1, (p - 1).bit_length())
+    for _ in range(2 * 2**l + (l - 1) * 2 ** (l - 1) + 3):
+        await FallingEdge(dut.clk_i)
 
     tx_sb = TxScoreboard(tx_model)
     # tessera_rx registers rx_serial_i once: its status lags the contract by one clock.
