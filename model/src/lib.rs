@@ -16,6 +16,7 @@
 //! stated in their docs (for example a slice of the wrong length passed by the caller's own
 //! code) may panic, and say so under `# Panics`.
 
+pub mod benes;
 pub mod block;
 pub mod channel;
 pub mod coding;
