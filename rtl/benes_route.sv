@@ -122,16 +122,49 @@ module benes_route #(
   logic           yvis_s;   // ... visited (with this step's)
   assign u_s    = open_q ? cyc_q : L'({unvis_s, 1'b0});
   assign w_s    = SW'(u_s >> 1);
-  assign pair_s = pi_q[{bank_q, w_s} * (2*L) +: 2*L];
   assign o_s    = u_s[0] ? pair_s[L +: L] : pair_s[0 +: L];
   assign q_s    = u_s[0] ? pair_s[0 +: L] : pair_s[L +: L];
   assign mask_s = L'((P - 1) >> lvl_q);
   assign half_s = L'((P >> 1) >> lvl_q);
   assign base_s = u_s & ~mask_s;
   assign j_s    = (u_s & mask_s) >> 1;
-  assign y_s    = pinv_q[{bank_q, o_s ^ L'(1)} * L +: L];
   assign ysw_s  = SW'(y_s >> 1);
   assign yvis_s = vis_q[ysw_s] || ysw_s == w_s;
+
+  // Table reads: pi_d(2w) and pi_d(2w + 1) (one pair), pi_d^-1(o ^ 1), and the entry of
+  // the load. Simulators take part-selects. For synthesis (SYNTHESIS) each bit of a result
+  // is a bit select from that bit's column of the table (a balanced multiplexer tree per
+  // bit): Yosys 0.23 makes a part-select at index * L a multiplier and a 32-bit shifter.
+  logic [L-1:0] ld_e;       // load: the entry's value
+  logic [L-1:0] pair_ix;    // the pair's index, bank * P/2 + w (L = 1 has no levels)
+  assign pair_ix = L'({bank_q, w_s});
+`ifdef SYNTHESIS
+  always @(*) begin : gen_rd_pair
+    logic [2*HP-1:0] col;
+    for (int b = 0; b < 2 * L; b++) begin
+      for (int k = 0; k < 2 * HP; k++) col[k] = pi_q[k*2*L + b];
+      pair_s[b] = col[pair_ix];
+    end
+  end
+  always @(*) begin : gen_rd_inv
+    logic [2*P-1:0] col;
+    for (int b = 0; b < L; b++) begin
+      for (int k = 0; k < 2 * P; k++) col[k] = pinv_q[k*L + b];
+      y_s[b] = col[{bank_q, o_s ^ L'(1)}];
+    end
+  end
+  always @(*) begin : gen_rd_ent
+    logic [P-1:0] col;
+    for (int b = 0; b < L; b++) begin
+      for (int k = 0; k < P; k++) col[k] = ent_q[k*L + b];
+      ld_e[b] = col[cnt_q];
+    end
+  end
+`else
+  assign pair_s = pi_q[pair_ix * (2*L) +: 2*L];
+  assign y_s    = pinv_q[{bank_q, o_s ^ L'(1)} * L +: L];
+  assign ld_e   = ent_q[cnt_q*L +: L];
+`endif
 
   // One-hot switch numbers: w (stage d) and o >> 1 (stage 2L - 2 - d).
   logic [HP-1:0]  w_oh;
@@ -141,22 +174,29 @@ module benes_route #(
 
   // Table writes, two ports: port n (tw_s[n]) sets pi(ta) = td and pi^-1(td) = ta in bank
   // tbank_s. Load and fill use port 0 on bank 0, a level step both on the other bank.
-  // For synthesis (SYNTHESIS) decoded entry by entry: Yosys 0.23 makes a variable
-  // part-select on the left a shift of a mask, four times the cells at L = 3. Simulators take
-  // the part-selects, which is the same function: the decoding loop ran the L = 7 bench
-  // 13 times slower under Icarus.
+  // For synthesis (SYNTHESIS) decoded entry by entry from one-hot addresses: Yosys 0.23
+  // makes a variable part-select on the left a shift of a mask, four times the cells at
+  // L = 3. Simulators take the part-selects, the same function: a decoding loop ran the
+  // L = 7 bench 13 times slower under Icarus.
   logic [1:0]     tw_s;
   logic           tbank_s;
   logic [L-1:0]   ta0_s, td0_s, ta1_s, td1_s;
+`ifdef SYNTHESIS
+  logic [2*P-1:0] a0_oh, a1_oh, d0_oh, d1_oh;  // the write addresses, one-hot
+  assign a0_oh = (2*P)'(1) << {tbank_s, ta0_s};
+  assign a1_oh = (2*P)'(1) << {tbank_s, ta1_s};
+  assign d0_oh = (2*P)'(1) << {tbank_s, td0_s};
+  assign d1_oh = (2*P)'(1) << {tbank_s, td1_s};
+`endif
   always @(*) begin
     pi_d   = pi_q;
     pinv_d = pinv_q;
 `ifdef SYNTHESIS
     for (int k = 0; k < 2 * P; k++) begin
-      if (tw_s[0] && {tbank_s, ta0_s} == (L+1)'(k)) pi_d[k*L +: L] = td0_s;
-      if (tw_s[1] && {tbank_s, ta1_s} == (L+1)'(k)) pi_d[k*L +: L] = td1_s;
-      if (tw_s[0] && {tbank_s, td0_s} == (L+1)'(k)) pinv_d[k*L +: L] = ta0_s;
-      if (tw_s[1] && {tbank_s, td1_s} == (L+1)'(k)) pinv_d[k*L +: L] = ta1_s;
+      if (tw_s[0] && a0_oh[k]) pi_d[k*L +: L] = td0_s;
+      if (tw_s[1] && a1_oh[k]) pi_d[k*L +: L] = td1_s;
+      if (tw_s[0] && d0_oh[k]) pinv_d[k*L +: L] = ta0_s;
+      if (tw_s[1] && d1_oh[k]) pinv_d[k*L +: L] = ta1_s;
     end
 `else
     if (tw_s[0]) begin
@@ -171,7 +211,6 @@ module benes_route #(
   end
 
   // Next state. Load and fill write bank 0; level d reads bank d & 1 and writes the other.
-  logic [L-1:0]   ld_e;     // load: the entry's value
   logic [L-1:0]   ld_in;    // load: the input ...
   logic [L-1:0]   ld_out;   // ... and the output it would pair
   logic           ld_taken; // load: that input (gather) or output (scatter) is taken
@@ -204,7 +243,6 @@ module benes_route #(
     td0_s     = '0;
     ta1_s     = '0;
     td1_s     = '0;
-    ld_e      = ent_q[cnt_q*L +: L];
     ld_in     = GATHER ? ld_e : cnt_q;
     ld_out    = GATHER ? cnt_q : ld_e;
     ld_taken  = GATHER ? in_has_q[ld_e] : out_has_q[ld_e];
@@ -286,7 +324,7 @@ module benes_route #(
         end
         default: begin  // PH_MID: stage L - 1, and publish
           for (int w = 0; w < HP; w++) begin
-            mid_cfg[(L-1)*HP + w] = pi_q[(32'(bank_q)*P + 2*w)*L];
+            mid_cfg[(L-1)*HP + w] = bank_q ? pi_q[(P + 2*w)*L] : pi_q[2*w*L];
           end
           cfg_d  = mid_cfg;
           wcfg_d = mid_cfg;
