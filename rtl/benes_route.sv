@@ -122,19 +122,95 @@ module benes_route #(
   logic           yvis_s;   // ... visited (with this step's)
   assign u_s    = open_q ? cyc_q : L'({unvis_s, 1'b0});
   assign w_s    = SW'(u_s >> 1);
-  assign pair_s = pi_q[{bank_q, w_s} * (2*L) +: 2*L];
   assign o_s    = u_s[0] ? pair_s[L +: L] : pair_s[0 +: L];
   assign q_s    = u_s[0] ? pair_s[0 +: L] : pair_s[L +: L];
   assign mask_s = L'((P - 1) >> lvl_q);
   assign half_s = L'((P >> 1) >> lvl_q);
   assign base_s = u_s & ~mask_s;
   assign j_s    = (u_s & mask_s) >> 1;
-  assign y_s    = pinv_q[{bank_q, o_s ^ L'(1)} * L +: L];
   assign ysw_s  = SW'(y_s >> 1);
   assign yvis_s = vis_q[ysw_s] || ysw_s == w_s;
 
+  // Table reads: pi_d(2w) and pi_d(2w + 1) (one pair), pi_d^-1(o ^ 1), and the entry of
+  // the load. Simulators take part-selects. For synthesis (SYNTHESIS) each bit of a result
+  // is a bit select from that bit's column of the table (a balanced multiplexer tree per
+  // bit): Yosys 0.23 makes a part-select at index * L a multiplier and a 32-bit shifter.
+  logic [L-1:0] ld_e;       // load: the entry's value
+  logic [L-1:0] pair_ix;    // the pair's index, bank * P/2 + w (L = 1 has no levels)
+  assign pair_ix = L'({bank_q, w_s});
+`ifdef SYNTHESIS
+  always @(*) begin : gen_rd_pair
+    logic [2*HP-1:0] col;
+    for (int b = 0; b < 2 * L; b++) begin
+      for (int k = 0; k < 2 * HP; k++) col[k] = pi_q[k*2*L + b];
+      pair_s[b] = col[pair_ix];
+    end
+  end
+  always @(*) begin : gen_rd_inv
+    logic [2*P-1:0] col;
+    for (int b = 0; b < L; b++) begin
+      for (int k = 0; k < 2 * P; k++) col[k] = pinv_q[k*L + b];
+      y_s[b] = col[{bank_q, o_s ^ L'(1)}];
+    end
+  end
+  always @(*) begin : gen_rd_ent
+    logic [P-1:0] col;
+    for (int b = 0; b < L; b++) begin
+      for (int k = 0; k < P; k++) col[k] = ent_q[k*L + b];
+      ld_e[b] = col[cnt_q];
+    end
+  end
+`else
+  assign pair_s = pi_q[pair_ix * (2*L) +: 2*L];
+  assign y_s    = pinv_q[{bank_q, o_s ^ L'(1)} * L +: L];
+  assign ld_e   = ent_q[cnt_q*L +: L];
+`endif
+
+  // One-hot switch numbers: w (stage d) and o >> 1 (stage 2L - 2 - d).
+  logic [HP-1:0]  w_oh;
+  logic [HP-1:0]  osw_oh;
+  assign w_oh   = HP'(1) << w_s;
+  assign osw_oh = HP'(1) << SW'(o_s >> 1);
+
+  // Table writes, two ports: port n (tw_s[n]) sets pi(ta) = td and pi^-1(td) = ta in bank
+  // tbank_s. Load and fill use port 0 on bank 0, a level step both on the other bank.
+  // For synthesis (SYNTHESIS) decoded entry by entry from one-hot addresses: Yosys 0.23
+  // makes a variable part-select on the left a shift of a mask, four times the cells at
+  // L = 3. Simulators take the part-selects, the same function: a decoding loop ran the
+  // L = 7 bench 13 times slower under Icarus.
+  logic [1:0]     tw_s;
+  logic           tbank_s;
+  logic [L-1:0]   ta0_s, td0_s, ta1_s, td1_s;
+`ifdef SYNTHESIS
+  logic [2*P-1:0] a0_oh, a1_oh, d0_oh, d1_oh;  // the write addresses, one-hot
+  assign a0_oh = (2*P)'(1) << {tbank_s, ta0_s};
+  assign a1_oh = (2*P)'(1) << {tbank_s, ta1_s};
+  assign d0_oh = (2*P)'(1) << {tbank_s, td0_s};
+  assign d1_oh = (2*P)'(1) << {tbank_s, td1_s};
+`endif
+  always @(*) begin
+    pi_d   = pi_q;
+    pinv_d = pinv_q;
+`ifdef SYNTHESIS
+    for (int k = 0; k < 2 * P; k++) begin
+      if (tw_s[0] && a0_oh[k]) pi_d[k*L +: L] = td0_s;
+      if (tw_s[1] && a1_oh[k]) pi_d[k*L +: L] = td1_s;
+      if (tw_s[0] && d0_oh[k]) pinv_d[k*L +: L] = ta0_s;
+      if (tw_s[1] && d1_oh[k]) pinv_d[k*L +: L] = ta1_s;
+    end
+`else
+    if (tw_s[0]) begin
+      pi_d[{tbank_s, ta0_s}*L +: L]   = td0_s;
+      pinv_d[{tbank_s, td0_s}*L +: L] = ta0_s;
+    end
+    if (tw_s[1]) begin
+      pi_d[{tbank_s, ta1_s}*L +: L]   = td1_s;
+      pinv_d[{tbank_s, td1_s}*L +: L] = ta1_s;
+    end
+`endif
+  end
+
   // Next state. Load and fill write bank 0; level d reads bank d & 1 and writes the other.
-  logic [L-1:0]   ld_e;     // load: the entry's value
   logic [L-1:0]   ld_in;    // load: the input ...
   logic [L-1:0]   ld_out;   // ... and the output it would pair
   logic           ld_taken; // load: that input (gather) or output (scatter) is taken
@@ -161,9 +237,12 @@ module benes_route #(
     vis_d     = vis_q;
     open_d    = open_q;
     cyc_d     = cyc_q;
-    pi_d      = pi_q;
-    pinv_d    = pinv_q;
-    ld_e      = ent_q[cnt_q*L +: L];
+    tw_s      = 2'b00;
+    tbank_s   = 1'b0;
+    ta0_s     = '0;
+    td0_s     = '0;
+    ta1_s     = '0;
+    td1_s     = '0;
     ld_in     = GATHER ? ld_e : cnt_q;
     ld_out    = GATHER ? cnt_q : ld_e;
     ld_taken  = GATHER ? in_has_q[ld_e] : out_has_q[ld_e];
@@ -193,19 +272,21 @@ module benes_route #(
             if (ld_taken) begin
               dupw_d = 1'b1;
             end else begin
-              pi_d[ld_in*L +: L]    = ld_out;
-              pinv_d[ld_out*L +: L] = ld_in;
-              in_has_d[ld_in]       = 1'b1;
-              out_has_d[ld_out]     = 1'b1;
+              tw_s      = 2'b01;
+              ta0_s     = ld_in;
+              td0_s     = ld_out;
+              in_has_d  = in_has_q | (P'(1) << ld_in);
+              out_has_d = out_has_q | (P'(1) << ld_out);
             end
           end
           if (cnt_q == L'(P - 1)) phase_d = PH_FILL;
         end
         PH_FILL: begin
           if (!in_has_q[cnt_q]) begin
-            pi_d[cnt_q*L +: L]    = free_s;
-            pinv_d[free_s*L +: L] = cnt_q;
-            out_has_d[free_s]     = 1'b1;
+            tw_s      = 2'b01;
+            ta0_s     = cnt_q;
+            td0_s     = free_s;
+            out_has_d = out_has_q | (P'(1) << free_s);
           end
           if (cnt_q == L'(P - 1)) begin
             phase_d = (L == 1) ? PH_MID : PH_LEVEL;
@@ -214,13 +295,21 @@ module benes_route #(
           end
         end
         PH_LEVEL: begin
-          wcfg_d[32'(lvl_q)*HP + 32'(w_s)]            = u_s[0];
-          wcfg_d[(NS - 1 - 32'(lvl_q))*HP + (32'(o_s) >> 1)] = o_s[0];
-          vis_d[w_s]                                   = 1'b1;
-          pi_d[{!bank_q, lv_a0}*L +: L]   = lv_o0;
-          pi_d[{!bank_q, lv_a1}*L +: L]   = lv_o1;
-          pinv_d[{!bank_q, lv_o0}*L +: L] = lv_a0;
-          pinv_d[{!bank_q, lv_o1}*L +: L] = lv_a1;
+          // Stage d switch w := u & 1, stage 2L - 2 - d switch o >> 1 := o & 1.
+          for (int t = 0; t < L - 1; t++) begin
+            if (32'(lvl_q) == t) begin
+              wcfg_d[t*HP +: HP] = (wcfg_q[t*HP +: HP] & ~w_oh) | (u_s[0] ? w_oh : '0);
+              wcfg_d[(NS-1-t)*HP +: HP] =
+                (wcfg_q[(NS-1-t)*HP +: HP] & ~osw_oh) | (o_s[0] ? osw_oh : '0);
+            end
+          end
+          vis_d   = vis_q | w_oh;
+          tw_s    = 2'b11;
+          tbank_s = !bank_q;
+          ta0_s   = lv_a0;
+          td0_s   = lv_o0;
+          ta1_s   = lv_a1;
+          td1_s   = lv_o1;
           open_d = !yvis_s;
           cyc_d  = y_s ^ L'(1);
           if (cnt_q == L'(HP - 1)) begin
@@ -235,7 +324,7 @@ module benes_route #(
         end
         default: begin  // PH_MID: stage L - 1, and publish
           for (int w = 0; w < HP; w++) begin
-            mid_cfg[(L-1)*HP + w] = pi_q[(32'(bank_q)*P + 2*w)*L];
+            mid_cfg[(L-1)*HP + w] = bank_q ? pi_q[(P + 2*w)*L] : pi_q[2*w*L];
           end
           cfg_d  = mid_cfg;
           wcfg_d = mid_cfg;

@@ -2,7 +2,8 @@
 # Tessera RTL: lint, simulation and synthesis, with no Rust in the loop.
 #
 #   rtl/run.sh lint            verilator --lint-only -Wall on tessera_tx and tessera_rx for
-#                              several parameter sets; fails on any warning
+#                              several parameter sets, and on benes_net (both forms) and
+#                              benes_route at L = 1, 3, 7; fails on any warning
 #   rtl/run.sh sim [SET...]    Icarus (iverilog -g2012 + vvp) on vector sets: a SET is a
 #                              tessera-vectors set (manifest.txt, docs/vectors.md) or a set
 #                              of rtl/tb/vectors (a `params` file); default: vectors/golden/*
@@ -14,8 +15,12 @@
 #                              with L lanes and S spares (default 16 2); prints cells in
 #                              total and per channel (the TX hierarchically, see synth())
 #   rtl/run.sh equiv           yosys proof (miter + sat) that the structural form of
-#                              sort_net and perm_net (what synthesis reads) equals their
-#                              procedural form (what simulators run), at small sizes
+#                              sort_net, perm_net and benes_net (what synthesis reads)
+#                              equals their procedural form (what simulators run), at small
+#                              sizes
+#   rtl/run.sh synth-benes [L [TOP...]]
+#                              yosys synth of benes_net (W = 64) and benes_route at L
+#                              (default 7), hierarchically: cells, per port, time, memory
 #   rtl/run.sh all             lint, sim, synth
 # Needs verilator, iverilog and yosys (scripts/setup installs them).
 #
@@ -54,6 +59,21 @@ lint() {
       echo "lint ok:   $top LANES=$l SPARES=$sp AM_PERIOD=$am SER_W=$w$([ "$top" = tessera_rx ] && echo " MAX_SKEW_BITS=$sk")"
     else
       echo "lint FAIL: $top LANES=$l SPARES=$sp AM_PERIOD=$am SER_W=$w"; cat "$build/lint.log"; fail=1
+    fi
+  done
+  # The Benes network (both forms: -DSYNTHESIS is its perm_sw form) and its routing unit.
+  local b
+  for b in "benes_net 1 -" "benes_net 3 -" "benes_net 7 -" "benes_net 1 -DSYNTHESIS" \
+           "benes_net 3 -DSYNTHESIS" "benes_net 7 -DSYNTHESIS" \
+           "benes_route 1 1'b0" "benes_route 1 1'b1" "benes_route 3 1'b0" "benes_route 3 1'b1" \
+           "benes_route 7 1'b0" "benes_route 7 1'b1"; do
+    read -r top l x <<<"$b"
+    local g=(-GL="$l")
+    if [ "$top" = benes_route ]; then g+=(-GGATHER="$x"); elif [ "$x" != - ]; then g+=("$x"); fi
+    if verilator --lint-only -Wall "${g[@]}" --top-module "$top" "${srcs[@]}" >"$build/lint.log" 2>&1; then
+      echo "lint ok:   $top L=$l$([ "$top" = benes_route ] && echo " GATHER=$x")$([ "$x" = -DSYNTHESIS ] && echo " (SYNTHESIS form)")"
+    else
+      echo "lint FAIL: $top L=$l $x"; cat "$build/lint.log"; fail=1
     fi
   done
   return $fail
@@ -238,7 +258,41 @@ equiv() {
   for n in 1 2 3 5 8; do
     for r in 0 1; do equiv_one perm_net -set N "$n" -set W 2 -set REVERSE "$r" || fail=1; done
   done
+  for l in 1 2 3; do
+    equiv_one benes_net -set L "$l" -set W 2 || fail=1
+  done
   return $fail
+}
+
+# The Benes network (W = 64) and its routing unit (GATHER = 0) at one L, hierarchically and
+# with the flow of synth(): cells in total and per port, flip-flops, and Yosys's wall time
+# and peak memory (from /usr/bin/time -v when it is there).
+synth_benes() {
+  local l="${1:-7}"
+  shift $(( $# < 1 ? $# : 1 ))
+  local tops=("$@")
+  [ ${#tops[@]} -eq 0 ] && tops=(benes_net benes_route)
+  local p=$(( 1 << l ))
+  for top in "${tops[@]}"; do
+    local set="-set L $l -set W 64"
+    [ "$top" = benes_route ] && set="-set L $l -set GATHER 0"
+    local log="$build/synth_${top}_L$l.log" tlog="$build/synth_${top}_L$l.time" timer=()
+    [ -x /usr/bin/time ] && timer=(/usr/bin/time -v -o "$tlog")
+    "${timer[@]}" yosys -q -l "$log" -p "read_verilog -sv ${srcs[*]}; chparam $set $top; \
+      synth -top $top -run begin:fine; opt -fast; memory -nomap; opt_clean; \
+      techmap; opt -fast; abc -fast; opt_clean; stat -top $top" >/dev/null
+    local from stats cells ffs wall="?" rss="?"
+    from=$(grep -n -e 'Printing statistics' -e '=== design hierarchy ===' "$log" | tail -n 1 | cut -d: -f1)
+    stats="$(tail -n +"${from:-1}" "$log")"
+    cells=$(echo -e "$stats" | awk '/Number of cells:/ {print $4; exit}')
+    ffs=$(echo -e "$stats" | awk '$1 ~ /^\$_(S?DFF|DFFE|ALDFF|DLATCH)/ {n += $2} END {print n + 0}')
+    if [ -f "$tlog" ]; then
+      wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$tlog")
+      rss=$(awk '/Maximum resident set size/ {printf "%.0f MB", $6 / 1024}' "$tlog")
+    fi
+    echo "synth $top L=$l (P=$p)$([ "$top" = benes_net ] && echo " W=64"):" \
+         "$cells cells ($ffs flip-flops), $(( cells / p )) per port; yosys $wall, $rss"
+  done
 }
 
 case "${1:-all}" in
@@ -247,7 +301,8 @@ case "${1:-all}" in
   vsim)  shift; sim verilator "$@" ;;
   synth) shift; synth "$@" ;;
   equiv) equiv ;;
+  synth-benes) shift; synth_benes "$@" ;;
   all)   lint && sim icarus && equiv && synth ;;
-  *)     echo "usage: rtl/run.sh lint [wide] | sim [SET...] | vsim [SET...] | synth [LANES SPARES [TOP...]] | equiv | all" >&2
+  *)     echo "usage: rtl/run.sh lint [wide] | sim [SET...] | vsim [SET...] | synth [LANES SPARES [TOP...]] | equiv | synth-benes [L [TOP...]] | all" >&2
          exit 2 ;;
 esac

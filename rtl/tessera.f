@@ -1,6 +1,8 @@
 // Tessera's reference RTL: every synthesizable source, for Verilator, Icarus, Yosys or any
 // simulator: paths are relative to this file, so name it with -F (Verilator, VCS), or -f
 // from this folder.
+benes_net.sv
+benes_route.sv
 bip8.sv
 block_lock.sv
 descrambler.sv
