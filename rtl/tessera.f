@@ -24,5 +24,4 @@ sort_cx.sv
 sort_net.sv
 tessera_rx.sv
 tessera_tx.sv
-tx_lane_gather.sv
 tx_serializer.sv

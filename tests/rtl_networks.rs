@@ -1,10 +1,8 @@
-//! The RTL's shared networks under Icarus against plain Rust references, on random cases:
-//! `tx_lane_gather` (the TX lane select, `rtl/tb/gather_tb.sv`) must give every channel
-//! that carries a lane that lane's host word for any map (permutations with spares and
-//! other lane numbers >= N, duplicated and missing lanes), and `sort_net` + `perm_net`
-//! (REVERSE = 0, as the RX reorder uses them, `rtl/tb/reorder_tb.sv`) must deliver every
-//! lane's word to output position lane when the ports carry distinct lanes and the others
-//! are dead or spare. Sizes from 1 to 300 channels.
+//! The RX's shared networks under Icarus against a plain Rust reference, on random cases:
+//! `sort_net` + `perm_net` (REVERSE = 0, as the RX reorder uses them, `rtl/tb/reorder_tb.sv`)
+//! must deliver every lane's word to output position lane when the ports carry distinct
+//! lanes and the others are dead or spare. Sizes from 1 to 300 channels. (The TX's lane
+//! select, a Beneš network, is tested by `tests/rtl_benes.rs` and `rtl/tb/tx_diff_tb.sv`.)
 //!
 //! The cases come from a ChaCha8 RNG whose seed is printed; `TESSERA_NETWORKS_SEED=<u64>`
 //! replays a run. Needs iverilog (scripts/setup installs it); without it these tests fail
@@ -17,7 +15,6 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const SPARE: u16 = 0xFFFF;
 
 /// (lanes, channels) pairs: 1 up to 300 channels, powers of two and their neighbours.
 const SIZES: &[(usize, usize)] = &[
@@ -101,86 +98,6 @@ fn run_bench(dir: &Path, tb: &str, params: &[(&str, usize)], cases: &str) -> Vec
         .collect()
 }
 
-/// A lane map for the gather of one of five kinds: 0 identity-like permutation with
-/// spares, 1 random permutation of the lanes over random channels with spares and other
-/// numbers >= N, 2 the same with a few lanes missing, 3 every entry random (duplicates and
-/// missing lanes), 4 a permutation with one lane on two channels (the SER_W = 66 move).
-fn tx_map(rng: &mut ChaCha8Rng, n: usize, p: usize, kind: u32) -> Vec<u16> {
-    let idle = |rng: &mut ChaCha8Rng| -> u16 {
-        match rng.gen_range(0..3) {
-            0 => SPARE,
-            1 => rng.gen_range(n as u32..=0xFFFE) as u16,
-            _ => (n + rng.gen_range(0..4)).min(0xFFFE) as u16,
-        }
-    };
-    let mut map = vec![SPARE; p];
-    match kind {
-        0 | 1 | 2 | 4 => {
-            let mut chans: Vec<usize> = (0..p).collect();
-            if kind != 0 {
-                chans.shuffle(rng);
-            }
-            for ch in chans.iter().skip(n) {
-                map[*ch] = if kind == 0 { SPARE } else { idle(rng) };
-            }
-            for (lane, ch) in chans.iter().take(n).enumerate() {
-                map[*ch] = lane as u16;
-            }
-            if kind == 2 {
-                for _ in 0..rng.gen_range(1..=n.min(4)) {
-                    let ch = chans[rng.gen_range(0..n)];
-                    map[ch] = idle(rng);
-                }
-            }
-            if kind == 4 && p > n {
-                let spare = chans[rng.gen_range(n..p)];
-                map[spare] = rng.gen_range(0..n) as u16;
-            }
-        }
-        _ => {
-            for m in map.iter_mut() {
-                *m = if rng.gen_bool(0.7) { rng.gen_range(0..n) as u16 } else { idle(rng) };
-            }
-        }
-    }
-    map
-}
-
-fn gather_size(dir: &Path, rng: &mut ChaCha8Rng, n: usize, p: usize) {
-    let ncases = if p <= 40 { 40 } else { 12 };
-    let mut text = String::new();
-    let mut cases = Vec::new();
-    for i in 0..ncases {
-        // The first case runs on the reset configuration: the identity map.
-        let kind = if i == 0 { 0 } else { rng.gen_range(0..5) };
-        let map = tx_map(rng, n, p, kind);
-        let words: Vec<u64> = (0..n).map(|_| rng.gen()).collect();
-        for m in &map {
-            writeln!(text, "{m:04x}").unwrap();
-        }
-        for w in &words {
-            writeln!(text, "{w:016x}").unwrap();
-        }
-        cases.push((map, words));
-    }
-    let got = run_bench(dir, "gather_tb", &[("LANES", n), ("CHANNELS", p), ("NCASES", ncases)], &text);
-    assert_eq!(got.len(), ncases * p, "gather_tb {n}+{}: output length", p - n);
-    for (i, (map, words)) in cases.iter().enumerate() {
-        for (c, &lane) in map.iter().enumerate() {
-            // Reference: out[c] = word[lane[c]]; channels with no lane (>= N) are free.
-            if (lane as usize) < n {
-                let want = words[lane as usize];
-                let have = got[i * p + c];
-                assert_eq!(
-                    have, want,
-                    "tx_lane_gather LANES={n} CHANNELS={p}, case {i}, channel {c} (lane {lane}): got {have:016x}, \
-                     want {want:016x}; map {map:?}"
-                );
-            }
-        }
-    }
-}
-
 fn reorder_size(dir: &Path, rng: &mut ChaCha8Rng, n: usize, p: usize) {
     const KEY_W: usize = 17;
     let ncases = if p <= 40 { 40 } else { 12 };
@@ -222,15 +139,6 @@ fn reorder_size(dir: &Path, rng: &mut ChaCha8Rng, n: usize, p: usize) {
                  want {want:016x}; keys {keys:?}"
             );
         }
-    }
-}
-
-#[test]
-fn tx_lane_gather_matches_the_reference_on_random_maps() {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed());
-    let dir = scratch("gather");
-    for &(n, p) in SIZES {
-        gather_size(&dir, &mut rng, n, p);
     }
 }
 
