@@ -30,10 +30,6 @@
 //             configuration, 2.5 P for the load/fill and visited bits, about 3 L for the
 //             control; logic: the tables' write decoders and read multiplexers (P:1 of L
 //             bits), two P-input priority encoders.
-// Waiver: at a thousand ports and more the clearing of the tables and configurations (zeros
-// of P * L bits and more) exceeds the lint's 8k-bit replication heuristic; the widths are
-// intended, so WIDTHCONCAT is off for this file only.
-/* verilator lint_off WIDTHCONCAT */
 module benes_route #(
   parameter int L      = 3,
   parameter bit GATHER = 1'b0
@@ -261,8 +257,8 @@ module benes_route #(
       bank_d    = 1'b0;
       ent_v_d   = valid_i;
       ent_d     = entry_i;
-      in_has_d  = '0;
-      out_has_d = '0;
+      in_has_d  = P'(0);
+      out_has_d = P'(0);
       open_d    = 1'b0;
     end else if (busy_q) begin
       cnt_d = cnt_q + 1'b1;
@@ -290,7 +286,7 @@ module benes_route #(
           end
           if (cnt_q == L'(P - 1)) begin
             phase_d = (L == 1) ? PH_MID : PH_LEVEL;
-            vis_d   = '0;
+            vis_d   = HP'(0);
             open_d  = 1'b0;
           end
         end
@@ -298,9 +294,9 @@ module benes_route #(
           // Stage d switch w := u & 1, stage 2L - 2 - d switch o >> 1 := o & 1.
           for (int t = 0; t < L - 1; t++) begin
             if (32'(lvl_q) == t) begin
-              wcfg_d[t*HP +: HP] = (wcfg_q[t*HP +: HP] & ~w_oh) | (u_s[0] ? w_oh : '0);
+              wcfg_d[t*HP +: HP] = (wcfg_q[t*HP +: HP] & ~w_oh) | (u_s[0] ? w_oh : HP'(0));
               wcfg_d[(NS-1-t)*HP +: HP] =
-                (wcfg_q[(NS-1-t)*HP +: HP] & ~osw_oh) | (o_s[0] ? osw_oh : '0);
+                (wcfg_q[(NS-1-t)*HP +: HP] & ~osw_oh) | (o_s[0] ? osw_oh : HP'(0));
             end
           end
           vis_d   = vis_q | w_oh;
@@ -316,7 +312,7 @@ module benes_route #(
             // Level done: pi_{d+1} is in the other bank.
             cnt_d  = '0;
             bank_d = !bank_q;
-            vis_d  = '0;
+            vis_d  = HP'(0);
             open_d = 1'b0;
             if (32'(lvl_q) == L - 2) phase_d = PH_MID;
             else lvl_d = lvl_q + 1'b1;
@@ -348,11 +344,11 @@ module benes_route #(
       cnt_q     <= '0;
       lvl_q     <= '0;
       bank_q    <= 1'b0;
-      ent_v_q   <= '0;
+      ent_v_q   <= P'(0);
       ent_q     <= (P*L)'(0);
-      in_has_q  <= '0;
-      out_has_q <= '0;
-      vis_q     <= '0;
+      in_has_q  <= P'(0);
+      out_has_q <= P'(0);
+      vis_q     <= HP'(0);
       open_q    <= 1'b0;
       cyc_q     <= '0;
       pi_q      <= (2*TB)'(0);

@@ -61,19 +61,24 @@ lint() {
       echo "lint FAIL: $top LANES=$l SPARES=$sp AM_PERIOD=$am SER_W=$w"; cat "$build/lint.log"; fail=1
     fi
   done
-  # The Benes network (both forms: -DSYNTHESIS is its perm_sw form) and its routing unit.
+  # The Benes network and its routing unit, both forms (-DSYNTHESIS: perm_sw instances, the
+  # router's decoded table accesses): top L GATHER DEFINE.
   local b
-  for b in "benes_net 1 -" "benes_net 3 -" "benes_net 7 -" "benes_net 1 -DSYNTHESIS" \
-           "benes_net 3 -DSYNTHESIS" "benes_net 7 -DSYNTHESIS" \
-           "benes_route 1 1'b0" "benes_route 1 1'b1" "benes_route 3 1'b0" "benes_route 3 1'b1" \
-           "benes_route 7 1'b0" "benes_route 7 1'b1"; do
-    read -r top l x <<<"$b"
+  for b in "benes_net 1 - -" "benes_net 3 - -" "benes_net 7 - -" "benes_net 1 - -DSYNTHESIS" \
+           "benes_net 3 - -DSYNTHESIS" "benes_net 7 - -DSYNTHESIS" \
+           "benes_route 1 1'b0 -" "benes_route 1 1'b1 -" "benes_route 3 1'b0 -" \
+           "benes_route 3 1'b1 -" "benes_route 7 1'b0 -" "benes_route 7 1'b1 -" \
+           "benes_route 1 1'b1 -DSYNTHESIS" "benes_route 3 1'b0 -DSYNTHESIS" \
+           "benes_route 7 1'b1 -DSYNTHESIS"; do
+    read -r top l ga def <<<"$b"
     local g=(-GL="$l")
-    if [ "$top" = benes_route ]; then g+=(-GGATHER="$x"); elif [ "$x" != - ]; then g+=("$x"); fi
+    [ "$ga" != - ] && g+=(-GGATHER="$ga")
+    [ "$def" != - ] && g+=("$def")
+    local name="$top L=$l$([ "$ga" != - ] && echo " GATHER=$ga")$([ "$def" != - ] && echo " (SYNTHESIS form)")"
     if verilator --lint-only -Wall "${g[@]}" --top-module "$top" "${srcs[@]}" >"$build/lint.log" 2>&1; then
-      echo "lint ok:   $top L=$l$([ "$top" = benes_route ] && echo " GATHER=$x")$([ "$x" = -DSYNTHESIS ] && echo " (SYNTHESIS form)")"
+      echo "lint ok:   $name"
     else
-      echo "lint FAIL: $top L=$l $x"; cat "$build/lint.log"; fail=1
+      echo "lint FAIL: $name"; cat "$build/lint.log"; fail=1
     fi
   done
   return $fail
