@@ -14,12 +14,13 @@
 //                      in the other bank of the tables (ping-pong); a step follows the open
 //                      cycle or, with none open, starts one at the lowest unvisited switch (a
 //                      priority encoder);
-//               middle 1 clock: stage L - 1 switch w := pi_{L-1}(2w) & 1, and cfg_o and dup_o
-//                      take the new configuration (done_o the clock after).
+//               middle 1 clock: stage L - 1 switch w := pi_{L-1}(2w) & 1, and cfg_o, dup_o and
+//                      kept_o (the entries loaded: not empty, not refused) take the new
+//                      configuration (done_o the clock after).
 //             A start while busy abandons the routing under way and starts again from the new
 //             entries. cfg_o is registered and changes only at the end of a routing, so a
 //             network driven by it never sees a half-made configuration; it is all zeros (the
-//             identity) after reset. Any entries give a permutation (duplicates are refused),
+//             identity) after reset, kept_o all ones. Any entries give a permutation (duplicates are refused),
 //             so the unit always finishes in R(L) clocks.
 // Parameters: L (log2 of the ports, 1 ..= 16), GATHER (0 scatter, 1 gather).
 // Latency:    R(L) = 2P + (L - 1) P/2 + 1 clocks from the start edge e to the edge that
@@ -42,6 +43,7 @@ module benes_route #(
   output logic          busy_o,
   output logic          done_o,
   output logic          dup_o,
+  output logic [P-1:0]  kept_o,
   output logic [CW-1:0] cfg_o
 );
 
@@ -70,6 +72,7 @@ module benes_route #(
   logic            done_q, done_d;
   logic            dup_q, dup_d;        // published
   logic            dupw_q, dupw_d;      // of the routing under way
+  logic [P-1:0]    kept_q, kept_d;      // published: the entries loaded
   logic [CW-1:0]   cfg_q, cfg_d;        // published
   logic [CW-1:0]   wcfg_q, wcfg_d;      // working configuration
   logic [1:0]      phase_q, phase_d;
@@ -220,6 +223,7 @@ module benes_route #(
     done_d    = 1'b0;
     dup_d     = dup_q;
     dupw_d    = dupw_q;
+    kept_d    = kept_q;
     cfg_d     = cfg_q;
     wcfg_d    = wcfg_q;
     phase_d   = phase_q;
@@ -266,7 +270,9 @@ module benes_route #(
         PH_LOAD: begin
           if (ent_v_q[cnt_q]) begin
             if (ld_taken) begin
-              dupw_d = 1'b1;
+              // Refused: no longer valid, so that ent_v_q is the kept entries after the load.
+              dupw_d  = 1'b1;
+              ent_v_d = ent_v_q & ~(P'(1) << cnt_q);
             end else begin
               tw_s      = 2'b01;
               ta0_s     = ld_in;
@@ -325,6 +331,7 @@ module benes_route #(
           cfg_d  = mid_cfg;
           wcfg_d = mid_cfg;
           dup_d  = dupw_q;
+          kept_d = ent_v_q;
           done_d = 1'b1;
           busy_d = 1'b0;
         end
@@ -338,6 +345,7 @@ module benes_route #(
       done_q    <= 1'b0;
       dup_q     <= 1'b0;
       dupw_q    <= 1'b0;
+      kept_q    <= ~P'(0);
       cfg_q     <= CW'(0);
       wcfg_q    <= CW'(0);
       phase_q   <= PH_LOAD;
@@ -358,6 +366,7 @@ module benes_route #(
       done_q    <= done_d;
       dup_q     <= dup_d;
       dupw_q    <= dupw_d;
+      kept_q    <= kept_d;
       cfg_q     <= cfg_d;
       wcfg_q    <= wcfg_d;
       phase_q   <= phase_d;
@@ -379,6 +388,7 @@ module benes_route #(
   assign busy_o = busy_q;
   assign done_o = done_q;
   assign dup_o  = dup_q;
+  assign kept_o = kept_q;
   assign cfg_o  = cfg_q;
 
 endmodule

@@ -140,6 +140,8 @@ module tessera_tx #(
   logic [NP-1:0]             route_valid;
   logic [NP*NL-1:0]          route_entry;
   logic                      route_done, route_busy, route_dup;
+  logic [NP-1:0]             route_kept;
+  logic [CHANNELS-1:0]       kept_a_q;   // in force: the channel's lane entry was loaded
   logic [CFG_W-1:0]          route_cfg, cfg_live_q;
   logic                      ready_q, live_q, swap;
   logic [64*NP-1:0]          net_in, net_out;
@@ -169,7 +171,7 @@ module tessera_tx #(
                                                                             failed_q[c];
       route_valid[c]          = !map_failed_d[c] && (map_lane_d[c*16 +: 16] < LANES16);
       route_entry[c*NL +: NL] = map_lane_d[c*16 +: NL];
-      data_valid[c]           = take && (lane_a_q[c*16 +: 16] < LANES16);
+      data_valid[c]           = take && (lane_a_q[c*16 +: 16] < LANES16) && kept_a_q[c];
     end
   end
 
@@ -201,13 +203,19 @@ module tessera_tx #(
     .busy_o (route_busy),
     .done_o (route_done),
     .dup_o  (route_dup),
+    .kept_o (route_kept),
     .cfg_o  (route_cfg)
   );
 
-  // A map with one lane on two channels gives the lane's words to the lower channel only
-  // (docs/spec.md); busy and the duplicate flag are not needed here.
+  // A map with one lane on two live channels: the routing unit loads the lower channel's
+  // entry only (kept); the other sends idle blocks (docs/spec.md). busy and the duplicate
+  // flag are not needed here.
   logic unused_route;
   assign unused_route = route_busy ^ route_dup;
+  if (NP > CHANNELS) begin : gen_unused_kept
+    logic unused_kept;
+    assign unused_kept = ^route_kept[NP-1:CHANNELS];
+  end
 
   // live_q: the datapath is out of reset (the swap then waits for the end of a slot).
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -222,6 +230,7 @@ module tessera_tx #(
       ready_q    <= 1'b0;
       cfg_live_q <= CFG_W'(1'b0);
       failed_a_q <= CHANNELS'(1'b0);
+      kept_a_q   <= {CHANNELS{1'b1}};
       for (int c = 0; c < CHANNELS; c++) begin
         lane_a_q[c*16 +: 16] <= (c < LANES) ? 16'(c) : SPARE_LANE;
       end
@@ -231,6 +240,7 @@ module tessera_tx #(
         cfg_live_q <= route_cfg;
         lane_a_q   <= lane_q;
         failed_a_q <= failed_q;
+        kept_a_q   <= route_kept[CHANNELS-1:0];
       end
     end
   end
