@@ -33,7 +33,9 @@ fn root() -> PathBuf {
 fn seed() -> u64 {
     let seed = match std::env::var("TESSERA_BENES_SEED") {
         Ok(s) => s.trim().parse().expect("TESSERA_BENES_SEED must be a u64"),
-        Err(_) => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64,
+        Err(_) => {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+        }
     };
     eprintln!("rtl_benes seed {seed} (replay: TESSERA_BENES_SEED={seed})");
     seed
@@ -133,7 +135,14 @@ fn word(n: usize, i: usize) -> u32 {
 
 /// Compiles benes_tb with the Beneš sources under Icarus (with `defines`), runs it on
 /// `text` and returns its output lines and log.
-fn run_bench(dir: &Path, l: u32, gather: bool, ncases: usize, defines: &[&str], text: &str) -> (Vec<String>, String) {
+fn run_bench(
+    dir: &Path,
+    l: u32,
+    gather: bool,
+    ncases: usize,
+    defines: &[&str],
+    text: &str,
+) -> (Vec<String>, String) {
     let found = Command::new("iverilog").arg("-V").output().is_ok();
     assert!(found, "iverilog is not installed: run scripts/setup");
     let tag = format!("L{l}_g{}{}", gather as u8, defines.concat().replace('-', "_"));
@@ -151,7 +160,11 @@ fn run_bench(dir: &Path, l: u32, gather: bool, ncases: usize, defines: &[&str], 
         cmd.arg(rtl.join(f));
     }
     let out = cmd.output().expect("iverilog runs");
-    assert!(out.status.success(), "iverilog benes_tb L={l} {defines:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "iverilog benes_tb L={l} {defines:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = Command::new("vvp")
         .arg("-n")
         .arg(&vvp)
@@ -190,8 +203,14 @@ fn check(dir: &Path, rng: &mut ChaCha8Rng, l: u32, mode: Mode, defines: &[&str])
         }
     }
     let (lines, log) = run_bench(dir, l, gather, cases.len(), defines, &text);
-    let what = format!("benes L={l} (P={p}) {mode:?}{}", if defines.is_empty() { String::new() } else { format!(" {defines:?}") });
-    assert!(log.contains("PASS") && !log.contains("FAIL"), "{what}: the bench reports a timing failure:\n{log}");
+    let what = format!(
+        "benes L={l} (P={p}) {mode:?}{}",
+        if defines.is_empty() { String::new() } else { format!(" {defines:?}") }
+    );
+    assert!(
+        log.contains("PASS") && !log.contains("FAIL"),
+        "{what}: the bench reports a timing failure:\n{log}"
+    );
     assert_eq!(lines.len(), cases.len() * (4 + p), "{what}: output length");
     let want_r = benes::routing_clocks(l);
     for (n, c) in cases.iter().enumerate() {
@@ -237,7 +256,10 @@ fn check(dir: &Path, rng: &mut ChaCha8Rng, l: u32, mode: Mode, defines: &[&str])
             for (k, e) in c.entries.iter().enumerate() {
                 let Some(v) = *e else { continue };
                 let (i, o) = if gather { (v as usize, k) } else { (k, v as usize) };
-                assert_eq!(got[o], words_in[i], "{ctx}: entry {k} = {v}: output {o} must carry input {i}'s word");
+                assert_eq!(
+                    got[o], words_in[i],
+                    "{ctx}: entry {k} = {v}: output {o} must carry input {i}'s word"
+                );
             }
         }
     }
