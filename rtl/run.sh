@@ -183,7 +183,7 @@ sim() {
     local none=() unit=()
     run_tb "$tool" lfsr_tb unit none unit || fail=1  # self-checking unit bench
     # tessera_tx against the crossbar TX it replaced, random stimulus (self-checking):
-    # LANES SPARES AM_PERIOD SER_W CLOCKS (the bench runs at least 6 phases of 100 + 2
+    # LANES SPARES AM_PERIOD SER_W CLOCKS (the bench runs at least 4 phases of 50 + 1.5
     # MAP_DELAY clocks; 28 + 4 fills a 32-port network; the network's larger sizes are
     # tests/rtl_benes.rs's)
     local d

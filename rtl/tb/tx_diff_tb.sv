@@ -3,11 +3,11 @@
 // tx_serial_o must agree.
 //
 // Stimulus (from a xorshift32 generator seeded by SEED): random stripes offered on random clocks; lane-map
-// writes in phases of 100 + 2 MAP_DELAY clocks (a short burst then none, rare, every clock) to random channels (some >= LANES+SPARES,
+// writes in phases of 50 + 1.5 MAP_DELAY clocks (a short burst then none, rare, every clock) to random channels (some >= LANES+SPARES,
 // ignored), with lane numbers < LANES (so duplicated and missing lanes), SPARE_LANE, other
 // numbers >= LANES and random 16-bit ones, and random failed bits; map writes while rst_ni
 // is low; a map_rst_ni pulse and an rst_ni pulse in the middle of the run.
-// Parameters: LANES, SPARES, AM_PERIOD, SER_W (as tessera_tx), CLOCKS (at least 6 phases are run), SEED.
+// Parameters: LANES, SPARES, AM_PERIOD, SER_W (as tessera_tx), CLOCKS (at least 4 phases are run), SEED.
 // Prints PASS, or FAIL with the first mismatch (clock, channel) and exits with status 1.
 module tx_diff_tb;
 
@@ -23,8 +23,8 @@ module tx_diff_tb;
   // for maps to come into force between them.
   localparam int NL        = (CHANNELS > 1) ? $clog2(CHANNELS) : 1;
   localparam int MAP_DELAY = 2 * (1 << NL) + (NL - 1) * (1 << NL) / 2 + 3;
-  localparam int PHASE     = 100 + 2 * MAP_DELAY;
-  localparam int RUN       = (CLOCKS > 6 * PHASE) ? CLOCKS : 6 * PHASE;
+  localparam int PHASE     = 50 + MAP_DELAY + MAP_DELAY / 2;
+  localparam int RUN       = (CLOCKS > 4 * PHASE) ? CLOCKS : 4 * PHASE;
 
   logic                         clk;
   logic                         rst_ni;
