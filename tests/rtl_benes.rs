@@ -211,10 +211,10 @@ fn check(dir: &Path, rng: &mut ChaCha8Rng, l: u32, mode: Mode, defines: &[&str])
         log.contains("PASS") && !log.contains("FAIL"),
         "{what}: the bench reports a timing failure:\n{log}"
     );
-    assert_eq!(lines.len(), cases.len() * (4 + p), "{what}: output length");
+    assert_eq!(lines.len(), cases.len() * (5 + p), "{what}: output length");
     let want_r = benes::routing_clocks(l);
     for (n, c) in cases.iter().enumerate() {
-        let b = &lines[n * (4 + p)..(n + 1) * (4 + p)];
+        let b = &lines[n * (5 + p)..(n + 1) * (5 + p)];
         let ctx = format!(
             "{what}, case {n} ({}, abandoned start {} clocks before), entries [{}]",
             c.kind,
@@ -228,21 +228,24 @@ fn check(dir: &Path, rng: &mut ChaCha8Rng, l: u32, mode: Mode, defines: &[&str])
         let r = benes::route(l, mode, &c.entries).expect("the reference routes");
         let dup = &b[2] == "1";
         assert_eq!(dup, r.duplicates > 0, "{ctx}: dup_o {dup}, reference {} duplicates", r.duplicates);
+        for (i, &k) in r.kept.iter().enumerate() {
+            assert_eq!(hex_bit(&b[3], i), k, "{ctx}: kept_o bit {i}: RTL kept_o {}, reference {:?}", b[3], r.kept);
+        }
         let cfg = r.config;
         let nbits = cfg.stages() * p / 2;
         for i in 0..nbits {
             let (t, w) = (i / (p / 2), i % (p / 2));
             assert_eq!(
-                hex_bit(&b[3], i),
+                hex_bit(&b[4], i),
                 cfg.bit(i),
                 "{ctx}: configuration bit {i} (stage {t} switch {w}): RTL {} reference {}; RTL cfg_o {}",
-                hex_bit(&b[3], i),
+                hex_bit(&b[4], i),
                 cfg.bit(i),
-                b[3]
+                b[4]
             );
         }
         let words_in: Vec<u32> = (0..p).map(|i| word(n, i)).collect();
-        let got: Vec<u32> = b[4..].iter().map(|s| u32::from_str_radix(s, 16).unwrap()).collect();
+        let got: Vec<u32> = b[5..].iter().map(|s| u32::from_str_radix(s, 16).unwrap()).collect();
         for (i, &o) in r.permutation.iter().enumerate() {
             assert_eq!(
                 got[o as usize], words_in[i],

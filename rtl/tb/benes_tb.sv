@@ -9,7 +9,7 @@
 //                          value (low L bits used).
 //   +out=FILE    written: per case 4 + P lines (hex): the clocks from the start edge to the
 //                edge that brought done_o (R(L) when right), timing flags (0 when right,
-//                see below), dup_o, cfg_o (all its bits), then word_o's P words of
+//                see below), dup_o, kept_o, cfg_o (all its bits), then word_o's P words of
 //                benes_net #(L, 32) driven by cfg_o with word i = {8'hA5, 8'(case), 16'(i)}.
 // Timing flags (docs/benes.md section 4): 1 busy_o low before the end, 2 done_o high before
 // the end, 4 cfg_o or dup_o changed before the end, 8 done_o high for more than one clock,
@@ -34,6 +34,7 @@ module benes_tb;
   logic [P-1:0]      valid;
   logic [P*L-1:0]    entry;
   logic              busy, done, dup;
+  logic [P-1:0]      kept;
   logic [CW-1:0]     cfg;
   logic [P*W-1:0]    word_in, word_out;
   logic [31:0]       mem [0:NCASES*PER_CASE-1];
@@ -55,6 +56,7 @@ module benes_tb;
     .busy_o (busy),
     .done_o (done),
     .dup_o  (dup),
+    .kept_o (kept),
     .cfg_o  (cfg)
   );
 
@@ -101,8 +103,9 @@ module benes_tb;
     rst_n   = 1'b0;
     #1 rst_n = 1'b1;
     #1;
-    if (cfg != CW'(0) || dup || busy || done) begin
-      $display("FAIL: after reset cfg_o %h dup_o %b busy_o %b done_o %b", cfg, dup, busy, done);
+    if (cfg != CW'(0) || dup || busy || done || kept != ~P'(0)) begin
+      $display("FAIL: after reset cfg_o %h dup_o %b kept_o %h busy_o %b done_o %b", cfg, dup, kept, busy,
+               done);
       nfail++;
     end
     tick;
@@ -146,6 +149,7 @@ module benes_tb;
       $fdisplay(fd, "%0h", clocks);
       $fdisplay(fd, "%0h", flags);
       $fdisplay(fd, "%0h", dup);
+      $fdisplay(fd, "%h", kept);
       $fdisplay(fd, "%h", cfg);
       for (int o = 0; o < P; o++) begin
         $fdisplay(fd, "%h", word_out[o*W +: W]);
