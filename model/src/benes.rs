@@ -167,6 +167,8 @@ pub struct Routing {
     pub permutation: Vec<u32>,
     /// Entries refused in the load because their port was already taken.
     pub duplicates: u32,
+    /// Entry `i` was loaded: not empty and not a duplicate.
+    pub kept: Vec<bool>,
 }
 
 /// Clocks the RTL routing unit takes from start to the new configuration:
@@ -198,6 +200,7 @@ pub fn route(log2: u32, mode: Mode, entries: &[Option<u32>]) -> Result<Routing, 
     // Load: forward π (input -> output) and its inverse.
     let (mut fwd, mut inv) = (vec![NONE; p], vec![NONE; p]);
     let mut duplicates = 0;
+    let mut kept = vec![false; p];
     for (k, e) in entries.iter().enumerate() {
         let Some(v) = *e else { continue };
         let (input, output) = match mode {
@@ -209,6 +212,7 @@ pub fn route(log2: u32, mode: Mode, entries: &[Option<u32>]) -> Result<Routing, 
         } else {
             fwd[input] = output as u32;
             inv[output] = input as u32;
+            kept[k] = true;
         }
     }
     // Fill: free inputs in ascending order take free outputs in ascending order.
@@ -260,7 +264,7 @@ pub fn route(log2: u32, mode: Mode, entries: &[Option<u32>]) -> Result<Routing, 
     for w in 0..p / 2 {
         config.set(l - 1, w, fwd[2 * w] & 1 == 1);
     }
-    Ok(Routing { config, permutation, duplicates })
+    Ok(Routing { config, permutation, duplicates, kept })
 }
 
 #[cfg(test)]

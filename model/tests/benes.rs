@@ -127,6 +127,10 @@ fn check(log2: u32, mode: Mode, e: &[Option<u32>]) -> Result<(), TestCaseError> 
         }
     }
     prop_assert_eq!(r.duplicates, dups);
+    let kept_index: Vec<bool> = (0..p)
+        .map(|k| kept.iter().any(|&(i, o)| if mode == Mode::Scatter { i == k } else { o == k }))
+        .collect();
+    prop_assert_eq!(&r.kept, &kept_index);
     for &(i, o) in &kept {
         prop_assert_eq!(pi[i], o, "input {} should go to output {}", i, o);
     }
