@@ -125,9 +125,9 @@ module tessera_tx #(
   // (gather mode: entry c = channel c's lane, empty for a spare, a failed channel or a
   // lane number >= LANES) on the map as it is after this clock. When it is done, the map
   // in force (lane_a_q, failed_a_q, kept_a_q) and the Beneš network's live configuration
-  // (cfg_live_q) take the new values together on the clock after: a write on clock c is in
-  // force from the first slot that starts on a clock >= c + MAP_DELAY, and a later write
-  // before then supersedes it.
+  // (cfg_live_q) take the new values together at the end of a slot (at once while rst_ni
+  // is low): a write on clock c is in force from the first slot that starts on a clock
+  // >= c + MAP_DELAY, and a later write before then supersedes it.
   // ---------------------------------------------------------------------------------------
   localparam int NL        = (CHANNELS > 1) ? $clog2(CHANNELS) : 1;  // network: 2^NL ports
   localparam int NP        = 1 << NL;
@@ -143,7 +143,7 @@ module tessera_tx #(
   logic [NP-1:0]             route_kept;
   logic [CHANNELS-1:0]       kept_a_q;   // in force: the channel's lane entry was loaded
   logic [CFG_W-1:0]          route_cfg, cfg_live_q;
-  logic                      ready_q, swap;
+  logic                      ready_q, live_q, swap;
   logic [64*NP-1:0]          net_in, net_out;
   logic [64*CHANNELS-1:0]    words;
 
@@ -217,9 +217,14 @@ module tessera_tx #(
     assign unused_kept = ^route_kept[NP-1:CHANNELS];
   end
 
-  // The encoders read the map in force only on the first clock of a slot, so taking the new
-  // map on any clock is the same as taking it at the end of the slot.
-  assign swap = (ready_q || route_done) && !map_upd;
+  // The new map is taken at the end of a slot (a failed channel's zeros start on the
+  // serial output at once), at once while rst_ni is low (live_q low).
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) live_q <= 1'b0;
+    else         live_q <= 1'b1;
+  end
+
+  assign swap = (ready_q || route_done) && !map_upd && (!live_q || slot_end);
 
   always_ff @(posedge clk_i or negedge map_rst_ni) begin
     if (!map_rst_ni) begin

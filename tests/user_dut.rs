@@ -39,6 +39,11 @@ fn tx_dut(dir: &Path, name: &str, params: &str, ports: &str, link: &str) -> Path
     p
 }
 
+/// The built-in DUT files' folder.
+fn cosim_duts() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cosim/duts")
+}
+
 const ONE: &str = "LANES = 1, SPARES = 0, AM_PERIOD = 64, SER_W = 66";
 const PORTS: &str = "host_valid = \"tx_valid_i\"\nhost_data = \"tx_data_i\"\nhost_ready = \"tx_ready_o\"\n\
                      serial = \"tx_serial_o\"\nmap_reset = \"map_rst_ni\"\nmap_write = \"map_wr_i\"\n\
@@ -225,6 +230,19 @@ fn dut_file_mistakes_are_named_with_their_line() {
     std::fs::write(&f, "side = \"tx\"\n[sources]\nfiles = [\"x.sv\"]\nfile_list = []\n").unwrap();
     let e = load_err(&f, &cache).to_string();
     assert!(e.starts_with(&format!("{}:4:", f.display())) && e.contains("unknown field `file_list`"), "{e}");
+    // A map delay of 0 clocks, and one in the RX section.
+    let f = tx_dut(tree.path(), "h.toml", ONE, PORTS, "");
+    let text = std::fs::read_to_string(&f).unwrap().replace("clock = \"clk_i\"\n", "clock = \"clk_i\"\nmap_delay = 0\n");
+    std::fs::write(&f, text).unwrap();
+    let e = load_err(&f, &cache).to_string();
+    assert!(e.contains("h.toml:") && e.contains("[tx] map_delay = 0: expected 1 to 2^24 clocks"), "{e}");
+    let f = tree.path().join("i.toml");
+    let text = std::fs::read_to_string(cosim_duts().join("one.toml"))
+        .unwrap()
+        .replace("status_lag = 1", "status_lag = 1\nmap_delay = 7");
+    std::fs::write(&f, text.replace("../../rtl/tessera.f", "src/tessera.f")).unwrap();
+    let e = load_err(&f, &cache).to_string();
+    assert!(e.contains("[rx] map_delay: the lane-map delay belongs in [tx]"), "{e}");
     // A missing source file, with its line.
     let f = tx_dut(tree.path(), "g.toml", ONE, PORTS, "");
     let text = std::fs::read_to_string(&f)
