@@ -26,14 +26,16 @@ module benes_tab_ent #(
     .MSG("benes_tab_ent: need W >= 1")
   ) u_chk_params ();
 
-  logic [W-1:0] q_q;
+  logic         s0, s1;
+  logic [W-1:0] d, q_q;
+  assign s0 = r0_i && c0_i;
+  assign s1 = r1_i && c1_i;
+  assign d  = s1 ? d1_i : d0_i;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       q_q <= W'(0);
-    end else if (r1_i && c1_i) begin
-      q_q <= d1_i;
-    end else if (r0_i && c0_i) begin
-      q_q <= d0_i;
+    end else if (s0 || s1) begin
+      q_q <= d;
     end
   end
   assign q_o = q_q;
