@@ -3,7 +3,8 @@
 #
 #   rtl/run.sh lint            verilator --lint-only -Wall on tessera_tx and tessera_rx for
 #                              several parameter sets, and on benes_net (both forms) and
-#                              benes_route at L = 1, 3, 7; fails on any warning
+#                              benes_route at L = 1, 3, 7 (its SYNTHESIS form covers the
+#                              benes_* modules it instantiates); fails on any warning
 #   rtl/run.sh sim [SET...]    Icarus (iverilog -g2012 + vvp) on vector sets: a SET is a
 #                              tessera-vectors set (manifest.txt, docs/vectors.md) or a set
 #                              of rtl/tb/vectors (a `params` file); default: vectors/golden/*

@@ -3,6 +3,13 @@
 // from this folder.
 benes_net.sv
 benes_route.sv
+benes_cfg_bit.sv
+benes_dec.sv
+benes_flag.sv
+benes_lsb.sv
+benes_prio.sv
+benes_rdcol.sv
+benes_tab_ent.sv
 bip8.sv
 block_lock.sv
 descrambler.sv

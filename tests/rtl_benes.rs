@@ -156,7 +156,21 @@ fn run_bench(
     cmd.arg("-P").arg(format!("benes_tb.L={l}"));
     cmd.arg("-P").arg(format!("benes_tb.GATHER={}", gather as u8));
     cmd.arg("-P").arg(format!("benes_tb.NCASES={ncases}"));
-    for f in ["param_assert.sv", "perm_sw.sv", "benes_net.sv", "benes_route.sv", "tb/benes_tb.sv"] {
+    // benes_route's synthesis form is instances of the small benes_* modules.
+    for f in [
+        "param_assert.sv",
+        "perm_sw.sv",
+        "benes_net.sv",
+        "benes_route.sv",
+        "benes_dec.sv",
+        "benes_tab_ent.sv",
+        "benes_flag.sv",
+        "benes_cfg_bit.sv",
+        "benes_rdcol.sv",
+        "benes_lsb.sv",
+        "benes_prio.sv",
+        "tb/benes_tb.sv",
+    ] {
         cmd.arg(rtl.join(f));
     }
     let out = cmd.output().expect("iverilog runs");
