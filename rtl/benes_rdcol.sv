@@ -21,16 +21,17 @@ module benes_rdcol #(
     .MSG("benes_rdcol: need 1 <= S <= 17")
   ) u_chk_params ();
 
-  // Level s halves the candidates, in place: t[k] := t[2k] or t[2k + 1].
-  always_comb begin : p_tree
-    logic [N-1:0] t;
-    t = col_i;
+  // Level s halves the candidates, in place: tree[k] := tree[2k] or tree[2k + 1]. (A plain
+  // always block: Icarus 11 does not take constant selects in always_comb.)
+  logic [N-1:0] tree;
+  always @(*) begin : p_tree
+    tree = col_i;
     for (int s = 0; s < S; s++) begin
       for (int k = 0; k < (N >> (s + 1)); k++) begin
-        t[k] = sel_i[s] ? t[2*k+1] : t[2*k];
+        tree[k] = sel_i[s] ? tree[2*k+1] : tree[2*k];
       end
     end
-    bit_o = t[0];
+    bit_o = tree[0];
   end
 
 endmodule
