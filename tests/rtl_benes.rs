@@ -243,7 +243,13 @@ fn check(dir: &Path, rng: &mut ChaCha8Rng, l: u32, mode: Mode, defines: &[&str])
         let dup = &b[2] == "1";
         assert_eq!(dup, r.duplicates > 0, "{ctx}: dup_o {dup}, reference {} duplicates", r.duplicates);
         for (i, &k) in r.kept.iter().enumerate() {
-            assert_eq!(hex_bit(&b[3], i), k, "{ctx}: kept_o bit {i}: RTL kept_o {}, reference {:?}", b[3], r.kept);
+            assert_eq!(
+                hex_bit(&b[3], i),
+                k,
+                "{ctx}: kept_o bit {i}: RTL kept_o {}, reference {:?}",
+                b[3],
+                r.kept
+            );
         }
         let cfg = r.config;
         let nbits = cfg.stages() * p / 2;

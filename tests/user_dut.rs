@@ -232,7 +232,9 @@ fn dut_file_mistakes_are_named_with_their_line() {
     assert!(e.starts_with(&format!("{}:4:", f.display())) && e.contains("unknown field `file_list`"), "{e}");
     // A map delay of 0 clocks, and one in the RX section.
     let f = tx_dut(tree.path(), "h.toml", ONE, PORTS, "");
-    let text = std::fs::read_to_string(&f).unwrap().replace("clock = \"clk_i\"\n", "clock = \"clk_i\"\nmap_delay = 0\n");
+    let text = std::fs::read_to_string(&f)
+        .unwrap()
+        .replace("clock = \"clk_i\"\n", "clock = \"clk_i\"\nmap_delay = 0\n");
     std::fs::write(&f, text).unwrap();
     let e = load_err(&f, &cache).to_string();
     assert!(e.contains("h.toml:") && e.contains("[tx] map_delay = 0: expected 1 to 2^24 clocks"), "{e}");

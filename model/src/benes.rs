@@ -306,15 +306,23 @@ mod tests {
 
     #[test]
     fn bad_sizes_and_entries_are_errors() {
-        assert_eq!(route(0, Mode::Scatter, &[]).unwrap_err().to_string(),
-                   "a Beneš network needs 1 <= L <= 16 (P = 2^L ports), not L = 0");
-        assert_eq!(route(2, Mode::Scatter, &[None; 3]).unwrap_err().to_string(),
-                   "3 entries for a Beneš network of 4 ports (L = 2): need one per port");
-        assert_eq!(route(2, Mode::Gather, &[None, Some(4), None, None]).unwrap_err().to_string(),
-                   "entry 1 is port 4, but the network has ports 0 to 3");
+        assert_eq!(
+            route(0, Mode::Scatter, &[]).unwrap_err().to_string(),
+            "a Beneš network needs 1 <= L <= 16 (P = 2^L ports), not L = 0"
+        );
+        assert_eq!(
+            route(2, Mode::Scatter, &[None; 3]).unwrap_err().to_string(),
+            "3 entries for a Beneš network of 4 ports (L = 2): need one per port"
+        );
+        assert_eq!(
+            route(2, Mode::Gather, &[None, Some(4), None, None]).unwrap_err().to_string(),
+            "entry 1 is port 4, but the network has ports 0 to 3"
+        );
         let bits = bitvec![u64, Lsb0; 0; 5];
-        assert_eq!(Config::from_bits(2, &bits).unwrap_err().to_string(),
-                   "5 configuration bits for a Beneš network of L = 2: need 6");
+        assert_eq!(
+            Config::from_bits(2, &bits).unwrap_err().to_string(),
+            "5 configuration bits for a Beneš network of L = 2: need 6"
+        );
     }
 
     #[test]

@@ -200,7 +200,11 @@ fn every_permutation_of_eight_ports() {
     let mut i = 0;
     while i < 8 {
         if c[i] < i {
-            if i % 2 == 0 { a.swap(0, i) } else { a.swap(c[i], i) }
+            if i % 2 == 0 {
+                a.swap(0, i)
+            } else {
+                a.swap(c[i], i)
+            }
             run(&a);
             c[i] += 1;
             i = 0;
