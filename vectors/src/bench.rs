@@ -394,7 +394,10 @@ mod tests {
         }
         let file = |n: &str| String::from_utf8(files.iter().find(|f| f.0 == n).unwrap().1.clone()).unwrap();
         assert!(file("rx_stripes.hex").contains("// note: run-time lane-map repair: from block period "));
-        let first = (r.slot - 1) * 3;
+        // 3 channels: a 4-port network, MAP_DELAY = R(2) + 2 = (2*4 + 1*2 + 1) + 2 = 13 clocks
+        // (docs/benes.md section 4); the last write is 13 clocks before the period's first (K = 3).
+        assert_eq!(reference_map_delay(3), 13);
+        let first = r.slot * 3 - 13 - 1;
         let writes: Vec<String> = file(MAP_WRITES_FILE).lines().skip(1).map(String::from).collect();
         assert_eq!(writes, [format!("{first:08x}000200001"), format!("{:08x}00011ffff", first + 1)]);
         assert_eq!(file(MAP_FILE).lines().skip(1).collect::<Vec<_>>(), ["00000", "00001", "0ffff"]);
