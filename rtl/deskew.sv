@@ -139,35 +139,81 @@ module deskew #(
   // Formation check over the buffering ports (model: try_form).
   // ---------------------------------------------------------------------------------------
   logic [NB_W-1:0]  nbuf;
-  logic             fb_have;
+  logic             unused_fb_have;
   logic [POS_W-1:0] fe_arr, fl_arr, f_spread;
   logic [15:0]      fe_lane, fl_lane;
   logic             form_now, probe_ev;
 
-  always @(*) begin
-    nbuf    = {NB_W{1'b0}};
-    fb_have = 1'b0;
-    fe_arr  = {POS_W{1'b0}};
-    fl_arr  = {POS_W{1'b0}};
-    fe_lane = 16'h0;
-    fl_lane = 16'h0;
+  // The reductions over the ports are port_tree / port_count instances: loops in
+  // simulators, trees in synthesis (depth log2 P instead of a chain of P).
+  logic [PORTS-1:0] buf_v, al_now_v;
+  logic [(POS_W+16)*PORTS-1:0] arr_key_v, norm_key_v;
+
+  // {arrival, lane} and {normalised arrival, lane} of every port (the order of the
+  // formation and join references: time, then lane number).
+  function automatic logic [2*(POS_W+16)*PORTS-1:0] port_keys();
+    logic [(POS_W+16)*PORTS-1:0] a, n;
     for (int p = 0; p < PORTS; p++) begin
-      if (st_v[2*p +: 2] == ST_BUF) begin
-        nbuf = nbuf + 1'b1;
-        if (!fb_have || arr_v[POS_W*p +: POS_W] < fe_arr ||
-            (arr_v[POS_W*p +: POS_W] == fe_arr && lane_v[16*p +: 16] < fe_lane)) begin
-          fe_arr  = arr_v[POS_W*p +: POS_W];
-          fe_lane = lane_v[16*p +: 16];
-        end
-        if (!fb_have || arr_v[POS_W*p +: POS_W] > fl_arr ||
-            (arr_v[POS_W*p +: POS_W] == fl_arr && lane_v[16*p +: 16] > fl_lane)) begin
-          fl_arr  = arr_v[POS_W*p +: POS_W];
-          fl_lane = lane_v[16*p +: 16];
-        end
-        fb_have = 1'b1;
-      end
+      a[(POS_W+16)*p +: POS_W+16] = {arr_v[POS_W*p +: POS_W], lane_v[16*p +: 16]};
+      n[(POS_W+16)*p +: POS_W+16] = {norm_v[POS_W*p +: POS_W], lane_v[16*p +: 16]};
     end
+    port_keys = {a, n};
+  endfunction
+
+  logic [2*(POS_W+16)*PORTS-1:0] port_keys_r;
+  always @(arr_v or norm_v or lane_v) begin
+    port_keys_r = port_keys();
   end
+  assign {arr_key_v, norm_key_v} = port_keys_r;
+
+  function automatic logic [2*PORTS-1:0] state_flags();
+    logic [PORTS-1:0] b, a;
+    for (int p = 0; p < PORTS; p++) begin
+      b[p] = (st_v[2*p +: 2] == ST_BUF);
+      a[p] = (st_v[2*p +: 2] == ST_AL);
+    end
+    state_flags = {b, a};
+  endfunction
+
+  logic [2*PORTS-1:0] state_flags_r;
+  always @(st_v) begin
+    state_flags_r = state_flags();
+  end
+  assign {buf_v, al_now_v} = state_flags_r;
+
+  port_count #(.N(PORTS), .W(NB_W)) u_nbuf (.bits_i(buf_v), .count_o(nbuf));
+
+  logic [PN_W-1:0] unused_fe_port, unused_fl_port;
+  logic            unused_fl_have;
+  logic            unused_fe_pay, unused_fl_pay;
+  port_tree #(
+    .N    (PORTS),
+    .KEY_W(POS_W + 16),
+    .PAY_W(1),
+    .MAX  (1'b0)
+  ) u_form_early (
+    .valid_i(buf_v),
+    .key_i  (arr_key_v),
+    .pay_i  ({PORTS{1'b0}}),
+    .valid_o(unused_fb_have),
+    .key_o  ({fe_arr, fe_lane}),
+    .pay_o  (unused_fe_pay),
+    .idx_o  (unused_fe_port)
+  );
+  port_tree #(
+    .N    (PORTS),
+    .KEY_W(POS_W + 16),
+    .PAY_W(1),
+    .MAX  (1'b1)
+  ) u_form_late (
+    .valid_i(buf_v),
+    .key_i  (arr_key_v),
+    .pay_i  ({PORTS{1'b0}}),
+    .valid_o(unused_fl_have),
+    .key_o  ({fl_arr, fl_lane}),
+    .pay_o  (unused_fl_pay),
+    .idx_o  (unused_fl_port)
+  );
 
   assign f_spread = fl_arr - fe_arr;
   assign form_now = !formed_q && try_q && (nbuf == LANES_NB) && (f_spread <= MAX_SKEW);
@@ -179,42 +225,61 @@ module deskew #(
   logic             a_have;
   logic [POS_W-1:0] ae_norm, al_norm;
   logic [15:0]      ae_lane, al_lane;
-  logic [PN_W-1:0]  ae_port;
+  logic [PN_W-1:0]  unused_ae_port;
   logic [NB_W-1:0]  n_al;
 
-  always @(*) begin
-    a_have  = 1'b0;
-    ae_norm = {POS_W{1'b0}};
-    al_norm = {POS_W{1'b0}};
-    ae_lane = 16'h0;
-    al_lane = 16'h0;
-    ae_port = {PN_W{1'b0}};
-    n_al    = {NB_W{1'b0}};
+  // The earliest aligned lane carries its last marker (arrival, base, global slot) as the
+  // join reference, so no port-indexed read is needed.
+  localparam int REF_W = 2 * POS_W + G_W;
+  logic [REF_W*PORTS-1:0] ref_v;
+  logic [POS_W-1:0]       e_lma, e_base;
+  logic [G_W-1:0]         e_lmg;
+  logic [PN_W-1:0]        unused_al_port;
+  logic                   unused_al_have, unused_al_pay;
+
+  function automatic logic [REF_W*PORTS-1:0] join_refs();
+    logic [REF_W*PORTS-1:0] r;
     for (int p = 0; p < PORTS; p++) begin
-      if (st_v[2*p +: 2] == ST_AL) begin
-        n_al = n_al + 1'b1;
-        if (!a_have || norm_v[POS_W*p +: POS_W] < ae_norm ||
-            (norm_v[POS_W*p +: POS_W] == ae_norm && lane_v[16*p +: 16] < ae_lane)) begin
-          ae_norm = norm_v[POS_W*p +: POS_W];
-          ae_lane = lane_v[16*p +: 16];
-          ae_port = PN_W'(p);
-        end
-        if (!a_have || norm_v[POS_W*p +: POS_W] > al_norm ||
-            (norm_v[POS_W*p +: POS_W] == al_norm && lane_v[16*p +: 16] > al_lane)) begin
-          al_norm = norm_v[POS_W*p +: POS_W];
-          al_lane = lane_v[16*p +: 16];
-        end
-        a_have = 1'b1;
-      end
+      r[REF_W*p +: REF_W] = {lma_v[POS_W*p +: POS_W], base_v[POS_W*p +: POS_W],
+                             lmg_v[G_W*p +: G_W]};
     end
+    join_refs = r;
+  endfunction
+
+  always @(lma_v or base_v or lmg_v) begin
+    ref_v = join_refs();
   end
 
-  // Reference for joins: the earliest aligned lane's last marker.
-  logic [POS_W-1:0] e_lma, e_base;
-  logic [G_W-1:0]   e_lmg;
-  assign e_lma  = lma_v[POS_W*ae_port +: POS_W];
-  assign e_base = base_v[POS_W*ae_port +: POS_W];
-  assign e_lmg  = lmg_v[G_W*ae_port +: G_W];
+  port_count #(.N(PORTS), .W(NB_W)) u_n_al (.bits_i(al_now_v), .count_o(n_al));
+
+  port_tree #(
+    .N    (PORTS),
+    .KEY_W(POS_W + 16),
+    .PAY_W(REF_W),
+    .MAX  (1'b0)
+  ) u_al_early (
+    .valid_i(al_now_v),
+    .key_i  (norm_key_v),
+    .pay_i  (ref_v),
+    .valid_o(a_have),
+    .key_o  ({ae_norm, ae_lane}),
+    .pay_o  ({e_lma, e_base, e_lmg}),
+    .idx_o  (unused_ae_port)
+  );
+  port_tree #(
+    .N    (PORTS),
+    .KEY_W(POS_W + 16),
+    .PAY_W(1),
+    .MAX  (1'b1)
+  ) u_al_late (
+    .valid_i(al_now_v),
+    .key_i  (norm_key_v),
+    .pay_i  ({PORTS{1'b0}}),
+    .valid_o(unused_al_have),
+    .key_o  ({al_norm, al_lane}),
+    .pay_o  (unused_al_pay),
+    .idx_o  (unused_al_port)
+  );
 
   // ---------------------------------------------------------------------------------------
   // Release of global slot g (model: poll, release).
@@ -237,21 +302,36 @@ module deskew #(
   logic [PORTS-1:0] ovf_leave;
   logic             ovf_ev;
   logic [15:0]      ovf_lane;
-  always @(*) begin
-    ovf_leave = {PORTS{1'b0}};
-    ovf_ev    = 1'b0;
-    ovf_lane  = 16'h0;
-    if (formed_q && !all_ready && (|big_v)) begin
-      for (int p = 0; p < PORTS; p++) begin
-        if (al_v[p] && !rdy_v[p] && (!ovf_ev || lane_v[16*p +: 16] < ovf_lane)) begin
-          ovf_ev   = 1'b1;
-          ovf_lane = lane_v[16*p +: 16];
-        end
-      end
-      for (int p = 0; p < PORTS; p++) begin
-        ovf_leave[p] = ovf_ev && al_v[p] && !rdy_v[p] && (lane_v[16*p +: 16] == ovf_lane);
-      end
+  logic [PORTS-1:0] behind_v;
+  logic             ovf_cand;
+  logic [PN_W-1:0]  unused_ovf_port;
+  logic             unused_ovf_pay;
+  assign behind_v = al_v & ~rdy_v;
+  port_tree #(
+    .N    (PORTS),
+    .KEY_W(16),
+    .PAY_W(1),
+    .MAX  (1'b0)
+  ) u_ovf_lane (
+    .valid_i(behind_v),
+    .key_i  (lane_v),
+    .pay_i  ({PORTS{1'b0}}),
+    .valid_o(ovf_cand),
+    .key_o  (ovf_lane),
+    .pay_o  (unused_ovf_pay),
+    .idx_o  (unused_ovf_port)
+  );
+  assign ovf_ev = formed_q && !all_ready && (|big_v) && ovf_cand;
+  function automatic logic [PORTS-1:0] ovf_leaves();
+    logic [PORTS-1:0] v;
+    for (int p = 0; p < PORTS; p++) begin
+      v[p] = ovf_ev && behind_v[p] && (lane_v[16*p +: 16] == ovf_lane);
     end
+    ovf_leaves = v;
+  endfunction
+
+  always @(ovf_ev or behind_v or lane_v or ovf_lane) begin
+    ovf_leave = ovf_leaves();
   end
 
   // Classification of the released slot.
@@ -260,20 +340,25 @@ module deskew #(
   logic [64*LANES-1:0] stripe_data;
   logic [64*PORTS-1:0] reo_data;
 
-  always @(*) begin
-    data_n      = {NB_W{1'b0}};
-    idle_n      = {NB_W{1'b0}};
-    present_n   = {NB_W{1'b0}};
-    suspect     = 1'b0;
+  logic [PORTS-1:0] data_v, idle_v;
+  function automatic logic [2*PORTS-1:0] kind_flags();
+    logic [PORTS-1:0] d, i;
     for (int p = 0; p < PORTS; p++) begin
-      if (present_v[p]) begin
-        present_n = present_n + 1'b1;
-        if (hkind_v[2*p +: 2] == SYM_DATA) data_n = data_n + 1'b1;
-        if (hkind_v[2*p +: 2] == SYM_IDLE) idle_n = idle_n + 1'b1;
-        if (badw_v[p]) suspect = 1'b1;
-      end
+      d[p] = present_v[p] && (hkind_v[2*p +: 2] == SYM_DATA);
+      i[p] = present_v[p] && (hkind_v[2*p +: 2] == SYM_IDLE);
     end
+    kind_flags = {d, i};
+  endfunction
+
+  logic [2*PORTS-1:0] kind_flags_r;
+  always @(present_v or hkind_v) begin
+    kind_flags_r = kind_flags();
   end
+  assign {data_v, idle_v} = kind_flags_r;
+  port_count #(.N(PORTS), .W(NB_W)) u_present_n (.bits_i(present_v), .count_o(present_n));
+  port_count #(.N(PORTS), .W(NB_W)) u_data_n (.bits_i(data_v), .count_o(data_n));
+  port_count #(.N(PORTS), .W(NB_W)) u_idle_n (.bits_i(idle_v), .count_o(idle_n));
+  assign suspect = |(present_v & badw_v);
 
   // Reorder (model: the stripe from port_of_lane): the aligned ports sorted by lane. The
   // order depends only on which port carries which lane in the link, so it is worked out
@@ -637,13 +722,26 @@ module deskew #(
   logic [AM_W-1:0]  gph_d;
 
   assign formed_d = form_now || (formed_q && (|al_d_v));
-  assign try_d    = |buf_ev_v;
-  always @(*) begin
-    try_pos_d = try_pos_q;
-    for (int p = 0; p < PORTS; p++) begin
-      if (buf_ev_v[p]) try_pos_d = ev_pos_v[POS_W*p +: POS_W];
-    end
-  end
+  // The last buffering claim's position (the highest port's).
+  logic             unused_try_key;
+  logic [PN_W-1:0]  unused_try_port;
+  logic [POS_W-1:0] try_pos_last;
+  port_tree #(
+    .N       (PORTS),
+    .KEY_W   (1),
+    .PAY_W   (POS_W),
+    .MAX     (1'b0),
+    .TIE_HIGH(1'b1)
+  ) u_try_pos (
+    .valid_i(buf_ev_v),
+    .key_i  ({PORTS{1'b0}}),
+    .pay_i  (ev_pos_v),
+    .valid_o(try_d),
+    .key_o  (unused_try_key),
+    .pay_o  (try_pos_last),
+    .idx_o  (unused_try_port)
+  );
+  assign try_pos_d = try_d ? try_pos_last : try_pos_q;
 
   always @(*) begin
     g_d   = g_q;
@@ -665,6 +763,43 @@ module deskew #(
   logic             fault_q, fault_d, probe_q, probe_d;
   logic [POS_W-1:0] f_spread_q, f_spread_d, probe_start_q, probe_start_d;
   logic [15:0]      f_early_q, f_early_d, f_late_q, f_late_d;
+
+  // The join fault of the highest port that has one.
+  localparam int JF_W = POS_W + 32;
+  logic [JF_W*PORTS-1:0] jf_v;
+  logic                  jf_any, unused_jf_key;
+  logic [POS_W-1:0]      jf_spread;
+  logic [15:0]           jf_early, jf_late;
+  logic [PN_W-1:0]       unused_jf_port;
+
+  function automatic logic [JF_W*PORTS-1:0] join_faults();
+    logic [JF_W*PORTS-1:0] v;
+    for (int p = 0; p < PORTS; p++) begin
+      v[JF_W*p +: JF_W] = {jf_spread_v[POS_W*p +: POS_W], jf_early_v[16*p +: 16],
+                           jf_late_v[16*p +: 16]};
+    end
+    join_faults = v;
+  endfunction
+
+  always @(jf_spread_v or jf_early_v or jf_late_v) begin
+    jf_v = join_faults();
+  end
+
+  port_tree #(
+    .N       (PORTS),
+    .KEY_W   (1),
+    .PAY_W   (JF_W),
+    .MAX     (1'b0),
+    .TIE_HIGH(1'b1)
+  ) u_join_fault (
+    .valid_i(jfault_v),
+    .key_i  ({PORTS{1'b0}}),
+    .pay_i  (jf_v),
+    .valid_o(jf_any),
+    .key_o  (unused_jf_key),
+    .pay_o  ({jf_spread, jf_early, jf_late}),
+    .idx_o  (unused_jf_port)
+  );
 
   always @(*) begin
     fault_d       = fault_q;
@@ -693,13 +828,11 @@ module deskew #(
         f_late_d      = fl_lane;
       end
     end
-    for (int p = 0; p < PORTS; p++) begin
-      if (jfault_v[p]) begin
-        fault_d    = 1'b1;
-        f_spread_d = jf_spread_v[POS_W*p +: POS_W];
-        f_early_d  = jf_early_v[16*p +: 16];
-        f_late_d   = jf_late_v[16*p +: 16];
-      end
+    if (jf_any) begin
+      fault_d    = 1'b1;
+      f_spread_d = jf_spread;
+      f_early_d  = jf_early;
+      f_late_d   = jf_late;
     end
     if (ovf_ev) begin
       fault_d    = 1'b1;
@@ -716,34 +849,104 @@ module deskew #(
   // Of several in one clock the highest port's claim is reported. The other port: the
   // lowest port claiming the lane in this clock (same-clock claims), the buffering port
   // of the lane, or its aligned port.
-  logic [1:0] dup_kind;
+  localparam int DK_W = 18;  // {lane, kind}
+  logic [DK_W*PORTS-1:0] dk_v;
+  logic                  dup_any, unused_dup_key;
+  logic [15:0]           dup_lane_new;
+  logic [1:0]            dup_kind;
+  logic [PN_W-1:0]       dup_port;
+
+  function automatic logic [DK_W*PORTS-1:0] dup_records();
+    logic [DK_W*PORTS-1:0] v;
+    for (int p = 0; p < PORTS; p++) begin
+      v[DK_W*p +: DK_W] = {ev_lane_v[16*p +: 16], dup_kind_v[2*p +: 2]};
+    end
+    dup_records = v;
+  endfunction
+
+  always @(ev_lane_v or dup_kind_v) begin
+    dk_v = dup_records();
+  end
+
+  port_tree #(
+    .N       (PORTS),
+    .KEY_W   (1),
+    .PAY_W   (DK_W),
+    .MAX     (1'b0),
+    .TIE_HIGH(1'b1)
+  ) u_dup_last (
+    .valid_i(dup_ev_v),
+    .key_i  ({PORTS{1'b0}}),
+    .pay_i  (dk_v),
+    .valid_o(dup_any),
+    .key_o  (unused_dup_key),
+    .pay_o  ({dup_lane_new, dup_kind}),
+    .idx_o  (dup_port)
+  );
+
+  // The other port: kind 2 the lowest same-clock claimant of the lane (kind_lo), kinds 1
+  // and 0 the lane's buffering or aligned port (kind_hi; at most one, the highest).
+  logic [PORTS-1:0] kind_lo_v, kind_hi_v;
+  logic             kind_lo, kind_hi, unused_klo_key, unused_khi_key;
+  logic             unused_klo_pay, unused_khi_pay;
+  logic [PN_W-1:0]  kind_lo_port, kind_hi_port;
+
+  function automatic logic [2*PORTS-1:0] dup_others();
+    logic [PORTS-1:0] lo, hi;
+    for (int q = 0; q < PORTS; q++) begin
+      lo[q] = dup_kind == 2'd2 && buf_ev_v[q] && ev_lane_v[16*q +: 16] == dup_lane_new;
+      hi[q] = (dup_kind == 2'd1 && st_v[2*q +: 2] == ST_BUF && lane_v[16*q +: 16] == dup_lane_new) ||
+              (dup_kind == 2'd0 && st_v[2*q +: 2] == ST_AL && lane_v[16*q +: 16] == dup_lane_new);
+    end
+    dup_others = {lo, hi};
+  endfunction
+
+  logic [2*PORTS-1:0] dup_others_r;
+  always @(dup_kind or buf_ev_v or ev_lane_v or dup_lane_new or st_v or lane_v) begin
+    dup_others_r = dup_others();
+  end
+  assign {kind_lo_v, kind_hi_v} = dup_others_r;
+
+  port_tree #(
+    .N    (PORTS),
+    .KEY_W(1),
+    .PAY_W(1),
+    .MAX  (1'b0)
+  ) u_dup_kind_lo (
+    .valid_i(kind_lo_v),
+    .key_i  ({PORTS{1'b0}}),
+    .pay_i  ({PORTS{1'b0}}),
+    .valid_o(kind_lo),
+    .key_o  (unused_klo_key),
+    .pay_o  (unused_klo_pay),
+    .idx_o  (kind_lo_port)
+  );
+  port_tree #(
+    .N       (PORTS),
+    .KEY_W   (1),
+    .PAY_W   (1),
+    .MAX     (1'b0),
+    .TIE_HIGH(1'b1)
+  ) u_dup_kind_hi (
+    .valid_i(kind_hi_v),
+    .key_i  ({PORTS{1'b0}}),
+    .pay_i  ({PORTS{1'b0}}),
+    .valid_o(kind_hi),
+    .key_o  (unused_khi_key),
+    .pay_o  (unused_khi_pay),
+    .idx_o  (kind_hi_port)
+  );
+
   always @(*) begin
     dup_d      = dup_q;
     dup_lane_d = dup_lane_q;
     dup_kept_d = dup_kept_q;
     dup_ref_d  = dup_ref_q;
-    dup_kind   = 2'd0;
-    if (|dup_ev_v) begin
-      for (int p = 0; p < PORTS; p++) begin
-        if (dup_ev_v[p]) begin
-          dup_d      = 1'b1;
-          dup_lane_d = ev_lane_v[16*p +: 16];
-          dup_kind   = dup_kind_v[2*p +: 2];
-          dup_ref_d  = 16'(p);
-        end
-      end
-      dup_kept_d = 16'h0;
-      for (int q = PORTS - 1; q >= 0; q--) begin
-        if (dup_kind == 2'd2 && buf_ev_v[q] && ev_lane_v[16*q +: 16] == dup_lane_d) begin
-          dup_kept_d = 16'(q);
-        end
-      end
-      for (int q = 0; q < PORTS; q++) begin
-        if ((dup_kind == 2'd1 && st_v[2*q +: 2] == ST_BUF && lane_v[16*q +: 16] == dup_lane_d) ||
-            (dup_kind == 2'd0 && st_v[2*q +: 2] == ST_AL && lane_v[16*q +: 16] == dup_lane_d)) begin
-          dup_kept_d = 16'(q);
-        end
-      end
+    if (dup_any) begin
+      dup_d      = 1'b1;
+      dup_lane_d = dup_lane_new;
+      dup_ref_d  = 16'(dup_port);
+      dup_kept_d = kind_hi ? 16'(kind_hi_port) : kind_lo ? 16'(kind_lo_port) : 16'h0;
     end
   end
 
@@ -776,10 +979,9 @@ module deskew #(
 
   logic [CNT_W-1:0] c_out_q, c_lost_q, c_idle_q, c_unread_q, c_form_q, c_join_q;
   logic [CNT_W-1:0] n_joins;
-  always @(*) begin
-    n_joins = {CNT_W{1'b0}};
-    for (int p = 0; p < PORTS; p++) n_joins = n_joins + {{(CNT_W-1){1'b0}}, join_ev_v[p]};
-  end
+  logic [NB_W-1:0] n_joins_p;
+  port_count #(.N(PORTS), .W(NB_W)) u_n_joins (.bits_i(join_ev_v), .count_o(n_joins_p));
+  assign n_joins = CNT_W'(n_joins_p);
 
   logic                rx_valid_q;
   logic [64*LANES-1:0] rx_data_q;

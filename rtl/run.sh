@@ -235,8 +235,9 @@ synth() {
   done
 }
 
-# sort_net and perm_net come in two forms (`ifdef SYNTHESIS): a structural one for
-# synthesis (instances of sort_cx and perm_sw, flattened here) and a procedural one for
+# sort_net, perm_net, benes_net, port_tree and port_count come in two forms (`ifdef
+# SYNTHESIS): a structural one for synthesis (instances of sort_cx, perm_sw,
+# port_tree_node and port_count_node, flattened here) and a procedural one for
 # simulation. Prove them equal, for every input, at sizes up to 8 (the proof grows fast
 # with the size; tests/rtl_networks.rs runs the simulators' form at up to 300 channels).
 equiv_one() {
@@ -245,7 +246,8 @@ equiv_one() {
   if yosys -q -l "$build/equiv_$m.log" -p "\
       read_verilog -sv -nosynthesis $here/param_assert.sv $here/$m.sv; $cp; rename $m gold; \
       design -stash gold_d; \
-      read_verilog -sv $here/param_assert.sv $here/sort_cx.sv $here/perm_sw.sv $here/$m.sv; $cp; \
+      read_verilog -sv $here/param_assert.sv $here/sort_cx.sv $here/perm_sw.sv \
+        $here/port_tree_node.sv $here/port_count_node.sv $here/$m.sv; $cp; \
       hierarchy; proc; flatten; rename $m gate; \
       design -stash gate_d; \
       design -copy-from gold_d -as gold gold; design -copy-from gate_d -as gate gate; \
@@ -268,6 +270,15 @@ equiv() {
   done
   for l in 1 2 3; do
     equiv_one benes_net -set L "$l" -set W 2 || fail=1
+  done
+  for n in 1 2 3 5 8; do
+    for mx in 0 1; do
+      for th in 0 1; do
+        equiv_one port_tree -set N "$n" -set KEY_W 2 -set PAY_W 1 -set MAX "$mx" -set TIE_HIGH "$th" ||
+          fail=1
+      done
+    done
+    equiv_one port_count -set N "$n" -set W 4 || fail=1
   done
   return $fail
 }

@@ -24,6 +24,10 @@ marker_lock.sv
 param_assert.sv
 perm_net.sv
 perm_sw.sv
+port_count.sv
+port_count_node.sv
+port_tree.sv
+port_tree_node.sv
 rx_deserializer.sv
 rx_port.sv
 scrambler.sv

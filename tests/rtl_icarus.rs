@@ -103,11 +103,11 @@ fn benches_pass_on_the_golden_and_bench_sets() {
     assert!(ok && log.contains("PASS") && !log.contains("FAIL"), "{log}");
 }
 
-/// The form synthesis reads (one instance per channel, docs/rtl.md "Channel loops") passes
-/// the same benches as the loop form simulators run: the golden sets and the repaired
-/// bench set.
+/// The form synthesis reads (`SYNTHESIS`: one instance per channel, docs/rtl.md "Channel
+/// loops", and the structural networks and port trees) passes the same benches as the loop
+/// form simulators run: the golden sets and the repaired bench set.
 #[test]
-fn benches_pass_in_the_one_instance_per_channel_form() {
+fn benches_pass_in_the_form_synthesis_reads() {
     let mut args = vec!["sim".to_string()];
     for set in [
         "vectors/golden/spares-permuted",
@@ -118,7 +118,7 @@ fn benches_pass_in_the_one_instance_per_channel_form() {
         args.push(root().join(set).to_string_lossy().into_owned());
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (ok, log) = run_sh_with(&args, "-DTESSERA_CHANNEL_INSTANCES", "-instances");
+    let (ok, log) = run_sh_with(&args, "-DSYNTHESIS", "-synthesis");
     assert!(ok && log.matches("PASS").count() >= 8 && !log.contains("FAIL"), "{log}");
 }
 
