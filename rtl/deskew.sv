@@ -151,6 +151,13 @@ module deskew #(
 
   // {arrival, lane} and {normalised arrival, lane} of every port (the order of the
   // formation and join references: time, then lane number).
+`ifdef SYNTHESIS
+  // (Synthesis: one assign per port; Yosys unrolls procedural loops slowly.)
+  for (genvar p = 0; p < PORTS; p++) begin : gen_port_keys
+    assign arr_key_v[(POS_W+16)*p +: POS_W+16]  = {arr_v[POS_W*p +: POS_W], lane_v[16*p +: 16]};
+    assign norm_key_v[(POS_W+16)*p +: POS_W+16] = {norm_v[POS_W*p +: POS_W], lane_v[16*p +: 16]};
+  end
+`else
   function automatic logic [2*(POS_W+16)*PORTS-1:0] port_keys();
     logic [(POS_W+16)*PORTS-1:0] a, n;
     for (int p = 0; p < PORTS; p++) begin
@@ -165,7 +172,14 @@ module deskew #(
     port_keys_r = port_keys();
   end
   assign {arr_key_v, norm_key_v} = port_keys_r;
+`endif
 
+`ifdef SYNTHESIS
+  for (genvar p = 0; p < PORTS; p++) begin : gen_state_flags
+    assign buf_v[p]    = (st_v[2*p +: 2] == ST_BUF);
+    assign al_now_v[p] = (st_v[2*p +: 2] == ST_AL);
+  end
+`else
   function automatic logic [2*PORTS-1:0] state_flags();
     logic [PORTS-1:0] b, a;
     for (int p = 0; p < PORTS; p++) begin
@@ -180,6 +194,7 @@ module deskew #(
     state_flags_r = state_flags();
   end
   assign {buf_v, al_now_v} = state_flags_r;
+`endif
 
   port_count #(.N(PORTS), .W(NB_W)) u_nbuf (.bits_i(buf_v), .count_o(nbuf));
 
@@ -237,6 +252,12 @@ module deskew #(
   logic [PN_W-1:0]        unused_al_port;
   logic                   unused_al_have, unused_al_pay;
 
+`ifdef SYNTHESIS
+  for (genvar p = 0; p < PORTS; p++) begin : gen_join_refs
+    assign ref_v[REF_W*p +: REF_W] = {lma_v[POS_W*p +: POS_W], base_v[POS_W*p +: POS_W],
+                                      lmg_v[G_W*p +: G_W]};
+  end
+`else
   function automatic logic [REF_W*PORTS-1:0] join_refs();
     logic [REF_W*PORTS-1:0] r;
     for (int p = 0; p < PORTS; p++) begin
@@ -249,6 +270,7 @@ module deskew #(
   always @(lma_v or base_v or lmg_v) begin
     ref_v = join_refs();
   end
+`endif
 
   port_count #(.N(PORTS), .W(NB_W)) u_n_al (.bits_i(al_now_v), .count_o(n_al));
 
@@ -322,6 +344,11 @@ module deskew #(
     .idx_o  (unused_ovf_port)
   );
   assign ovf_ev = formed_q && !all_ready && (|big_v) && ovf_cand;
+`ifdef SYNTHESIS
+  for (genvar p = 0; p < PORTS; p++) begin : gen_ovf_leave
+    assign ovf_leave[p] = ovf_ev && behind_v[p] && (lane_v[16*p +: 16] == ovf_lane);
+  end
+`else
   function automatic logic [PORTS-1:0] ovf_leaves();
     logic [PORTS-1:0] v;
     for (int p = 0; p < PORTS; p++) begin
@@ -333,6 +360,7 @@ module deskew #(
   always @(ovf_ev or behind_v or lane_v or ovf_lane) begin
     ovf_leave = ovf_leaves();
   end
+`endif
 
   // Classification of the released slot.
   logic [NB_W-1:0]     data_n, idle_n, present_n;
@@ -341,6 +369,12 @@ module deskew #(
   logic [64*PORTS-1:0] reo_data;
 
   logic [PORTS-1:0] data_v, idle_v;
+`ifdef SYNTHESIS
+  for (genvar p = 0; p < PORTS; p++) begin : gen_kind_flags
+    assign data_v[p] = present_v[p] && (hkind_v[2*p +: 2] == SYM_DATA);
+    assign idle_v[p] = present_v[p] && (hkind_v[2*p +: 2] == SYM_IDLE);
+  end
+`else
   function automatic logic [2*PORTS-1:0] kind_flags();
     logic [PORTS-1:0] d, i;
     for (int p = 0; p < PORTS; p++) begin
@@ -355,6 +389,7 @@ module deskew #(
     kind_flags_r = kind_flags();
   end
   assign {data_v, idle_v} = kind_flags_r;
+`endif
   port_count #(.N(PORTS), .W(NB_W)) u_present_n (.bits_i(present_v), .count_o(present_n));
   port_count #(.N(PORTS), .W(NB_W)) u_data_n (.bits_i(data_v), .count_o(data_n));
   port_count #(.N(PORTS), .W(NB_W)) u_idle_n (.bits_i(idle_v), .count_o(idle_n));
@@ -391,6 +426,14 @@ module deskew #(
   logic [PORTS-1:0]       reo_change_v;
   logic [16*PORTS-1:0]    lane_d_v;
 
+`ifdef SYNTHESIS
+  // (Synthesis: one assign per port; Yosys unrolls procedural loops slowly.)
+  for (genvar p = 0; p < PORTS; p++) begin : gen_reorder_keys
+    assign rk_in[p*RK_W +: RK_W] = {!al_d_v[p], lane_d_v[16*p +: LI_W]};
+  end
+  logic unused_lane_d_hi;  // lane numbers are below LANES: their low LI_W bits are the key
+  assign unused_lane_d_hi = ^lane_d_v;
+`else
   // Loops that build a whole vector are functions called once per evaluation, from a
   // block that names what they read (docs/rtl.md "Channel loops").
   function automatic logic [PORTS*RK_W-1:0] reorder_keys();
@@ -403,6 +446,7 @@ module deskew #(
   always @(al_d_v or lane_d_v) begin
     rk_in = reorder_keys();
   end
+`endif
   assign rpay_in = POL_RESET;  // each record's payload: its port number
   assign reo_change = |reo_change_v;
 
@@ -529,7 +573,8 @@ module deskew #(
   assign ev_lane_v = ev_lane_i;
   assign any_claim = |claim_v;
 
-  // Every record invalid (key {1, r}: sorted after every valid one, in record order).
+  // An invalid record r has the key {1, r}: sorted after every valid one, in record order.
+`ifndef SYNTHESIS
   function automatic logic [NR*CK_W-1:0] invalid_records(input int records);
     logic [NR*CK_W-1:0] k;
     k = '0;
@@ -539,7 +584,22 @@ module deskew #(
     invalid_records = k;
   endfunction
   localparam logic [NR*CK_W-1:0] CK_INVALID = invalid_records(NR);
+`endif
 
+`ifdef SYNTHESIS
+  for (genvar q = 0; q < PORTS; q++) begin : gen_claim_records
+    logic held;
+    assign held = (st_v[2*q +: 2] == ST_AL || st_v[2*q +: 2] == ST_BUF) &&
+                  lane_v[16*q +: 16] < LANES16;
+    assign ck_in[q*CK_W +: CK_W] = held ? {1'b0, lane_v[16*q +: LI_W], PN_W'(q), 1'b0}
+                                        : {1'b1, (CK_W-1)'(q)};
+    assign cf_in[q*CF_W +: CF_W] = held ? {st_v[2*q +: 2] == ST_AL, leave_now_v[q], ovf_leave[q],
+                                           st_v[2*q +: 2] == ST_BUF, 1'b0} : CF_W'(0);
+    assign ck_in[(PORTS+q)*CK_W +: CK_W] = claim_v[q] ?
+        {1'b0, ev_lane_v[16*q +: LI_W], PN_W'(q), 1'b1} : {1'b1, (CK_W-1)'(PORTS+q)};
+    assign cf_in[(PORTS+q)*CF_W +: CF_W] = claim_v[q] ? {4'b0000, buf_ev_v[q]} : CF_W'(0);
+  end
+`else
   // Returns {keys, flags}.
   function automatic logic [NR*(CK_W+CF_W)-1:0] claim_records();
     logic [NR*CK_W-1:0] ck;
@@ -568,6 +628,7 @@ module deskew #(
     claim_r = claim_records();
   end
   assign {ck_in, cf_in} = claim_r;
+`endif
 
   sort_net #(
     .N    (NR),
@@ -587,6 +648,31 @@ module deskew #(
   // {lane aligned somewhere, aligned on a record before this one (a lower port), the
   //  aligned port leaves, it leaves by overflow, lane buffered somewhere, lane claimed to
   //  buffer somewhere, such a claim before this one, such a claim after this one}.
+`ifdef SYNTHESIS
+  // (split_var: each record's pre / suf reads its neighbour's, UNOPTFLAT otherwise.)
+  logic [NR*CF_W-1:0] pre /* verilator split_var */;
+  logic [NR*CF_W-1:0] suf /* verilator split_var */;
+  assign pre[0 +: CF_W]         = CF_W'(0);
+  assign suf[(NR-1)*CF_W +: CF_W] = CF_W'(0);
+  for (genvar r = 0; r < NR; r++) begin : gen_claim_answers
+    if (r > 0) begin : gen_pre
+      assign pre[r*CF_W +: CF_W] =
+          (!ck_srt[r*CK_W + CK_W-1] &&
+           ck_srt[r*CK_W + PN_W + 1 +: LI_W] == ck_srt[(r-1)*CK_W + PN_W + 1 +: LI_W]) ?
+          (pre[(r-1)*CF_W +: CF_W] | cf_srt[(r-1)*CF_W +: CF_W]) : CF_W'(0);
+    end
+    if (r < NR - 1) begin : gen_suf
+      assign suf[r*CF_W +: CF_W] =
+          (!ck_srt[(r+1)*CK_W + CK_W-1] &&
+           ck_srt[r*CK_W + PN_W + 1 +: LI_W] == ck_srt[(r+1)*CK_W + PN_W + 1 +: LI_W]) ?
+          (suf[(r+1)*CF_W +: CF_W] | cf_srt[(r+1)*CF_W +: CF_W]) : CF_W'(0);
+    end
+    logic [CF_W-1:0] g;
+    assign g = pre[r*CF_W +: CF_W] | cf_srt[r*CF_W +: CF_W] | suf[r*CF_W +: CF_W];
+    assign cr_srt[r*CR_W +: CR_W] = any_claim ?
+        {g[4], pre[r*CF_W + 4], g[3], g[2], g[1], g[0], pre[r*CF_W], suf[r*CF_W]} : CR_W'(0);
+  end
+`else
   function automatic logic [NR*CR_W-1:0] claim_answers();
     logic [NR*CF_W-1:0] pre, suf;
     logic [NR*CR_W-1:0] cr;
@@ -619,6 +705,7 @@ module deskew #(
   always @(any_claim or ck_srt or cf_srt) begin
     cr_srt = claim_answers();
   end
+`endif
 
   perm_net #(
     .N      (NR),
@@ -772,6 +859,12 @@ module deskew #(
   logic [15:0]           jf_early, jf_late;
   logic [PN_W-1:0]       unused_jf_port;
 
+`ifdef SYNTHESIS
+  for (genvar p = 0; p < PORTS; p++) begin : gen_join_faults
+    assign jf_v[JF_W*p +: JF_W] = {jf_spread_v[POS_W*p +: POS_W], jf_early_v[16*p +: 16],
+                                   jf_late_v[16*p +: 16]};
+  end
+`else
   function automatic logic [JF_W*PORTS-1:0] join_faults();
     logic [JF_W*PORTS-1:0] v;
     for (int p = 0; p < PORTS; p++) begin
@@ -784,6 +877,7 @@ module deskew #(
   always @(jf_spread_v or jf_early_v or jf_late_v) begin
     jf_v = join_faults();
   end
+`endif
 
   port_tree #(
     .N       (PORTS),
@@ -856,6 +950,11 @@ module deskew #(
   logic [1:0]            dup_kind;
   logic [PN_W-1:0]       dup_port;
 
+`ifdef SYNTHESIS
+  for (genvar p = 0; p < PORTS; p++) begin : gen_dup_records
+    assign dk_v[DK_W*p +: DK_W] = {ev_lane_v[16*p +: 16], dup_kind_v[2*p +: 2]};
+  end
+`else
   function automatic logic [DK_W*PORTS-1:0] dup_records();
     logic [DK_W*PORTS-1:0] v;
     for (int p = 0; p < PORTS; p++) begin
@@ -867,6 +966,7 @@ module deskew #(
   always @(ev_lane_v or dup_kind_v) begin
     dk_v = dup_records();
   end
+`endif
 
   port_tree #(
     .N       (PORTS),
@@ -891,6 +991,14 @@ module deskew #(
   logic             unused_klo_pay, unused_khi_pay;
   logic [PN_W-1:0]  kind_lo_port, kind_hi_port;
 
+`ifdef SYNTHESIS
+  for (genvar q = 0; q < PORTS; q++) begin : gen_dup_others
+    assign kind_lo_v[q] = dup_kind == 2'd2 && buf_ev_v[q] && ev_lane_v[16*q +: 16] == dup_lane_new;
+    assign kind_hi_v[q] =
+        (dup_kind == 2'd1 && st_v[2*q +: 2] == ST_BUF && lane_v[16*q +: 16] == dup_lane_new) ||
+        (dup_kind == 2'd0 && st_v[2*q +: 2] == ST_AL && lane_v[16*q +: 16] == dup_lane_new);
+  end
+`else
   function automatic logic [2*PORTS-1:0] dup_others();
     logic [PORTS-1:0] lo, hi;
     for (int q = 0; q < PORTS; q++) begin
@@ -906,6 +1014,7 @@ module deskew #(
     dup_others_r = dup_others();
   end
   assign {kind_lo_v, kind_hi_v} = dup_others_r;
+`endif
 
   port_tree #(
     .N    (PORTS),
