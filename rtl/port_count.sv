@@ -2,7 +2,7 @@
 //
 // Function:   count_o = the number of ones in bits_i, W bits (W >= log2(N + 1), so it
 //             cannot overflow). Simulators run a loop; synthesis (SYNTHESIS) reads a
-//             balanced tree of port_count_node adders, depth ceil(log2 N). rtl/run.sh
+//             tree of exactly N - 1 port_count_node adders, depth ceil(log2 N). rtl/run.sh
 //             equiv proves the two forms equal.
 // Parameters: N (bits, >= 1), W.
 // Latency:    combinational.
@@ -20,23 +20,16 @@ module port_count #(
   ) u_chk_params ();
 
 `ifdef SYNTHESIS
-  // Heap order as in port_tree: node n adds nodes 2n and 2n + 1, leaf i is node NP + i,
-  // node n is stored at n - 1.
-  localparam int L  = (N > 1) ? $clog2(N) : 0;
-  localparam int NP = 1 << L;
-
   if (N > 1) begin : gen_tree
-    logic [(2*NP-1)*W-1:0] t /* verilator split_var */;
+    // Heap order over exactly N leaves, as in port_tree: node n (1 .. N - 1) adds nodes 2n
+    // and 2n + 1, leaf i is node N + i, node n is stored at n - 1.
+    logic [(2*N-1)*W-1:0] t /* verilator split_var */;
 
-    for (genvar i = 0; i < NP; i++) begin : gen_leaf
-      if (i < N) begin : gen_bit
-        assign t[(NP - 1 + i)*W +: W] = W'(bits_i[i]);
-      end else begin : gen_pad
-        assign t[(NP - 1 + i)*W +: W] = W'(0);
-      end
+    for (genvar i = 0; i < N; i++) begin : gen_leaf
+      assign t[(N - 1 + i)*W +: W] = W'(bits_i[i]);
     end
 
-    for (genvar n = 1; n < NP; n++) begin : gen_node
+    for (genvar n = 1; n < N; n++) begin : gen_node
       port_count_node #(
         .W(W)
       ) u_node (

@@ -8,11 +8,12 @@
 //             none is. With KEY_W = 1 and all keys zero it finds the first (TIE_HIGH = 0)
 //             or the last (TIE_HIGH = 1) valid record.
 //             Two forms of the same function: simulators run a loop over the records in
-//             index order (one pass, no instances); synthesis (SYNTHESIS) reads a balanced
-//             tree of N - 1 port_tree_node instances, depth ceil(log2 N), so that a
-//             hierarchical synthesis maps one node and counts instances. Ties resolve
-//             the same way in both: a node prefers its lower half unless TIE_HIGH.
-//             rtl/run.sh equiv proves the two forms equal.
+//             index order (one pass, no instances); synthesis (SYNTHESIS) reads a tree of
+//             exactly N - 1 port_tree_node instances (no padding to a power of two: a
+//             hierarchical synthesis cannot fold constant leaves away), depth ceil(log2 N),
+//             so that it maps one node and counts instances. Ties
+//             resolve the same way in both, by the records' indices. rtl/run.sh equiv
+//             proves the two forms equal.
 // Parameters: N (records, >= 1), KEY_W, PAY_W (>= 1), MAX, TIE_HIGH.
 // Latency:    combinational.
 module port_tree #(
@@ -39,14 +40,13 @@ module port_tree #(
   ) u_chk_params ();
 
 `ifdef SYNTHESIS
-  // Heap order: node n (1 .. NP - 1) combines nodes 2n (lower indices) and 2n + 1; leaf i
-  // is node NP + i, leaves N .. NP - 1 are invalid; node 1 is the root. Node n is stored
-  // at n - 1.
-  localparam int L  = (N > 1) ? $clog2(N) : 0;
-  localparam int NP = 1 << L;
-  localparam int NN = 2 * NP - 1;
-
   if (N > 1) begin : gen_tree
+    // Heap order over exactly N leaves: node n (1 .. N - 1) combines nodes 2n and 2n + 1,
+    // leaf i is node N + i, node 1 is the root; node n is stored at n - 1. (The leaves are
+    // not in index order along the tree for N other than a power of two, which is why the
+    // nodes settle ties by index.)
+    localparam int NN = 2 * N - 1;
+
     // (split_var: else Verilator, linting this form, takes each vector through all levels
     // for a combinational loop, UNOPTFLAT.)
     logic [NN-1:0]       tv /* verilator split_var */;
@@ -54,21 +54,14 @@ module port_tree #(
     logic [NN*PAY_W-1:0] tp /* verilator split_var */;
     logic [NN*IDX_W-1:0] ti /* verilator split_var */;
 
-    for (genvar i = 0; i < NP; i++) begin : gen_leaf
-      if (i < N) begin : gen_rec
-        assign tv[NP - 1 + i]                 = valid_i[i];
-        assign tk[(NP - 1 + i)*KEY_W +: KEY_W] = valid_i[i] ? key_i[i*KEY_W +: KEY_W] : KEY_W'(0);
-        assign tp[(NP - 1 + i)*PAY_W +: PAY_W] = valid_i[i] ? pay_i[i*PAY_W +: PAY_W] : PAY_W'(0);
-        assign ti[(NP - 1 + i)*IDX_W +: IDX_W] = valid_i[i] ? IDX_W'(i) : IDX_W'(0);
-      end else begin : gen_pad
-        assign tv[NP - 1 + i]                 = 1'b0;
-        assign tk[(NP - 1 + i)*KEY_W +: KEY_W] = KEY_W'(0);
-        assign tp[(NP - 1 + i)*PAY_W +: PAY_W] = PAY_W'(0);
-        assign ti[(NP - 1 + i)*IDX_W +: IDX_W] = IDX_W'(0);
-      end
+    assign tv[N-1 +: N]             = valid_i;
+    assign tk[(N-1)*KEY_W +: N*KEY_W] = key_i;
+    assign tp[(N-1)*PAY_W +: N*PAY_W] = pay_i;
+    for (genvar i = 0; i < N; i++) begin : gen_leaf
+      assign ti[(N - 1 + i)*IDX_W +: IDX_W] = IDX_W'(i);
     end
 
-    for (genvar n = 1; n < NP; n++) begin : gen_node
+    for (genvar n = 1; n < N; n++) begin : gen_node
       port_tree_node #(
         .KEY_W   (KEY_W),
         .PAY_W   (PAY_W),
@@ -91,11 +84,12 @@ module port_tree #(
       );
     end
 
-    // The root is node 1 (with N = 1 that is the one leaf).
+    // The root; all zero when no record is valid (only here: an invalid record inside the
+    // tree never wins).
     assign valid_o = tv[0];
-    assign key_o   = tk[0 +: KEY_W];
-    assign pay_o   = tp[0 +: PAY_W];
-    assign idx_o   = ti[0 +: IDX_W];
+    assign key_o   = tv[0] ? tk[0 +: KEY_W] : KEY_W'(0);
+    assign pay_o   = tv[0] ? tp[0 +: PAY_W] : PAY_W'(0);
+    assign idx_o   = tv[0] ? ti[0 +: IDX_W] : IDX_W'(0);
   end else begin : gen_one
     assign valid_o = valid_i[0];
     assign key_o   = valid_i[0] ? key_i : KEY_W'(0);
