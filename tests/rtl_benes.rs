@@ -26,6 +26,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use tessera_model::benes::{self, Mode};
 
+mod common;
+use common::icarus;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -133,8 +136,8 @@ fn word(n: usize, i: usize) -> u32 {
     0xA500_0000 | ((n as u32 & 0xFF) << 16) | i as u32
 }
 
-/// Compiles benes_tb with the Beneš sources under Icarus (with `defines`), runs it on
-/// `text` and returns its output lines and log.
+/// Compiles benes_tb with the RTL of rtl/tessera.f under Icarus (with `defines`), runs it
+/// on `text` and returns its output lines and log.
 fn run_bench(
     dir: &Path,
     l: u32,
@@ -143,53 +146,25 @@ fn run_bench(
     defines: &[&str],
     text: &str,
 ) -> (Vec<String>, String) {
-    let found = Command::new("iverilog").arg("-V").output().is_ok();
-    assert!(found, "iverilog is not installed: run scripts/setup");
+    icarus::require_iverilog();
     let tag = format!("L{l}_g{}{}", gather as u8, defines.concat().replace('-', "_"));
-    let cases_path = dir.join(format!("benes_{tag}.cases.hex"));
-    let out_path = dir.join(format!("benes_{tag}.out.hex"));
     let vvp = dir.join(format!("benes_{tag}.vvp"));
-    std::fs::write(&cases_path, text).unwrap();
-    let rtl = root().join("rtl");
     let mut cmd = Command::new("iverilog");
     cmd.arg("-g2012").args(defines).arg("-o").arg(&vvp).arg("-s").arg("benes_tb");
     cmd.arg("-P").arg(format!("benes_tb.L={l}"));
     cmd.arg("-P").arg(format!("benes_tb.GATHER={}", gather as u8));
     cmd.arg("-P").arg(format!("benes_tb.NCASES={ncases}"));
-    // benes_route's synthesis form is instances of the small benes_* modules.
-    for f in [
-        "param_assert.sv",
-        "perm_sw.sv",
-        "benes_net.sv",
-        "benes_route.sv",
-        "benes_dec.sv",
-        "benes_tab_ent.sv",
-        "benes_flag.sv",
-        "benes_cfg_bit.sv",
-        "benes_rdcol.sv",
-        "benes_lsb.sv",
-        "benes_prio.sv",
-        "tb/benes_tb.sv",
-    ] {
-        cmd.arg(rtl.join(f));
-    }
+    // benes_route's synthesis form is instances of the small benes_* modules, all in the list.
+    cmd.args(icarus::rtl_sources()).arg(root().join("rtl/tb/benes_tb.sv"));
     let out = cmd.output().expect("iverilog runs");
     assert!(
         out.status.success(),
         "iverilog benes_tb L={l} {defines:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = Command::new("vvp")
-        .arg("-n")
-        .arg(&vvp)
-        .arg(format!("+cases={}", cases_path.display()))
-        .arg(format!("+out={}", out_path.display()))
-        .output()
-        .expect("vvp runs");
-    let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success() && log.contains("DONE"), "vvp benes_tb L={l} {defines:?}:\n{log}");
-    let lines = std::fs::read_to_string(&out_path).unwrap().lines().map(|s| s.trim().to_string()).collect();
-    (lines, log)
+    let cases_path = dir.join(format!("benes_{tag}.cases.hex"));
+    let out_path = dir.join(format!("benes_{tag}.out.hex"));
+    icarus::run_vvp(&vvp, &cases_path, &out_path, text, &format!("benes_tb L={l} {defines:?}"))
 }
 
 /// Bit i of a hex number.

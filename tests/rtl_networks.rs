@@ -15,6 +15,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::icarus;
 
 /// (lanes, channels) pairs: 1 up to 300 channels, powers of two and their neighbours.
 const SIZES: &[(usize, usize)] = &[
@@ -58,43 +60,28 @@ fn scratch(name: &str) -> PathBuf {
     d
 }
 
-/// Compiles `rtl/tb/<tb>.sv` with every rtl/*.sv under Icarus with `params`, runs it on
-/// `cases` (hex lines) and returns the words it wrote.
+/// Compiles `rtl/tb/<tb>.sv` with the RTL of rtl/tessera.f under Icarus with `params`,
+/// runs it on `cases` (hex lines) and returns the words it wrote.
 fn run_bench(dir: &Path, tb: &str, params: &[(&str, usize)], cases: &str) -> Vec<u64> {
-    let found = Command::new("iverilog").arg("-V").output().is_ok();
-    assert!(found, "iverilog is not installed: run scripts/setup");
+    icarus::require_iverilog();
     let tag: String = params.iter().map(|(k, v)| format!("{k}{v}")).collect::<Vec<_>>().join("_");
-    let cases_path = dir.join(format!("{tb}_{tag}.cases.hex"));
-    let out_path = dir.join(format!("{tb}_{tag}.out.hex"));
     let vvp = dir.join(format!("{tb}_{tag}.vvp"));
-    std::fs::write(&cases_path, cases).unwrap();
-    let mut srcs: Vec<PathBuf> = std::fs::read_dir(root().join("rtl"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "sv"))
-        .collect();
-    srcs.sort();
     let mut cmd = Command::new("iverilog");
     cmd.arg("-g2012").arg("-o").arg(&vvp).arg("-s").arg(tb);
     for (k, v) in params {
         cmd.arg("-P").arg(format!("{tb}.{k}={v}"));
     }
-    cmd.args(&srcs).arg(root().join(format!("rtl/tb/{tb}.sv")));
+    cmd.args(icarus::rtl_sources()).arg(root().join(format!("rtl/tb/{tb}.sv")));
     let out = cmd.output().expect("iverilog runs");
     assert!(out.status.success(), "iverilog {tb} {params:?}: {}", String::from_utf8_lossy(&out.stderr));
-    let out = Command::new("vvp")
-        .arg("-n")
-        .arg(&vvp)
-        .arg(format!("+cases={}", cases_path.display()))
-        .arg(format!("+out={}", out_path.display()))
-        .output()
-        .expect("vvp runs");
-    let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success() && log.contains("DONE"), "vvp {tb} {params:?}:\n{log}");
-    std::fs::read_to_string(&out_path)
-        .unwrap()
-        .lines()
-        .map(|l| u64::from_str_radix(l.trim(), 16).unwrap_or_else(|_| panic!("{tb} {params:?}: bad output line {l:?}")))
+    let cases_path = dir.join(format!("{tb}_{tag}.cases.hex"));
+    let out_path = dir.join(format!("{tb}_{tag}.out.hex"));
+    let (lines, _) = icarus::run_vvp(&vvp, &cases_path, &out_path, cases, &format!("{tb} {params:?}"));
+    lines
+        .iter()
+        .map(|l| {
+            u64::from_str_radix(l, 16).unwrap_or_else(|_| panic!("{tb} {params:?}: bad output line {l:?}"))
+        })
         .collect()
 }
 

@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests: deterministic stripes and a driver that sends
-//! them through a model link and checks what comes out.
+//! them through a model link and checks what comes out; [`icarus`], the RTL source list and
+//! the run of an Icarus bench.
 #![allow(dead_code)]
+
+pub mod icarus;
 
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
