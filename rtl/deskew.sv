@@ -127,6 +127,7 @@ module deskew #(
   logic [2*PORTS-1:0]      hkind_v;
   logic [64*PORTS-1:0]     hdata_v;
   logic [PORTS-1:0]        badw_v;
+  logic [PORTS-1:0]        al_v;      // aligned (st_v == ST_AL, from deskew_port)
   logic [PORTS-1:0]        al_d_v;    // aligned from the next clock on
 
   // Global registered state.
@@ -146,7 +147,7 @@ module deskew #(
 
   // The reductions over the ports are port_tree / port_count instances: loops in
   // simulators, trees in synthesis (depth log2 P instead of a chain of P).
-  logic [PORTS-1:0] buf_v, al_now_v;
+  logic [PORTS-1:0] buf_v;
   logic [(POS_W+16)*PORTS-1:0] arr_key_v, norm_key_v;
 
   // {arrival, lane} and {normalised arrival, lane} of every port (the order of the
@@ -175,25 +176,19 @@ module deskew #(
 `endif
 
 `ifdef SYNTHESIS
-  for (genvar p = 0; p < PORTS; p++) begin : gen_state_flags
-    assign buf_v[p]    = (st_v[2*p +: 2] == ST_BUF);
-    assign al_now_v[p] = (st_v[2*p +: 2] == ST_AL);
+  for (genvar p = 0; p < PORTS; p++) begin : gen_buf_flags
+    assign buf_v[p] = (st_v[2*p +: 2] == ST_BUF);
   end
 `else
-  function automatic logic [2*PORTS-1:0] state_flags();
-    logic [PORTS-1:0] b, a;
-    for (int p = 0; p < PORTS; p++) begin
-      b[p] = (st_v[2*p +: 2] == ST_BUF);
-      a[p] = (st_v[2*p +: 2] == ST_AL);
-    end
-    state_flags = {b, a};
+  function automatic logic [PORTS-1:0] buf_flags();
+    logic [PORTS-1:0] b;
+    for (int p = 0; p < PORTS; p++) b[p] = (st_v[2*p +: 2] == ST_BUF);
+    buf_flags = b;
   endfunction
 
-  logic [2*PORTS-1:0] state_flags_r;
   always @(st_v) begin
-    state_flags_r = state_flags();
+    buf_v = buf_flags();
   end
-  assign {buf_v, al_now_v} = state_flags_r;
 `endif
 
   port_count #(.N(PORTS), .W(NB_W)) u_nbuf (.bits_i(buf_v), .count_o(nbuf));
@@ -272,7 +267,7 @@ module deskew #(
   end
 `endif
 
-  port_count #(.N(PORTS), .W(NB_W)) u_n_al (.bits_i(al_now_v), .count_o(n_al));
+  port_count #(.N(PORTS), .W(NB_W)) u_n_al (.bits_i(al_v), .count_o(n_al));
 
   port_tree #(
     .N    (PORTS),
@@ -280,7 +275,7 @@ module deskew #(
     .PAY_W(REF_W),
     .MAX  (1'b0)
   ) u_al_early (
-    .valid_i(al_now_v),
+    .valid_i(al_v),
     .key_i  (norm_key_v),
     .pay_i  (ref_v),
     .valid_o(a_have),
@@ -294,7 +289,7 @@ module deskew #(
     .PAY_W(1),
     .MAX  (1'b1)
   ) u_al_late (
-    .valid_i(al_now_v),
+    .valid_i(al_v),
     .key_i  (norm_key_v),
     .pay_i  ({PORTS{1'b0}}),
     .valid_o(unused_al_have),
@@ -307,7 +302,7 @@ module deskew #(
   // Release of global slot g (model: poll, release).
   // ---------------------------------------------------------------------------------------
   // Per-port release flags (deskew_port).
-  logic [PORTS-1:0] al_v, rdy_v, rdy2_v, stale_v, present_v, data2_v, big_v;
+  logic [PORTS-1:0] rdy_v, rdy2_v, stale_v, present_v, data2_v, big_v;
 
   logic all_ready, all_ready2, any_stale, rel, rel2, degraded;
   assign all_ready  = &(rdy_v | ~al_v);
