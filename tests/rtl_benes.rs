@@ -23,22 +23,15 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use tessera_model::benes::{self, Mode};
 
 mod common;
 use common::icarus;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn seed() -> u64 {
     let seed = match std::env::var("TESSERA_BENES_SEED") {
         Ok(s) => s.trim().parse().expect("TESSERA_BENES_SEED must be a u64"),
-        Err(_) => {
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
-        }
+        Err(_) => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64,
     };
     eprintln!("rtl_benes seed {seed} (replay: TESSERA_BENES_SEED={seed})");
     seed
@@ -146,22 +139,12 @@ fn run_bench(
     defines: &[&str],
     text: &str,
 ) -> (Vec<String>, String) {
-    icarus::require_iverilog();
     let tag = format!("L{l}_g{}{}", gather as u8, defines.concat().replace('-', "_"));
     let vvp = dir.join(format!("benes_{tag}.vvp"));
-    let mut cmd = Command::new("iverilog");
-    cmd.arg("-g2012").args(defines).arg("-o").arg(&vvp).arg("-s").arg("benes_tb");
-    cmd.arg("-P").arg(format!("benes_tb.L={l}"));
-    cmd.arg("-P").arg(format!("benes_tb.GATHER={}", gather as u8));
-    cmd.arg("-P").arg(format!("benes_tb.NCASES={ncases}"));
     // benes_route's synthesis form is instances of the small benes_* modules, all in the list.
-    cmd.args(icarus::rtl_sources()).arg(root().join("rtl/tb/benes_tb.sv"));
-    let out = cmd.output().expect("iverilog runs");
-    assert!(
-        out.status.success(),
-        "iverilog benes_tb L={l} {defines:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let params =
+        [("L", l.to_string()), ("GATHER", (gather as u8).to_string()), ("NCASES", ncases.to_string())];
+    icarus::compile(&vvp, "benes_tb", defines, &params);
     let cases_path = dir.join(format!("benes_{tag}.cases.hex"));
     let out_path = dir.join(format!("benes_{tag}.out.hex"));
     icarus::run_vvp(&vvp, &cases_path, &out_path, text, &format!("benes_tb L={l} {defines:?}"))

@@ -13,7 +13,6 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 mod common;
 use common::icarus;
@@ -40,10 +39,6 @@ const SIZES: &[(usize, usize)] = &[
     (300, 300),
 ];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn seed() -> u64 {
     let seed = match std::env::var("TESSERA_NETWORKS_SEED") {
         Ok(s) => s.trim().parse().expect("TESSERA_NETWORKS_SEED must be a u64"),
@@ -63,17 +58,10 @@ fn scratch(name: &str) -> PathBuf {
 /// Compiles `rtl/tb/<tb>.sv` with the RTL of rtl/tessera.f under Icarus with `params`,
 /// runs it on `cases` (hex lines) and returns the words it wrote.
 fn run_bench(dir: &Path, tb: &str, params: &[(&str, usize)], cases: &str) -> Vec<u64> {
-    icarus::require_iverilog();
     let tag: String = params.iter().map(|(k, v)| format!("{k}{v}")).collect::<Vec<_>>().join("_");
     let vvp = dir.join(format!("{tb}_{tag}.vvp"));
-    let mut cmd = Command::new("iverilog");
-    cmd.arg("-g2012").arg("-o").arg(&vvp).arg("-s").arg(tb);
-    for (k, v) in params {
-        cmd.arg("-P").arg(format!("{tb}.{k}={v}"));
-    }
-    cmd.args(icarus::rtl_sources()).arg(root().join(format!("rtl/tb/{tb}.sv")));
-    let out = cmd.output().expect("iverilog runs");
-    assert!(out.status.success(), "iverilog {tb} {params:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let p: Vec<(&str, String)> = params.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    icarus::compile(&vvp, tb, &[], &p);
     let cases_path = dir.join(format!("{tb}_{tag}.cases.hex"));
     let out_path = dir.join(format!("{tb}_{tag}.out.hex"));
     let (lines, _) = icarus::run_vvp(&vvp, &cases_path, &out_path, cases, &format!("{tb} {params:?}"));
@@ -100,8 +88,8 @@ fn reorder_size(dir: &Path, rng: &mut ChaCha8Rng, n: usize, p: usize) {
         }
         for &port in ports.iter().skip(n) {
             keys[port] = match rng.gen_range(0..3) {
-                0 => (1 << KEY_W) - 1,                     // dead
-                1 => 0xFFFF,                               // spare
+                0 => (1 << KEY_W) - 1,                      // dead
+                1 => 0xFFFF,                                // spare
                 _ => rng.gen_range(n as u32..(1 << KEY_W)), // anything above the lanes
             };
         }
@@ -114,7 +102,12 @@ fn reorder_size(dir: &Path, rng: &mut ChaCha8Rng, n: usize, p: usize) {
         }
         cases.push((keys, words, ports));
     }
-    let got = run_bench(dir, "reorder_tb", &[("LANES", n), ("PORTS", p), ("KEY_W", KEY_W), ("NCASES", ncases)], &text);
+    let got = run_bench(
+        dir,
+        "reorder_tb",
+        &[("LANES", n), ("PORTS", p), ("KEY_W", KEY_W), ("NCASES", ncases)],
+        &text,
+    );
     assert_eq!(got.len(), ncases * p, "reorder_tb {n}+{}: output length", p - n);
     for (i, (keys, words, ports)) in cases.iter().enumerate() {
         for (lane, &port) in ports.iter().take(n).enumerate() {

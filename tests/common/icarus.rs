@@ -38,6 +38,25 @@ pub fn rtl_sources() -> Vec<PathBuf> {
     files
 }
 
+/// Compiles `rtl/tb/<tb>.sv` with every source of [`rtl_sources`] under Icarus
+/// (`-g2012`, top `tb`), with `defines` and the bench parameters `params` (`-P tb.K=V`),
+/// to `vvp`; requires iverilog and fails the test with iverilog's message.
+pub fn compile(vvp: &Path, tb: &str, defines: &[&str], params: &[(&str, String)]) {
+    require_iverilog();
+    let mut cmd = Command::new("iverilog");
+    cmd.arg("-g2012").args(defines).arg("-o").arg(vvp).arg("-s").arg(tb);
+    for (k, v) in params {
+        cmd.arg("-P").arg(format!("{tb}.{k}={v}"));
+    }
+    cmd.args(rtl_sources()).arg(root().join(format!("rtl/tb/{tb}.sv")));
+    let out = cmd.output().expect("iverilog runs");
+    assert!(
+        out.status.success(),
+        "iverilog {tb} {defines:?} {params:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Runs the compiled bench `vvp` (`vvp -n`) on `cases` (written to `cases_path`) with its
 /// output file `out_path`; the bench must exit with status 0 and print DONE. Returns the
 /// output file's lines, trimmed, and the bench's log (stdout then stderr). `what` names
