@@ -404,6 +404,10 @@ module deskew #(
   localparam int R_L   = (PORTS > 1) ? $clog2(PORTS) : 1;
   localparam int R_LAY = R_L * (R_L + 1) / 2;
   localparam int RK_W  = 1 + LI_W;               // {not aligned, lane}
+  // The payload, each record's port number, is read only by the table; the network takes
+  // the exchange pattern alone, so there the payload is one constant bit (a hierarchical
+  // synthesis keeps a sort_cx's unused outputs: 2 (PN_W - 1) gates each).
+  localparam int RP_W  = PORT_INSTANCES ? 1 : PN_W;
 
   // Port p at position p: the table's reset value (the network's all-zero pattern).
   function automatic logic [PORTS*PN_W-1:0] port_identity(input int ports);
@@ -415,7 +419,7 @@ module deskew #(
   localparam logic [PORTS*PN_W-1:0] POL_RESET = port_identity(PORTS);
 
   logic [PORTS*RK_W-1:0]  rk_in, rk_srt;
-  logic [PORTS*PN_W-1:0]  rpay_in, rpay_srt;
+  logic [PORTS*RP_W-1:0]  rpay_in, rpay_srt;
   logic [R_LAY*PORTS-1:0] reo_swap;
   logic                   reo_change;
   logic [PORTS-1:0]       reo_change_v;
@@ -442,13 +446,13 @@ module deskew #(
     rk_in = reorder_keys();
   end
 `endif
-  assign rpay_in = POL_RESET;  // each record's payload: its port number
+  assign rpay_in = PORT_INSTANCES ? (PORTS*RP_W)'(0) : (PORTS*RP_W)'(POL_RESET);
   assign reo_change = |reo_change_v;
 
   sort_net #(
     .N    (PORTS),
     .KEY_W(RK_W),
-    .PAY_W(PN_W)
+    .PAY_W(RP_W)
   ) u_reorder_sort (
     .en_i  (reo_change),
     .key_i (rk_in),

@@ -265,6 +265,9 @@ equiv() {
   for n in 1 2 3 5 8; do
     equiv_one sort_net -set N "$n" -set KEY_W 2 -set PAY_W 1 || fail=1
   done
+  # Wider keys: sort_cx's ripple comparison against the procedural form's `>`.
+  equiv_one sort_net -set N 2 -set KEY_W 9 -set PAY_W 2 || fail=1
+  equiv_one sort_net -set N 3 -set KEY_W 5 -set PAY_W 1 || fail=1
   for n in 1 2 3 5 8; do
     for r in 0 1; do equiv_one perm_net -set N "$n" -set W 2 -set REVERSE "$r" || fail=1; done
   done
