@@ -4,12 +4,17 @@
 //! bytes of payload per second, and after the criterion run this bench prints a table of
 //! ratios to memcpy from criterion's own estimates.
 //!
+//! TX, RX and `end_to_end` run the fast path on one thread (a one-thread rayon pool),
+//! `end_to_end_2t` the same on two, and `per_block` end to end with the fast path off (the
+//! model block period by block period, as before the fast path), all in the same run.
+//!
 //! Run: `cargo bench --bench model`.
 //!
 //! For instruction counts (callgrind), `TESSERA_PROFILE=<kind>/<link>` runs one workload a
 //! fixed number of times with no criterion around it, e.g.
 //! `TESSERA_PROFILE=end_to_end/400+16 valgrind --tool=callgrind target/release/deps/model-*`;
-//! `<kind>` is `tx`, `rx`, `end_to_end` or `memcpy`, `<link>` is `16`, `400+16` or `4096`,
+//! `<kind>` is `tx`, `rx`, `end_to_end`, `per_block` (end to end with the fast path off)
+//! or `memcpy`, `<link>` is `16`, `400+16` or `4096`,
 //! and `TESSERA_PROFILE_ITERS` sets the iteration count (default 4).
 
 use criterion::{criterion_group, BatchSize, BenchmarkId, Criterion, Throughput};
@@ -94,9 +99,20 @@ fn memcpy(s: &Setup, dst: &mut [u64]) {
     black_box(dst);
 }
 
-fn tx(s: &Setup, tx: &mut tessera_model::tx::Transmitter, wires: &mut [u128]) {
-    for stripe in s.stripes.chunks(s.lanes) {
-        while !tx.step(Some(stripe), wires) {}
+/// Block periods per `encode_periods` call in the TX bench: the batch `Link::send` uses.
+fn tx_batch(channels: usize) -> usize {
+    ((1 << 16) / channels).clamp(1, 256)
+}
+
+fn tx(s: &Setup, tx: &mut tessera_model::tx::Transmitter, wires: &mut Vec<u128>) {
+    let channels = s.recorded.len();
+    let k = tx_batch(channels);
+    wires.resize(channels * k, 0);
+    let mut rest = &s.stripes[..];
+    while !rest.is_empty() {
+        let k = (rest.len() / s.lanes).min(k);
+        let taken = tx.encode_periods(rest, k, &mut wires[..channels * k]);
+        rest = &rest[taken * s.lanes..];
         black_box(&wires);
     }
 }
@@ -107,11 +123,16 @@ fn rx(mut rx: tessera_model::rx::Receiver, mut ports: Vec<BitQueue>, mut out: Ve
     out
 }
 
+/// TX -> channel -> RX, on the fast path (`Link::send`), or block period by block period
+/// through the per-block machines when the link's fast path is off.
 fn end_to_end(s: &Setup, link: &mut Link, out: &mut Vec<u64>) {
-    for stripe in s.stripes.chunks(s.lanes) {
-        while !link.step(Some(stripe)) {}
-        link.poll_stripes(out);
-    }
+    link.send(&s.stripes);
+    link.poll_stripes(out);
+}
+
+/// A rayon pool of `n` threads.
+fn pool(n: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new().num_threads(n).build().expect("a thread pool")
 }
 
 /// `TESSERA_PROFILE=<kind>/<link>`: one workload, a fixed number of times, for callgrind.
@@ -127,13 +148,14 @@ fn profile(which: &str) {
     for _ in 0..iters {
         match kind {
             "memcpy" => memcpy(&s, &mut vec![0; s.stripes.len()]),
-            "tx" => tx(&s, &mut s.link.tx.clone(), &mut vec![0; s.recorded.len()]),
+            "tx" => tx(&s, &mut s.link.tx.clone(), &mut Vec::new()),
             "rx" => {
                 black_box(rx(s.link.rx.clone(), s.recorded.clone(), Vec::with_capacity(s.stripes.len())));
             }
-            "end_to_end" => {
+            "end_to_end" | "per_block" => {
+                link.set_fast_path(kind == "end_to_end");
                 out.clear();
-                end_to_end(&s, &mut link, &mut out);
+                pool(1).install(|| end_to_end(&s, &mut link, &mut out));
                 black_box(&out);
             }
             _ => panic!("no workload {kind}"),
@@ -155,29 +177,39 @@ fn benches(c: &mut Criterion) {
             let mut dst = vec![0u64; s.stripes.len()];
             b.iter(|| memcpy(&s, &mut dst))
         });
+        // TX, RX and end to end on one thread; end to end also on two.
+        let one = pool(1);
         group.bench_function(BenchmarkId::new("tx", name), |b| {
             let mut t = s.link.tx.clone();
-            let mut wires = vec![0u128; s.recorded.len()];
-            b.iter(|| tx(&s, &mut t, &mut wires))
+            let mut wires = Vec::new();
+            one.install(|| b.iter(|| tx(&s, &mut t, &mut wires)))
         });
         group.bench_function(BenchmarkId::new("rx", name), |b| {
-            b.iter_batched(
-                || (s.link.rx.clone(), s.recorded.clone(), Vec::with_capacity(s.stripes.len())),
-                |(r, ports, out)| black_box(rx(r, ports, out)),
-                BatchSize::LargeInput,
-            )
+            one.install(|| {
+                b.iter_batched(
+                    || (s.link.rx.clone(), s.recorded.clone(), Vec::with_capacity(s.stripes.len())),
+                    |(r, ports, out)| black_box(rx(r, ports, out)),
+                    BatchSize::LargeInput,
+                )
+            })
         });
         // One link runs on from iteration to iteration, as in a long regression: its
         // buffers have their steady-state sizes (a fresh clone would grow them again).
-        group.bench_function(BenchmarkId::new("end_to_end", name), |b| {
-            let mut link = s.link.clone();
-            let mut out = Vec::with_capacity(s.stripes.len());
-            b.iter(|| {
-                out.clear();
-                end_to_end(&s, &mut link, &mut out);
-                black_box(&out);
-            })
-        });
+        // `per_block` is the same link with the fast path off: the model as it was.
+        for (kind, threads, fast) in [("end_to_end", 1, true), ("end_to_end_2t", 2, true), ("per_block", 1, false)] {
+            group.bench_function(BenchmarkId::new(kind, name), |b| {
+                let mut link = s.link.clone();
+                link.set_fast_path(fast);
+                let mut out = Vec::with_capacity(s.stripes.len());
+                pool(threads).install(|| {
+                    b.iter(|| {
+                        out.clear();
+                        end_to_end(&s, &mut link, &mut out);
+                        black_box(&out);
+                    })
+                })
+            });
+        }
     }
     group.finish();
 }
@@ -214,21 +246,28 @@ fn mean_ns(kind: &str, link: &str) -> Option<f64> {
 fn summary() {
     println!("\nmodel throughput as a fraction of memcpy of the same payload bytes (mean times):");
     println!(
-        "{:<8} {:>12} {:>10} {:>10} {:>12} {:>14}",
-        "link", "memcpy", "tx", "rx", "end_to_end", "e2e ns/bit"
+        "{:<8} {:>12} {:>8} {:>8} {:>11} {:>9} {:>10} {:>12} {:>11}",
+        "link", "memcpy", "tx", "rx", "end_to_end", "2 threads", "per_block", "fast/block", "e2e ns/bit"
     );
     for (name, lanes, _) in LINKS {
         let bits = (stripes_of(lanes) * lanes as usize * 64) as f64;
         let Some(m) = mean_ns("memcpy", name) else { continue };
         let ratio = |k: &str| mean_ns(k, name).map_or("-".to_string(), |t| format!("{:.4}", m / t));
         let per_bit = mean_ns("end_to_end", name).map_or("-".to_string(), |t| format!("{:.4}", t / bits));
+        let speedup = |a: &str, b: &str| match (mean_ns(a, name), mean_ns(b, name)) {
+            (Some(a), Some(b)) => format!("{:.2}x", b / a),
+            _ => "-".to_string(),
+        };
         println!(
-            "{:<8} {:>9.1} us {:>10} {:>10} {:>12} {:>14}",
+            "{:<8} {:>9.1} us {:>8} {:>8} {:>11} {:>9} {:>10} {:>12} {:>11}",
             name,
             m / 1000.0,
             ratio("tx"),
             ratio("rx"),
             ratio("end_to_end"),
+            speedup("end_to_end_2t", "end_to_end"),
+            ratio("per_block"),
+            speedup("end_to_end", "per_block"),
             per_bit
         );
     }

@@ -11,6 +11,10 @@ mod cmd;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Threads for the model's per-port and per-channel work and for explore's cables
+    /// (0: the RAYON_NUM_THREADS variable, or else one per core). Results do not depend on it.
+    #[arg(long, global = true, default_value_t = 0, value_name = "N")]
+    threads: usize,
 }
 
 #[derive(Subcommand, Debug)]
@@ -40,6 +44,12 @@ enum Command {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    if cli.threads > 0 {
+        if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(cli.threads).build_global() {
+            eprintln!("error: --threads {}: {e}", cli.threads);
+            return std::process::ExitCode::from(2);
+        }
+    }
     let result = match cli.command {
         Command::Demo(a) => cmd::demo::run(a),
         Command::Gen(a) => cmd::vectors::gen(a),

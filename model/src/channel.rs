@@ -688,15 +688,67 @@ impl ChannelModel {
         let start = self.periods * PERIOD_BITS;
         let end = start + PERIOD_BITS;
         for (c, &value) in tx.iter().enumerate() {
-            let lane = self.lanes[c];
-            if lane.next_action >= end {
-                let v = if lane.dead { 0 } else { value };
-                self.ports[lane.port as usize].push_wire(v, BLOCK_BITS);
-            } else {
-                self.carry_faulty(c, value, start);
-            }
+            self.carry_channel(c, value, start, end);
         }
         self.periods += 1;
+    }
+
+    /// Channel `c`'s value of the period `start .. end` (in TX bits) into its port.
+    #[inline]
+    fn carry_channel(&mut self, c: usize, value: u128, start: u64, end: u64) {
+        let lane = self.lanes[c];
+        if lane.next_action >= end {
+            let v = if lane.dead { 0 } else { value };
+            self.ports[lane.port as usize].push_wire(v, BLOCK_BITS);
+        } else {
+            self.carry_faulty(c, value, start);
+        }
+    }
+
+    /// `periods` block periods of [`ChannelModel::carry`] at once: channel `c`'s value of
+    /// period `j` is `wires[c * periods + j]`. Sets `ends[j * P + p]` to the length port
+    /// `p`'s queue has once period `j`'s bits are in it.
+    ///
+    /// # Panics
+    /// If `wires` or `ends` is not `P * periods` long.
+    pub fn carry_periods(&mut self, wires: &[u128], periods: usize, ends: &mut [usize]) {
+        let n = self.lanes.len();
+        assert_eq!(wires.len(), n * periods, "ChannelModel::carry_periods: one wire value per channel per period");
+        assert_eq!(ends.len(), n * periods, "ChannelModel::carry_periods: one end per port per period");
+        let batch_end = (self.periods + periods as u64) * PERIOD_BITS;
+        if crate::parallel::worth_it(wires.len()) && self.lanes.iter().all(|l| l.next_action >= batch_end) {
+            // Nothing due on any channel: each port takes its channel's values as they
+            // are (zeros when dark), port by port on rayon's threads.
+            use rayon::prelude::*;
+            let (lanes, source) = (&self.lanes, &self.source_of_port);
+            self.ports.par_iter_mut().enumerate().with_min_len(crate::parallel::MIN_PORTS_PER_TASK).for_each(
+                |(p, q)| {
+                    let c = source[p] as usize;
+                    let dead = lanes[c].dead;
+                    for &v in &wires[c * periods..(c + 1) * periods] {
+                        q.push_wire(if dead { 0 } else { v }, BLOCK_BITS);
+                    }
+                },
+            );
+            for (p, q) in self.ports.iter().enumerate() {
+                let first = q.len() - periods * BLOCK_BITS as usize;
+                for j in 0..periods {
+                    ends[j * n + p] = first + (j + 1) * BLOCK_BITS as usize;
+                }
+            }
+            self.periods += periods as u64;
+            return;
+        }
+        for j in 0..periods {
+            let start = self.periods * PERIOD_BITS;
+            let end = start + PERIOD_BITS;
+            for c in 0..n {
+                self.carry_channel(c, wires[c * periods + j], start, end);
+                let port = self.lanes[c].port as usize;
+                ends[j * n + port] = self.ports[port].len();
+            }
+            self.periods += 1;
+        }
     }
 
     /// One channel's block period with something due in it (`docs/channel-model.md`,

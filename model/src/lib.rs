@@ -27,6 +27,7 @@ pub mod lanemap;
 pub mod link;
 pub mod lock;
 pub mod marker;
+pub mod parallel;
 pub mod rx;
 pub mod scrambler;
 pub mod serial;

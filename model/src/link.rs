@@ -11,7 +11,7 @@ use crate::channel::{ChannelError, ChannelFaults, ChannelModel};
 use crate::config::LinkConfig;
 use crate::deskew::RELEASE_HOLD;
 use crate::lanemap::LaneMap;
-use crate::rx::Receiver;
+use crate::rx::{PortLog, Receiver};
 use crate::tx::{MapMismatch, Transmitter};
 
 /// Why a link could not be built, or did not come up.
@@ -43,6 +43,30 @@ pub struct Link {
     /// The receiver.
     pub rx: Receiver,
     wires: Vec<u128>,
+    /// Scratch of [`Link::send`] and [`Link::idle`]: wire values, channel-major, and the
+    /// RX queues' lengths after each period.
+    batch_wires: Vec<u128>,
+    batch_ends: Vec<usize>,
+    /// The RX ports' logs of the batch being taken (0) and of the one the deskew replays
+    /// (1), and that one's number of periods when it is still to be replayed.
+    logs: [Vec<PortLog>; 2],
+    pending: Option<usize>,
+}
+
+/// Runs `f` on a thread of rayon's pool (the current one when it is one): the batches of
+/// a call then hand work to the other threads without waking a pool from outside each time.
+fn in_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    if rayon::current_thread_index().is_some() {
+        f()
+    } else {
+        rayon::scope(|_| f())
+    }
+}
+
+/// Block periods per channel that [`Link::send`] and [`Link::idle`] take through the
+/// datapath at a time: about 32 Ki blocks, at most 256 periods.
+fn batch_periods(channels: usize) -> usize {
+    ((1 << 15) / channels.max(1)).clamp(1, 256)
 }
 
 impl Link {
@@ -58,6 +82,10 @@ impl Link {
             channel: ChannelModel::new(cfg, faults, channel_seed)?,
             rx: Receiver::new(cfg),
             wires: vec![0; cfg.channels() as usize],
+            batch_wires: Vec::new(),
+            batch_ends: Vec::new(),
+            logs: [Vec::new(), Vec::new()],
+            pending: None,
         })
     }
 
@@ -68,6 +96,110 @@ impl Link {
         self.channel.carry(&self.wires);
         self.rx.handle_bits(self.channel.ports_mut());
         taken
+    }
+
+    /// Whether [`Link::send`], [`Link::idle`] and the receiver take the fast path (the
+    /// default; see [`Receiver::set_fast_path`]). Off, they go block period by block
+    /// period through [`Link::step`]: the reference for the differential tests.
+    pub fn set_fast_path(&mut self, on: bool) {
+        self.rx.set_fast_path(on);
+    }
+
+    /// Sends every stripe of `stripes` (N words each, lane 0 first): the same as
+    /// [`Link::step`] with each stripe in turn until it is taken, many block periods per
+    /// call (TX, channel, RX on rayon's threads, see [`Receiver::handle_periods`]).
+    /// Returns the block periods it took. [`Link::last_wires`] holds the last period's values, as after [`Link::step`].
+    ///
+    /// # Panics
+    /// If `stripes` is not whole stripes.
+    pub fn send(&mut self, stripes: &[u64]) -> u64 {
+        let lanes = self.tx.config().lanes() as usize;
+        assert!(stripes.len().is_multiple_of(lanes), "whole stripes of one word per lane");
+        if !self.rx.fast_path() {
+            let mut periods = 0;
+            for s in stripes.chunks(lanes) {
+                periods += 1;
+                while !self.step(Some(s)) {
+                    periods += 1;
+                }
+            }
+            return periods;
+        }
+        let batch = batch_periods(self.wires.len());
+        in_pool(|| {
+            let mut rest = stripes;
+            let mut periods = 0;
+            while !rest.is_empty() {
+                // A period takes a stripe unless it is a marker slot: never more periods
+                // than stripes, so the last batch ends with the last stripe taken.
+                let k = (rest.len() / lanes).min(batch);
+                let taken = self.run_batch(rest, k);
+                rest = &rest[taken * lanes..];
+                periods += k as u64;
+            }
+            self.finish_batches();
+            periods
+        })
+    }
+
+    /// `periods` idle block periods: [`Link::step`] with no stripe, that many times.
+    pub fn idle(&mut self, periods: u64) {
+        if !self.rx.fast_path() {
+            for _ in 0..periods {
+                self.step(None);
+            }
+            return;
+        }
+        in_pool(|| {
+            let mut left = periods;
+            while left > 0 {
+                let k = left.min(batch_periods(self.wires.len()) as u64);
+                self.run_batch(&[], k as usize);
+                left -= k;
+            }
+            self.finish_batches();
+        })
+    }
+
+    /// One batch of `periods` block periods through TX, channel and the RX ports, while
+    /// the deskew takes the batch before it (on another thread when there is one); the
+    /// deskew's order of work is the per-block order whatever runs at the same time.
+    fn run_batch(&mut self, stripes: &[u64], periods: usize) -> usize {
+        let n = self.wires.len() * periods;
+        self.batch_wires.resize(n, 0);
+        self.batch_ends.resize(n, 0);
+        let pending = self.pending.take();
+        let [next_logs, prev_logs] = &mut self.logs;
+        let (mut ports, mut deskew) = self.rx.split();
+        let (tx, channel, wires, ends) = (&mut self.tx, &mut self.channel, &mut self.batch_wires, &mut self.batch_ends);
+        let ((), taken) = rayon::join(
+            || {
+                if let Some(p) = pending {
+                    deskew.replay(prev_logs, p);
+                }
+            },
+            || {
+                let taken = tx.encode_periods(stripes, periods, wires);
+                channel.carry_periods(wires, periods, ends);
+                ports.run(channel.ports_mut(), ends, next_logs);
+                taken
+            },
+        );
+        self.logs.swap(0, 1);
+        self.pending = Some(periods);
+        for (c, w) in self.wires.iter_mut().enumerate() {
+            *w = self.batch_wires[c * periods + periods - 1];
+        }
+        taken
+    }
+
+    /// Replays the last batch into the deskew.
+    fn finish_batches(&mut self) {
+        if let Some(p) = self.pending.take() {
+            let [_, prev_logs] = &mut self.logs;
+            let (_, mut deskew) = self.rx.split();
+            deskew.replay(prev_logs, p);
+        }
     }
 
     /// The TX wire values of the last block period, one per physical channel.
@@ -121,9 +253,7 @@ impl Link {
     pub fn flush(&mut self) {
         let cfg = *self.tx.config();
         let periods = u64::from(cfg.max_skew_bits()) / u64::from(BLOCK_BITS) + RELEASE_HOLD + 4;
-        for _ in 0..periods {
-            self.step(None);
-        }
+        self.idle(periods);
     }
 
     /// Appends the stripes received so far to `out`; returns how many.

@@ -84,6 +84,22 @@ impl BlockLock {
     }
 }
 
+impl BlockLock {
+    /// `n` valid sync headers while locked: what `n` calls of
+    /// [`BlockLock::handle_header`]`(true)` do, at once (the fast path's bulk step).
+    #[inline]
+    pub fn accept_valid(&mut self, n: u32) {
+        debug_assert!(self.locked, "accept_valid while hunting");
+        let count = self.sh_cnt + n;
+        if count >= SH_WINDOW {
+            self.sh_cnt = count % SH_WINDOW;
+            self.sh_invld_cnt = 0;
+        } else {
+            self.sh_cnt = count;
+        }
+    }
+}
+
 /// Marker lock state of one channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MarkerLock {

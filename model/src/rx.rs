@@ -20,14 +20,16 @@ use crate::deskew::{Deskew, DeskewCounters, SkewFault};
 use crate::lock::{BlockLock, Framing, MarkerEvent, MarkerLock, SH_INVALID_TO_UNLOCK, SH_WINDOW};
 use crate::marker::SPARE_LANE;
 use crate::serial::BitQueue;
+use rayon::prelude::*;
 
 /// The two sync-header bits of a control block as they come off the wire.
 const CONTROL_HEADER_BITS: u128 = SyncHeader::Control as u128;
 
-/// Per-port state, touched every block: kept small, so that a receiver of thousands of
-/// ports touches as little memory as it can per block period.
+/// Per-port state: the machines of one RX port and its counters. A port's work reads and
+/// writes nothing else, so ports run side by side.
 #[derive(Debug, Clone, Default)]
 struct Port<D> {
+    counters: PortCounters,
     block_lock: BlockLock,
     marker_lock: MarkerLock,
     decoder: D,
@@ -96,17 +98,383 @@ pub struct RxStatus {
     pub duplicate_lane: Option<(u16, u32, u32)>,
 }
 
+/// What one block (or one slip) on a port hands to the deskew: at most one call.
+#[derive(Debug, Clone, Copy)]
+enum DeskewOp {
+    Nothing,
+    Marker { lane: u16, arrival: u64 },
+    Symbol { symbol: RxSymbol, valid: bool },
+    Unlock,
+}
+
+/// What one port delivered during one [`Receiver::handle_periods`] call.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PortLog {
+    /// One per block (or slip), in order.
+    ops: Vec<DeskewOp>,
+    /// Blocks (and slips) taken in each period.
+    per_period: Vec<u32>,
+    /// The port's queue length after each period (from [`Receiver::handle_periods`]'s `ends`).
+    ends: Vec<usize>,
+}
+
+/// Where [`Port::run`] is: the period, and the blocks taken in it so far.
+struct Period {
+    index: usize,
+    taken: u32,
+}
+
+impl Period {
+    /// The period's blocks are all taken: on to the next.
+    #[inline]
+    fn next(&mut self, log: &mut PortLog) {
+        log.per_period.push(self.taken);
+        self.taken = 0;
+        self.index += 1;
+    }
+}
+
+impl<D: LaneDecoder> Port<D> {
+    /// Takes every whole block of `queue` that the periods ending at `ends` (bits counted
+    /// from the head now) make available, as one `handle_bits` call per period would, and
+    /// logs what the deskew is to be told. Returns the lock losses.
+    fn run(&mut self, queue: &mut BitQueue, ends: &[usize], am_period: u32, cov: &mut Coverage, log: &mut PortLog) -> u64 {
+        log.ops.clear();
+        log.per_period.clear();
+        let need = D::BLOCK_BITS as usize;
+        let start = queue.len();
+        let mut lock_losses = 0;
+        let mut at = Period { index: 0, taken: 0 };
+        loop {
+            self.run_steady(queue, ends, start, &mut at, am_period, cov, log);
+            let Some(&end) = ends.get(at.index) else { break };
+            // One bit more than a block: a slip takes the block and one bit.
+            if end - (start - queue.len()) <= need {
+                at.next(log);
+                continue;
+            }
+            log.ops.push(self.step(queue, am_period, cov, &mut lock_losses));
+            at.taken += 1;
+        }
+        lock_losses
+    }
+
+    /// The fast path: blocks of a port in the steady state, block- and marker-locked with
+    /// no marker due, where every block with a valid sync header does the same few things,
+    /// for as many periods of `ends` as that lasts. Stops before the first block that is
+    /// anything else (an invalid header, the marker slot, the block that ends a header
+    /// window with 15 invalid headers in it) and leaves it to [`Port::step`]. Each block
+    /// it takes leaves the state, counters, coverage and log as [`Port::step`] would.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn run_steady(
+        &mut self,
+        queue: &mut BitQueue,
+        ends: &[usize],
+        start: usize,
+        at: &mut Period,
+        am_period: u32,
+        cov: &mut Coverage,
+        log: &mut PortLog,
+    ) {
+        let MarkerLock::Locked { lane, since, invalid_run } = self.marker_lock else { return };
+        if self.slipped || !self.block_lock.is_locked() {
+            return;
+        }
+        let (_, invalid_in_window) = self.block_lock.window();
+        if invalid_in_window + 1 == SH_INVALID_TO_UNLOCK {
+            // Valid headers leave the count as it is until the window ends: the block that
+            // ends it may be the 15-of-64 corner, which `step` covers.
+            return;
+        }
+        let need = D::BLOCK_BITS as usize;
+        // Blocks before the next marker slot (the slot itself goes to `step`).
+        let room = am_period - 1 - since;
+        // The blocks are read at their offsets from the head and consumed at the end.
+        let consumed = start - queue.len();
+        let mut taken = 0u32;
+        log.ops.reserve(room.min(ends.len() as u32 * 2) as usize);
+        while taken < room {
+            let Some(&end) = ends.get(at.index) else { break };
+            let offset = taken as usize * need;
+            if end - consumed - offset <= need {
+                at.next(log);
+                continue;
+            }
+            let wire = queue.peek_wide(offset, D::BLOCK_BITS);
+            if !D::sync_valid(wire) {
+                break;
+            }
+            let symbol = self.decoder.decode(wire);
+            match symbol {
+                RxSymbol::Idle => cov.hit(Cover::ControlIdle),
+                RxSymbol::Invalid if wire & 0b11 == CONTROL_HEADER_BITS => cov.hit(Cover::ControlInvalid),
+                _ => {}
+            }
+            log.ops.push(DeskewOp::Symbol { symbol, valid: true });
+            at.taken += 1;
+            taken += 1;
+        }
+        queue.consume(taken as usize * need);
+        self.bit_pos += u64::from(taken) * u64::from(D::BLOCK_BITS);
+        self.block_lock.accept_valid(taken);
+        self.marker_lock = MarkerLock::Locked { lane, since: since + taken, invalid_run };
+    }
+
+    /// One block (or one slip): what the deskew is to be told of it.
+    #[inline]
+    fn step(&mut self, queue: &mut BitQueue, am_period: u32, cov: &mut Coverage, lock_losses: &mut u64) -> DeskewOp {
+        let block_bits = D::BLOCK_BITS;
+        let wire = queue.peek_wide(0, block_bits);
+        let port = self;
+        let arrival = port.bit_pos;
+        let valid = D::sync_valid(wire);
+        let was_locked = port.block_lock.is_locked();
+        let (in_window, invalid_in_window) = port.block_lock.window();
+        match port.block_lock.handle_header(valid) {
+            Framing::Slip => {
+                // The block is taken and the boundary moves one bit later.
+                queue.consume(block_bits as usize + 1);
+                port.bit_pos += u64::from(block_bits) + 1;
+                port.slipped = true;
+                let counters = &mut port.counters;
+                counters.slips += 1;
+                if was_locked {
+                    counters.block_lock_losses += 1;
+                    // This header's place in its window, 1-based: the 16th invalid one is
+                    // at the 16th header at the earliest, the 64th at the latest.
+                    cov.hit(match in_window + 1 {
+                        n if n == SH_INVALID_TO_UNLOCK => Cover::BlockLockLostWindowStart,
+                        n if n == SH_WINDOW => Cover::BlockLockLostWindowEnd,
+                        _ => Cover::BlockLockLostWindowMiddle,
+                    });
+                    *lock_losses += 1;
+                    if port.marker_lock.is_locked() {
+                        port.counters.marker_lock_losses += 1;
+                    }
+                    port.marker_lock = MarkerLock::Hunt;
+                    return DeskewOp::Unlock;
+                }
+                cov.hit(Cover::BlockLockSlip);
+                return DeskewOp::Nothing;
+            }
+            Framing::Accept => {
+                queue.consume(block_bits as usize);
+                port.bit_pos += u64::from(block_bits);
+            }
+        }
+        if !port.block_lock.is_locked() {
+            return DeskewOp::Nothing;
+        }
+        if !was_locked {
+            cov.hit(Cover::BlockLockGained);
+            port.counters.first_lock_bit.get_or_insert(port.bit_pos);
+        } else if in_window + 1 == SH_WINDOW && invalid_in_window + u32::from(!valid) == SH_INVALID_TO_UNLOCK - 1 {
+            cov.hit(Cover::BlockLockWindow15);
+        }
+        if !valid {
+            port.counters.invalid_headers += 1;
+        }
+        let due = port.marker_lock.marker_due(am_period);
+        let hunting =
+            !port.marker_lock.is_locked() && !matches!(port.marker_lock, MarkerLock::Confirm { .. });
+        let marker = if due || hunting { D::marker(wire) } else { None };
+        let before = port.marker_lock;
+        if due {
+            match marker {
+                Some(_) => cov.hit(Cover::MarkerValid),
+                None => {
+                    if let Some(c) = D::marker_miss(wire) {
+                        cov.hit(c);
+                    }
+                }
+            }
+        }
+        let event = port.marker_lock.handle_block(marker, am_period);
+        if port.slipped && matches!(event, MarkerEvent::Unlocked | MarkerEvent::Payload) {
+            port.slipped = false;
+            cov.hit(Cover::DescramblerResync);
+        }
+        match event {
+            MarkerEvent::Unlocked => {
+                if due && matches!(before, MarkerLock::Confirm { .. }) {
+                    cov.hit(Cover::MarkerLockCandidateDropped);
+                }
+                // Keep the descrambler in step with the line.
+                port.decoder.decode(wire);
+                DeskewOp::Nothing
+            }
+            MarkerEvent::Candidate(_) => {
+                if matches!(before, MarkerLock::Confirm { .. }) {
+                    cov.hit(Cover::MarkerLockCandidateReplaced);
+                }
+                port.decoder.open_window(wire);
+                DeskewOp::Nothing
+            }
+            MarkerEvent::Slot { lane, valid: marker_valid, gained } => {
+                // The slot that gains lock closes the window its candidate opened: a whole
+                // period, so it is checked like every later one.
+                let (error, bip) = port.decoder.close_window_covered(wire);
+                port.counters.bip_errors += u64::from(error);
+                if marker_valid {
+                    cov.hit(bip);
+                }
+                if gained {
+                    cov.hit(Cover::MarkerLockConfirmed);
+                } else if let (true, MarkerLock::Locked { invalid_run: bad @ 1.., .. }) = (marker_valid, before) {
+                    cov.hit(match bad {
+                        1 => Cover::MarkerLockRecovered1,
+                        2 => Cover::MarkerLockRecovered2,
+                        _ => Cover::MarkerLockRecovered3,
+                    });
+                }
+                DeskewOp::Marker { lane, arrival }
+            }
+            MarkerEvent::Payload => {
+                let symbol = port.decoder.decode(wire);
+                match symbol {
+                    RxSymbol::Idle => cov.hit(Cover::ControlIdle),
+                    RxSymbol::Invalid if valid && wire & 0b11 == CONTROL_HEADER_BITS => {
+                        cov.hit(Cover::ControlInvalid)
+                    }
+                    _ => {}
+                }
+                DeskewOp::Symbol { symbol, valid }
+            }
+            MarkerEvent::Lost { retry } => {
+                cov.hit(if retry.is_some() { Cover::MarkerLockOtherLane } else { Cover::MarkerLockLost4 });
+                *lock_losses += 1;
+                port.counters.marker_lock_losses += 1;
+                if retry.is_some() {
+                    port.decoder.open_window(wire);
+                } else {
+                    port.decoder.decode(wire);
+                }
+                DeskewOp::Unlock
+            }
+        }
+    }
+
+}
+
+/// The ports' half of a [`Receiver`] (see [`Receiver::split`]).
+pub(crate) struct PortSide<'a, D> {
+    ports: &'a mut [Port<D>],
+    cov: &'a mut Coverage,
+    lock_losses: &'a mut u64,
+    am_period: u32,
+}
+
+impl<D: LaneDecoder + Send> PortSide<'_, D> {
+    /// Every port takes the blocks of its queue in `ports` that the periods of `ends`
+    /// bring (see [`Receiver::handle_periods`]), on rayon's threads, logging in `logs`
+    /// what the deskew is to be told. Returns the number of periods.
+    pub(crate) fn run(&mut self, ports: &mut [BitQueue], ends: &[usize], logs: &mut Vec<PortLog>) -> usize {
+        let n = self.ports.len();
+        assert_eq!(ports.len(), n, "one BitQueue per RX port");
+        assert!(n > 0 && ends.len().is_multiple_of(n), "ends: one length per port per period");
+        let am_period = self.am_period;
+        if logs.len() != n {
+            *logs = vec![PortLog::default(); n];
+        }
+        let run = |((port, queue), log): ((&mut Port<D>, &mut BitQueue), &mut PortLog), p: usize, cov: &mut Coverage| {
+            let mut port_ends = std::mem::take(&mut log.ends);
+            port_ends.clear();
+            port_ends.extend(ends.iter().skip(p).step_by(n));
+            let losses = port.run(queue, &port_ends, am_period, cov, log);
+            log.ends = port_ends;
+            losses
+        };
+        let blocks: usize = ends[ends.len() - n..].iter().sum::<usize>() / D::BLOCK_BITS as usize;
+        let (cov, lock_losses) = if crate::parallel::worth_it(blocks) {
+            self.ports
+                .par_iter_mut()
+                .zip(ports.par_iter_mut())
+                .zip(logs.par_iter_mut())
+                .enumerate()
+                .with_min_len(crate::parallel::MIN_PORTS_PER_TASK)
+                .fold(
+                    || (Coverage::default(), 0u64),
+                    |(mut cov, losses), (p, item)| {
+                        let l = run(item, p, &mut cov);
+                        (cov, losses + l)
+                    },
+                )
+                .reduce(
+                    || (Coverage::default(), 0u64),
+                    |(mut a, la), (b, lb)| {
+                        a.merge(&b);
+                        (a, la + lb)
+                    },
+                )
+        } else {
+            let mut cov = Coverage::default();
+            let mut losses = 0;
+            for (p, item) in self.ports.iter_mut().zip(ports.iter_mut()).zip(logs.iter_mut()).enumerate() {
+                losses += run(item, p, &mut cov);
+            }
+            (cov, losses)
+        };
+        // Hit counts and loss counts are sums: the order of the merge does not matter.
+        self.cov.merge(&cov);
+        *self.lock_losses += lock_losses;
+        ends.len() / n
+    }
+}
+
+/// The deskew's half of a [`Receiver`] (see [`Receiver::split`]).
+pub(crate) struct DeskewSide<'a> {
+    deskew: &'a mut Deskew,
+    out: &'a mut Vec<u64>,
+    cursors: &'a mut Vec<usize>,
+}
+
+impl DeskewSide<'_> {
+    /// Hands what every port delivered to the deskew, period by period and within a
+    /// period pass by pass (port `p`'s `k`-th block of the period in pass `k`, ports in
+    /// order), polling after each pass: the order of the per-block calls.
+    pub(crate) fn replay(&mut self, logs: &[PortLog], periods: usize) {
+        let n = logs.len();
+        self.cursors.clear();
+        self.cursors.resize(n, 0);
+        for j in 0..periods {
+            let passes = logs.iter().map(|l| l.per_period[j]).max().unwrap_or(0).max(1);
+            for k in 0..passes {
+                for (p, (log, cursor)) in logs.iter().zip(self.cursors.iter_mut()).enumerate() {
+                    if log.per_period[j] <= k {
+                        continue;
+                    }
+                    let op = log.ops[*cursor];
+                    *cursor += 1;
+                    match op {
+                        DeskewOp::Nothing => {}
+                        DeskewOp::Marker { lane, arrival } => self.deskew.handle_marker(p as u32, lane, arrival),
+                        DeskewOp::Symbol { symbol, valid } => self.deskew.handle_symbol(p as u32, symbol, valid),
+                        DeskewOp::Unlock => self.deskew.handle_unlock(p as u32),
+                    }
+                }
+                self.deskew.poll(self.out);
+            }
+        }
+    }
+}
+
 /// The receiver, generic over the line code's decoder.
 #[derive(Debug, Clone)]
 pub struct Receiver<D: LaneDecoder = Decoder64b66b> {
     cfg: LinkConfig,
     ports: Vec<Port<D>>,
-    counters: Vec<PortCounters>,
     deskew: Deskew,
     out: Vec<u64>,
     cov: Coverage,
     /// Block- and marker-lock losses on all ports so far.
     lock_losses: u64,
+    /// Scratch of [`Receiver::handle_periods`]: each port's log, and the replay's place in it.
+    logs: Vec<PortLog>,
+    cursors: Vec<usize>,
+    ends: Vec<usize>,
+    /// The fast path is on ([`Receiver::set_fast_path`]).
+    fast: bool,
 }
 
 impl Receiver<Decoder64b66b> {
@@ -116,18 +484,21 @@ impl Receiver<Decoder64b66b> {
     }
 }
 
-impl<D: LaneDecoder + Clone> Receiver<D> {
+impl<D: LaneDecoder + Clone + Send> Receiver<D> {
     /// A receiver with one port per physical channel of `cfg`, for any line code.
     pub fn with_decoder(cfg: &LinkConfig) -> Self {
         let n = cfg.channels();
         Receiver {
             cfg: *cfg,
             ports: (0..n).map(|_| Port::<D>::default()).collect(),
-            counters: vec![PortCounters::default(); n as usize],
             deskew: Deskew::new(cfg, n),
             out: Vec::new(),
             cov: Coverage::default(),
             lock_losses: 0,
+            logs: Vec::new(),
+            cursors: Vec::new(),
+            ends: Vec::new(),
+            fast: true,
         }
     }
 
@@ -148,7 +519,38 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
     /// If `ports.len()` is not the number of channels (the caller's contract).
     pub fn handle_bits(&mut self, ports: &mut [BitQueue]) {
         assert_eq!(ports.len(), self.ports.len(), "one BitQueue per RX port");
+        // A call that brings each port about one block (a clock's or a block period's
+        // bits) gains nothing from batching: it goes block by block, with the same result.
+        let bits: usize = ports.iter().map(BitQueue::len).sum();
+        let blocks = bits / D::BLOCK_BITS as usize;
+        if !self.fast || (blocks < 2 * ports.len() && !crate::parallel::worth_it(blocks)) {
+            self.handle_bits_per_block(ports);
+            return;
+        }
+        let mut ends = std::mem::take(&mut self.ends);
+        ends.clear();
+        ends.extend(ports.iter().map(BitQueue::len));
+        self.handle_periods(ports, &ends);
+        self.ends = ends;
+    }
+
+    /// Whether the fast path runs (the default). Off, [`Receiver::handle_bits`] takes every
+    /// block through the per-block machines one port at a time, telling the deskew of each
+    /// at once: the reference the fast path is checked against (`tests/fast_path.rs`).
+    /// Either way the results are the same.
+    pub fn set_fast_path(&mut self, on: bool) {
+        self.fast = on;
+    }
+
+    /// Whether the fast path runs.
+    pub fn fast_path(&self) -> bool {
+        self.fast
+    }
+
+    /// [`Receiver::handle_bits`] block by block.
+    fn handle_bits_per_block(&mut self, ports: &mut [BitQueue]) {
         let need = D::BLOCK_BITS as usize;
+        let am_period = self.cfg.am_period();
         loop {
             // Whether a port still holds more than a block after this pass. A pass with no
             // port to serve changes nothing, and the poll after it finds the deskew where
@@ -158,7 +560,8 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
             for (p, queue) in ports.iter_mut().enumerate() {
                 // One bit more than a block: a slip takes the block and one bit.
                 if queue.len() > need {
-                    self.step_port(p, queue);
+                    let op = self.ports[p].step(queue, am_period, &mut self.cov, &mut self.lock_losses);
+                    self.apply(p, op);
                     more |= queue.len() > need;
                 }
             }
@@ -169,143 +572,45 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
         }
     }
 
-    /// One block (or one slip) on port `p`.
     #[inline]
-    fn step_port(&mut self, p: usize, queue: &mut BitQueue) {
-        let block_bits = D::BLOCK_BITS;
-        let wire = queue.peek_wide(0, block_bits);
-        let port = &mut self.ports[p];
-        let arrival = port.bit_pos;
-        let valid = D::sync_valid(wire);
-        let was_locked = port.block_lock.is_locked();
-        let (in_window, invalid_in_window) = port.block_lock.window();
-        match port.block_lock.handle_header(valid) {
-            Framing::Slip => {
-                // The block is taken and the boundary moves one bit later.
-                queue.consume(block_bits as usize + 1);
-                port.bit_pos += u64::from(block_bits) + 1;
-                port.slipped = true;
-                let counters = &mut self.counters[p];
-                counters.slips += 1;
-                if was_locked {
-                    counters.block_lock_losses += 1;
-                    // This header's place in its window, 1-based: the 16th invalid one is
-                    // at the 16th header at the earliest, the 64th at the latest.
-                    self.cov.hit(match in_window + 1 {
-                        n if n == SH_INVALID_TO_UNLOCK => Cover::BlockLockLostWindowStart,
-                        n if n == SH_WINDOW => Cover::BlockLockLostWindowEnd,
-                        _ => Cover::BlockLockLostWindowMiddle,
-                    });
-                    self.lock_losses += 1;
-                    self.lose_marker_lock(p);
-                } else {
-                    self.cov.hit(Cover::BlockLockSlip);
-                }
-                return;
-            }
-            Framing::Accept => {
-                queue.consume(block_bits as usize);
-                port.bit_pos += u64::from(block_bits);
-            }
-        }
-        if !port.block_lock.is_locked() {
-            return;
-        }
-        if !was_locked {
-            self.cov.hit(Cover::BlockLockGained);
-            self.counters[p].first_lock_bit.get_or_insert(port.bit_pos);
-        } else if in_window + 1 == SH_WINDOW && invalid_in_window + u32::from(!valid) == SH_INVALID_TO_UNLOCK - 1 {
-            self.cov.hit(Cover::BlockLockWindow15);
-        }
-        if !valid {
-            self.counters[p].invalid_headers += 1;
-        }
-        let am_period = self.cfg.am_period();
-        let due = port.marker_lock.marker_due(am_period);
-        let hunting =
-            !port.marker_lock.is_locked() && !matches!(port.marker_lock, MarkerLock::Confirm { .. });
-        let marker = if due || hunting { D::marker(wire) } else { None };
-        let before = port.marker_lock;
-        if due {
-            match marker {
-                Some(_) => self.cov.hit(Cover::MarkerValid),
-                None => {
-                    if let Some(c) = D::marker_miss(wire) {
-                        self.cov.hit(c);
-                    }
-                }
-            }
-        }
-        let event = port.marker_lock.handle_block(marker, am_period);
-        if port.slipped && matches!(event, MarkerEvent::Unlocked | MarkerEvent::Payload) {
-            port.slipped = false;
-            self.cov.hit(Cover::DescramblerResync);
-        }
-        match event {
-            MarkerEvent::Unlocked => {
-                if due && matches!(before, MarkerLock::Confirm { .. }) {
-                    self.cov.hit(Cover::MarkerLockCandidateDropped);
-                }
-                // Keep the descrambler in step with the line.
-                port.decoder.decode(wire);
-            }
-            MarkerEvent::Candidate(_) => {
-                if matches!(before, MarkerLock::Confirm { .. }) {
-                    self.cov.hit(Cover::MarkerLockCandidateReplaced);
-                }
-                port.decoder.open_window(wire)
-            }
-            MarkerEvent::Slot { lane, valid: marker_valid, gained } => {
-                // The slot that gains lock closes the window its candidate opened: a whole
-                // period, so it is checked like every later one.
-                let (error, bip) = port.decoder.close_window_covered(wire);
-                self.counters[p].bip_errors += u64::from(error);
-                if marker_valid {
-                    self.cov.hit(bip);
-                }
-                if gained {
-                    self.cov.hit(Cover::MarkerLockConfirmed);
-                } else if let (true, MarkerLock::Locked { invalid_run: bad @ 1.., .. }) = (marker_valid, before) {
-                    self.cov.hit(match bad {
-                        1 => Cover::MarkerLockRecovered1,
-                        2 => Cover::MarkerLockRecovered2,
-                        _ => Cover::MarkerLockRecovered3,
-                    });
-                }
-                self.deskew.handle_marker(p as u32, lane, arrival);
-            }
-            MarkerEvent::Payload => {
-                let symbol = port.decoder.decode(wire);
-                match symbol {
-                    RxSymbol::Idle => self.cov.hit(Cover::ControlIdle),
-                    RxSymbol::Invalid if valid && wire & 0b11 == CONTROL_HEADER_BITS => {
-                        self.cov.hit(Cover::ControlInvalid)
-                    }
-                    _ => {}
-                }
-                self.deskew.handle_symbol(p as u32, symbol, valid);
-            }
-            MarkerEvent::Lost { retry } => {
-                self.cov.hit(if retry.is_some() { Cover::MarkerLockOtherLane } else { Cover::MarkerLockLost4 });
-                self.lock_losses += 1;
-                self.counters[p].marker_lock_losses += 1;
-                if retry.is_some() {
-                    port.decoder.open_window(wire);
-                } else {
-                    port.decoder.decode(wire);
-                }
-                self.deskew.handle_unlock(p as u32);
-            }
+    fn apply(&mut self, p: usize, op: DeskewOp) {
+        match op {
+            DeskewOp::Nothing => {}
+            DeskewOp::Marker { lane, arrival } => self.deskew.handle_marker(p as u32, lane, arrival),
+            DeskewOp::Symbol { symbol, valid } => self.deskew.handle_symbol(p as u32, symbol, valid),
+            DeskewOp::Unlock => self.deskew.handle_unlock(p as u32),
         }
     }
 
-    fn lose_marker_lock(&mut self, p: usize) {
-        let port = &mut self.ports[p];
-        if port.marker_lock.is_locked() {
-            self.counters[p].marker_lock_losses += 1;
-        }
-        port.marker_lock = MarkerLock::Hunt;
-        self.deskew.handle_unlock(p as u32);
+    /// As many [`Receiver::handle_bits`] calls as `ends` holds periods, in one: `ends` is
+    /// period-major, `ends[j * P + p]` the length port `p`'s queue had after period `j`'s
+    /// bits arrived, counted from its head now. The state afterwards is the one those
+    /// calls, each made when its period's bits had arrived, would leave.
+    ///
+    /// The ports' own work (framing, lock, descrambling, BIP-8) runs on rayon's threads,
+    /// each port over all its blocks at once; the deskew then takes what each port
+    /// delivered in the order the calls would have delivered it. The result does not
+    /// depend on the number of threads.
+    ///
+    /// # Panics
+    /// If `ports.len()` is not the number of channels, `ends.len()` not a multiple of it,
+    /// or an end beyond its queue's length (the caller's contract).
+    pub fn handle_periods(&mut self, ports: &mut [BitQueue], ends: &[usize]) {
+        let mut logs = std::mem::take(&mut self.logs);
+        let (mut port_side, mut deskew_side) = self.split();
+        let periods = port_side.run(ports, ends, &mut logs);
+        deskew_side.replay(&logs, periods);
+        self.logs = logs;
+    }
+
+    /// The receiver in two halves that can work at the same time on different periods:
+    /// the ports' machines, and the deskew ([`Link::send`](crate::link::Link::send)
+    /// replays one batch of periods into the deskew while the ports take the next).
+    pub(crate) fn split(&mut self) -> (PortSide<'_, D>, DeskewSide<'_>) {
+        (
+            PortSide { ports: &mut self.ports, cov: &mut self.cov, lock_losses: &mut self.lock_losses, am_period: self.cfg.am_period() },
+            DeskewSide { deskew: &mut self.deskew, out: &mut self.out, cursors: &mut self.cursors },
+        )
     }
 
     /// The cover points counted so far (`docs/coverage.md`): the per-port machines' and the
@@ -330,7 +635,7 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
     /// # Panics
     /// If `port` is not a port of the link.
     pub fn first_block_lock_bit(&self, port: u32) -> Option<u64> {
-        self.counters[port as usize].first_lock_bit
+        self.ports[port as usize].counters.first_lock_bit
     }
 
     /// Appends every stripe reassembled so far to `out` (N words per stripe, lane 0
@@ -347,9 +652,9 @@ impl<D: LaneDecoder + Clone> Receiver<D> {
         let ports = self
             .ports
             .iter()
-            .zip(&self.counters)
             .enumerate()
-            .map(|(p, (s, c))| {
+            .map(|(p, s)| {
+                let c = &s.counters;
                 let lane = s.marker_lock.lane();
                 PortStatus {
                     port: p as u32,

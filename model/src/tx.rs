@@ -179,6 +179,79 @@ impl<E: LaneEncoder + Clone> Transmitter<E> {
     }
 }
 
+impl<E: LaneEncoder + Clone + Send> Transmitter<E> {
+    /// `periods` block periods at once, offering the stripes of `stripes` (N words each)
+    /// in turn as [`Transmitter::step`] called once a period with the next stripe not yet
+    /// taken would, then idle. Writes channel `c`'s wire value of period `j` to
+    /// `wires[c * periods + j]` and returns the stripes taken.
+    ///
+    /// The channels are encoded side by side on rayon's threads; the result does not
+    /// depend on their number.
+    ///
+    /// # Panics
+    /// If `stripes` is not whole stripes or `wires` not `P * periods` values long.
+    pub fn encode_periods(&mut self, stripes: &[u64], periods: usize, wires: &mut [u128]) -> usize {
+        let lanes = self.cfg.lanes() as usize;
+        assert!(stripes.len().is_multiple_of(lanes), "whole stripes of one word per lane");
+        assert_eq!(wires.len(), self.encoders.len() * periods, "one wire value per channel per period");
+        if periods == 0 {
+            return 0;
+        }
+        let offered = stripes.len() / lanes;
+        // Which stripe each period sends, if any (`MARKER` for a marker slot).
+        const MARKER: usize = usize::MAX;
+        const IDLE: usize = usize::MAX - 1;
+        let mut plan = Vec::with_capacity(periods);
+        let mut taken = 0;
+        for _ in 0..periods {
+            let marker = self.next_is_marker();
+            self.slot += 1;
+            let offer = taken < offered;
+            if offer {
+                if marker {
+                    self.cov.hit(Cover::TxOfferInMarkerSlot);
+                } else if !self.map_written {
+                    self.cov.hit(Cover::ResetTxMapDefault);
+                }
+            }
+            plan.push(if marker {
+                MARKER
+            } else if offer {
+                taken += 1;
+                taken - 1
+            } else {
+                IDLE
+            });
+        }
+        let encode = |((enc, carries), out): ((&mut E, &Option<u16>), &mut [u128])| {
+            let Some(lane) = *carries else {
+                out.fill(0);
+                return;
+            };
+            for (w, &s) in out.iter_mut().zip(&plan) {
+                *w = enc.encode(match s {
+                    MARKER => TxSymbol::Marker(lane),
+                    IDLE => TxSymbol::Idle,
+                    _ if lane == SPARE_LANE => TxSymbol::Idle,
+                    s => TxSymbol::Data(stripes[s * lanes + usize::from(lane)]),
+                });
+            }
+        };
+        if crate::parallel::worth_it(wires.len()) {
+            use rayon::prelude::*;
+            self.encoders
+                .par_iter_mut()
+                .zip(self.carries.par_iter())
+                .zip(wires.par_chunks_mut(periods))
+                .with_min_len(crate::parallel::MIN_PORTS_PER_TASK)
+                .for_each(encode);
+        } else {
+            self.encoders.iter_mut().zip(self.carries.iter()).zip(wires.chunks_mut(periods)).for_each(encode);
+        }
+        taken
+    }
+}
+
 /// The serial words of one block on a channel `ser_w` bits wide: clock `j` of the block
 /// period carries block bits `j*ser_w .. (j+1)*ser_w`, the first of them in bit 0.
 pub fn serial_words(wire: u128, ser_w: u32) -> impl Iterator<Item = u128> {

@@ -60,6 +60,9 @@ pub struct DemoArgs {
     report: Option<std::path::PathBuf>,
 }
 
+/// Stripes the demo hands to [`Link::send`] at a time.
+const DEMO_CHUNK_STRIPES: u64 = 1024;
+
 pub fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
     let params = LinkParams {
         lanes: a.lanes,
@@ -144,7 +147,7 @@ pub fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
     let mut data_rng = ChaCha8Rng::seed_from_u64(a.seed.wrapping_add(1));
     let lanes = cfg.lanes() as usize;
     let mut check = StreamCheck::new(lanes);
-    let mut stripe: Vec<u64> = (0..lanes).map(|_| rand::Rng::gen(&mut data_rng)).collect();
+    let mut chunk: Vec<u64> = Vec::new();
     let mut got = Vec::new();
     let bar = indicatif::ProgressBar::new(a.stripes).with_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} stripes {per_sec} eta {eta}").unwrap(),
@@ -152,14 +155,16 @@ pub fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
     let t1 = Instant::now();
     let mut sent = 0;
     while sent < a.stripes {
-        if link.step(Some(&stripe)) {
-            check.sent(&stripe);
-            stripe.iter_mut().for_each(|w| *w = rand::Rng::gen(&mut data_rng));
-            sent += 1;
-            if sent % 1024 == 0 {
-                bar.set_position(sent);
-            }
+        // A chunk of stripes at a time through the fast path (`Link::send`).
+        let n = (a.stripes - sent).min(DEMO_CHUNK_STRIPES);
+        chunk.clear();
+        chunk.extend((0..n as usize * lanes).map(|_| rand::Rng::gen::<u64>(&mut data_rng)));
+        for s in chunk.chunks(lanes) {
+            check.sent(s);
         }
+        link.send(&chunk);
+        sent += n;
+        bar.set_position(sent);
         if link.poll_stripes(&mut got) > 0 {
             check.received(&got);
             got.clear();

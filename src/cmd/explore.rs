@@ -391,9 +391,6 @@ pub struct ExploreArgs {
     /// Stripes each bit-level run sends once up.
     #[arg(long, default_value_t = 200)]
     pub datapath_stripes: u64,
-    /// Worker threads (0: all cores).
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
 }
 
 /// Most cables per point (each keeps a few numbers until the point is summarized).
@@ -570,18 +567,9 @@ pub fn datapath_up(
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     };
-    let mut sent = Vec::new();
+    let sent: Vec<u64> = (0..stripes as usize * lanes).map(|_| next()).collect();
     let mut got = Vec::new();
-    let mut stripe: Vec<u64> = (0..lanes).map(|_| next()).collect();
-    let mut taken = 0;
-    while taken < stripes {
-        if link.step(Some(&stripe)) {
-            sent.extend_from_slice(&stripe);
-            stripe.iter_mut().for_each(|w| *w = next());
-            taken += 1;
-        }
-        link.poll_stripes(&mut got);
-    }
+    link.send(&sent);
     link.flush();
     link.poll_stripes(&mut got);
     Ok(link.rx.is_aligned() && got == sent)
@@ -608,9 +596,6 @@ pub fn run(a: ExploreArgs) -> anyhow::Result<ExitCode> {
     }
     if a.seeds == 0 || a.seeds > MAX_SEEDS {
         bail!("--seeds {}: between 1 and {MAX_SEEDS} cables per point", a.seeds);
-    }
-    if a.threads > 0 {
-        rayon::ThreadPoolBuilder::new().num_threads(a.threads).build_global().ok();
     }
     let seed = a.seed.unwrap_or_else(rand::random);
     let base = a.base.point();

@@ -278,18 +278,10 @@ fn stream(link: &mut Link, stripes: u64, seed: u64) -> StreamCount {
     use rand::{RngCore, SeedableRng};
     let lanes = link.tx.config().lanes() as usize;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed.wrapping_add(1));
-    let mut sent: Vec<u64> = Vec::new();
+    let sent: Vec<u64> = (0..stripes as usize * lanes).map(|_| rng.next_u64()).collect();
+    let taken = stripes;
     let mut got = Vec::new();
-    let mut stripe: Vec<u64> = (0..lanes).map(|_| rng.next_u64()).collect();
-    let mut taken = 0;
-    while taken < stripes {
-        if link.step(Some(&stripe)) {
-            sent.extend_from_slice(&stripe);
-            stripe.iter_mut().for_each(|w| *w = rng.next_u64());
-            taken += 1;
-        }
-        link.poll_stripes(&mut got);
-    }
+    link.send(&sent);
     link.flush();
     link.poll_stripes(&mut got);
     let sent: Vec<&[u64]> = sent.chunks(lanes).collect();
