@@ -716,20 +716,27 @@ impl ChannelModel {
         assert_eq!(wires.len(), n * periods, "ChannelModel::carry_periods: one wire value per channel per period");
         assert_eq!(ends.len(), n * periods, "ChannelModel::carry_periods: one end per port per period");
         let batch_end = (self.periods + periods as u64) * PERIOD_BITS;
-        if crate::parallel::worth_it(wires.len()) && self.lanes.iter().all(|l| l.next_action >= batch_end) {
+        if self.lanes.iter().all(|l| l.next_action >= batch_end) {
             // Nothing due on any channel: each port takes its channel's values as they
-            // are (zeros when dark), port by port on rayon's threads.
-            use rayon::prelude::*;
+            // are (zeros when dark), port by port, on rayon's threads when worth it.
             let (lanes, source) = (&self.lanes, &self.source_of_port);
-            self.ports.par_iter_mut().enumerate().with_min_len(crate::parallel::MIN_PORTS_PER_TASK).for_each(
-                |(p, q)| {
-                    let c = source[p] as usize;
-                    let dead = lanes[c].dead;
-                    for &v in &wires[c * periods..(c + 1) * periods] {
-                        q.push_wire(if dead { 0 } else { v }, BLOCK_BITS);
-                    }
-                },
-            );
+            let carry = |(p, q): (usize, &mut BitQueue)| {
+                let c = source[p] as usize;
+                let dead = lanes[c].dead;
+                for &v in &wires[c * periods..(c + 1) * periods] {
+                    q.push_wire(if dead { 0 } else { v }, BLOCK_BITS);
+                }
+            };
+            if crate::parallel::worth_it(wires.len()) {
+                use rayon::prelude::*;
+                self.ports
+                    .par_iter_mut()
+                    .enumerate()
+                    .with_min_len(crate::parallel::MIN_PORTS_PER_TASK)
+                    .for_each(carry);
+            } else {
+                self.ports.iter_mut().enumerate().for_each(carry);
+            }
             for (p, q) in self.ports.iter().enumerate() {
                 let first = q.len() - periods * BLOCK_BITS as usize;
                 for j in 0..periods {

@@ -108,14 +108,15 @@ impl Link {
     /// Sends every stripe of `stripes` (N words each, lane 0 first): the same as
     /// [`Link::step`] with each stripe in turn until it is taken, many block periods per
     /// call (TX, channel, RX on rayon's threads, see [`Receiver::handle_periods`]).
-    /// Returns the block periods it took. [`Link::last_wires`] holds the last period's values, as after [`Link::step`].
+    /// Returns the block periods it took. [`Link::last_wires`] holds the last period's
+    /// values, as after [`Link::step`].
     ///
     /// # Panics
     /// If `stripes` is not whole stripes.
     pub fn send(&mut self, stripes: &[u64]) -> u64 {
         let lanes = self.tx.config().lanes() as usize;
         assert!(stripes.len().is_multiple_of(lanes), "whole stripes of one word per lane");
-        if !self.rx.fast_path() {
+        if !self.batched() {
             let mut periods = 0;
             for s in stripes.chunks(lanes) {
                 periods += 1;
@@ -144,7 +145,7 @@ impl Link {
 
     /// `periods` idle block periods: [`Link::step`] with no stripe, that many times.
     pub fn idle(&mut self, periods: u64) {
-        if !self.rx.fast_path() {
+        if !self.batched() {
             for _ in 0..periods {
                 self.step(None);
             }
@@ -159,6 +160,14 @@ impl Link {
             }
             self.finish_batches();
         })
+    }
+
+    /// Whether [`Link::send`] and [`Link::idle`] batch: the fast path is on and there is
+    /// more than one thread. On one thread the batches are no faster than the block
+    /// periods one at a time (BENCHMARKS.md, "Model"), which then run instead, with the
+    /// same result.
+    fn batched(&self) -> bool {
+        self.rx.fast_path() && rayon::current_num_threads() > 1
     }
 
     /// One batch of `periods` block periods through TX, channel and the RX ports, while
