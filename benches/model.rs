@@ -13,8 +13,8 @@
 //! For instruction counts (callgrind), `TESSERA_PROFILE=<kind>/<link>` runs one workload a
 //! fixed number of times with no criterion around it, e.g.
 //! `TESSERA_PROFILE=end_to_end/400+16 valgrind --tool=callgrind target/release/deps/model-*`;
-//! `<kind>` is `tx`, `rx`, `end_to_end`, `per_block` (end to end with the fast path off)
-//! or `memcpy`, `<link>` is `16`, `400+16` or `4096`,
+//! `<kind>` is `tx`, `rx`, `end_to_end`, `end_to_end_2t`, `per_block` (end to end with
+//! the fast path off) or `memcpy`, `<link>` is `16`, `400+16` or `4096`,
 //! and `TESSERA_PROFILE_ITERS` sets the iteration count (default 4).
 
 use criterion::{criterion_group, BatchSize, BenchmarkId, Criterion, Throughput};
@@ -152,10 +152,10 @@ fn profile(which: &str) {
             "rx" => {
                 black_box(rx(s.link.rx.clone(), s.recorded.clone(), Vec::with_capacity(s.stripes.len())));
             }
-            "end_to_end" | "per_block" => {
-                link.set_fast_path(kind == "end_to_end");
+            "end_to_end" | "end_to_end_2t" | "per_block" => {
+                link.set_fast_path(kind != "per_block");
                 out.clear();
-                pool(1).install(|| end_to_end(&s, &mut link, &mut out));
+                pool(if kind == "end_to_end_2t" { 2 } else { 1 }).install(|| end_to_end(&s, &mut link, &mut out));
                 black_box(&out);
             }
             _ => panic!("no workload {kind}"),

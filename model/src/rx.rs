@@ -520,10 +520,11 @@ impl<D: LaneDecoder + Clone + Send> Receiver<D> {
     pub fn handle_bits(&mut self, ports: &mut [BitQueue]) {
         assert_eq!(ports.len(), self.ports.len(), "one BitQueue per RX port");
         // A call that brings each port about one block (a clock's or a block period's
-        // bits) gains nothing from batching: it goes block by block, with the same result.
+        // bits, on top of the block a port keeps until one bit more has come) gains
+        // nothing from batching: it goes block by block, with the same result.
         let bits: usize = ports.iter().map(BitQueue::len).sum();
         let blocks = bits / D::BLOCK_BITS as usize;
-        if !self.fast || (blocks < 2 * ports.len() && !crate::parallel::worth_it(blocks)) {
+        if !self.fast || (blocks < 3 * ports.len() && !crate::parallel::worth_it(blocks)) {
             self.handle_bits_per_block(ports);
             return;
         }
