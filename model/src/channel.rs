@@ -694,7 +694,7 @@ impl ChannelModel {
     }
 
     /// Channel `c`'s value of the period `start .. end` (in TX bits) into its port.
-    #[inline]
+    #[inline(always)]
     fn carry_channel(&mut self, c: usize, value: u128, start: u64, end: u64) {
         let lane = self.lanes[c];
         if lane.next_action >= end {

@@ -162,12 +162,12 @@ impl Link {
         })
     }
 
-    /// Whether [`Link::send`] and [`Link::idle`] batch: the fast path is on and there is
-    /// more than one thread. On one thread the batches are no faster than the block
-    /// periods one at a time (BENCHMARKS.md, "Model"), which then run instead, with the
-    /// same result.
+    /// Whether [`Link::send`] and [`Link::idle`] batch: the fast path is on, there is more
+    /// than one thread, and enough channels to share out. Otherwise the batches are no
+    /// faster than the block periods one at a time (BENCHMARKS.md, "Model fast path"),
+    /// which then run instead, with the same result.
     fn batched(&self) -> bool {
-        self.rx.fast_path() && rayon::current_num_threads() > 1
+        self.rx.fast_path() && crate::parallel::worth_batching(self.wires.len())
     }
 
     /// One batch of `periods` block periods through TX, channel and the RX ports, while

@@ -16,9 +16,10 @@ pub const MIN_PORTS_PER_TASK: usize = 16;
 
 static MIN_BLOCKS: AtomicUsize = AtomicUsize::new(MIN_PARALLEL_BLOCKS);
 
-/// Sets the blocks per call from which work is spread over threads (0: always, as the
-/// differential tests do to run small links on several threads). Results do not depend
-/// on it; only speed does.
+/// Sets the blocks per call from which work is spread over threads (0: always, and
+/// [`crate::link::Link::send`] batches at any number of channels, as the differential
+/// tests do to run small links on several threads). Results do not depend on it; only
+/// speed does.
 pub fn set_min_parallel_blocks(blocks: usize) {
     MIN_BLOCKS.store(blocks, Ordering::Relaxed);
 }
@@ -27,4 +28,13 @@ pub fn set_min_parallel_blocks(blocks: usize) {
 #[inline]
 pub fn worth_it(blocks: usize) -> bool {
     blocks >= MIN_BLOCKS.load(Ordering::Relaxed) && rayon::current_num_threads() > 1
+}
+
+/// Whether a link of `channels` channels is worth running in batches of block periods
+/// ([`crate::link::Link::send`]): with more than one thread, and channels enough to share
+/// out (or always, after [`set_min_parallel_blocks`]`(0)`).
+#[inline]
+pub fn worth_batching(channels: usize) -> bool {
+    rayon::current_num_threads() > 1
+        && (channels >= 2 * MIN_PORTS_PER_TASK || MIN_BLOCKS.load(Ordering::Relaxed) == 0)
 }

@@ -222,7 +222,7 @@ impl<D: LaneDecoder> Port<D> {
     }
 
     /// One block (or one slip): what the deskew is to be told of it.
-    #[inline]
+    #[inline(always)]
     fn step(&mut self, queue: &mut BitQueue, am_period: u32, cov: &mut Coverage, lock_losses: &mut u64) -> DeskewOp {
         let block_bits = D::BLOCK_BITS;
         let wire = queue.peek_wide(0, block_bits);
