@@ -758,6 +758,35 @@ impl ChannelModel {
         }
     }
 
+    /// For each RX port, the physical channel it receives.
+    pub fn sources(&self) -> &[u32] {
+        &self.source_of_port
+    }
+
+    /// Whether the next `periods` block periods are clean on every channel: nothing due,
+    /// no channel dark, so each port receives its channel's wire values as they are.
+    pub fn clean_for(&self, periods: usize) -> bool {
+        let end = (self.periods + periods as u64) * PERIOD_BITS;
+        self.lanes.iter().all(|l| l.next_action >= end && !l.dead)
+    }
+
+    /// Carries `periods` clean block periods ([`ChannelModel::clean_for`]) whose blocks the
+    /// receiver has taken all but the last (`Receiver`'s steady batch): each port's queue,
+    /// which held one whole block, then holds its channel's last wire value of the batch,
+    /// as after [`ChannelModel::carry_periods`] and the receiver's calls.
+    ///
+    /// # Panics
+    /// If `wires` is not `P * periods` long, or a queue did not hold one block.
+    pub fn carry_taken(&mut self, wires: &[u128], periods: usize) {
+        assert_eq!(wires.len(), self.lanes.len() * periods, "one wire value per channel per period");
+        for (q, &c) in self.ports.iter_mut().zip(&self.source_of_port) {
+            assert_eq!(q.len(), BLOCK_BITS as usize, "one block waiting");
+            q.consume(BLOCK_BITS as usize);
+            q.push_wire(wires[c as usize * periods + periods - 1], BLOCK_BITS);
+        }
+        self.periods += periods as u64;
+    }
+
     /// One channel's block period with something due in it (`docs/channel-model.md`,
     /// "Order within a block period").
     fn carry_faulty(&mut self, c: usize, value: u128, start: u64) {

@@ -35,6 +35,24 @@ pub const RELEASE_HOLD: u64 = 8;
 /// block between ports plus the release hold).
 const BUFFER_SLACK: usize = 3 + RELEASE_HOLD as usize;
 
+/// Kinds of slot in a [`Columns`] entry.
+pub(crate) const SLOT_DATA: u8 = 0;
+pub(crate) const SLOT_IDLE: u8 = 1;
+pub(crate) const SLOT_INVALID: u8 = 2;
+pub(crate) const SLOT_MARKER: u8 = 3;
+
+/// The slots of a batch of block periods, one column per RX port (`stride` entries from
+/// `p * stride`): first the slots the port had queued in the deskew, then one per period
+/// of the batch. A data slot's word is in `words`, every slot's kind in `kinds`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Columns {
+    pub(crate) stride: usize,
+    pub(crate) words: Vec<u64>,
+    pub(crate) kinds: Vec<u8>,
+    /// Slots each port had queued before the batch.
+    pub(crate) queued: Vec<usize>,
+}
+
 /// What a lane delivered in one slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LaneSlot {
@@ -500,6 +518,141 @@ impl Deskew {
         if std::mem::replace(&mut self.left_formed[l], false) {
             self.cov.hit(Cover::DeskewRejoin);
         }
+    }
+
+    /// Whether the deskew is in the steady state a batch of block periods can go through
+    /// column by column ([`Deskew::take_steady`]): formed with every lane aligned, no lane
+    /// behind, no invalid header queued, releases caught up, and each port either aligned to
+    /// the lane `lane_of_port` says its markers carry or taking no part with a lane beyond
+    /// N. Fills the head of each port's column in `cols` with the slots it has queued.
+    pub(crate) fn steady_columns(&self, lane_of_port: &[u16], periods: usize, cols: &mut Columns) -> bool {
+        if !self.formed || self.aligned != self.lanes || self.stale || self.long_fifos != 0 {
+            return false;
+        }
+        let g = self.next_global;
+        let min_next = self.lane_next.iter().copied().min().unwrap_or(u64::MAX);
+        if g + RELEASE_HOLD < min_next {
+            return false;
+        }
+        let mut longest = 0;
+        for (q, &lane) in self.ports.iter().zip(lane_of_port) {
+            match q.state {
+                PortState::Aligned { lane: l, next } => {
+                    // No queue may reach the length at which a lane counts as left behind
+                    // at any poll of the batch: at most `next - min_next + RELEASE_HOLD + 1`.
+                    if l != lane
+                        || !q.bad_headers.is_empty()
+                        || q.fifo.len() as u64 != next - g
+                        || q.fifo.front().is_some_and(|&(i, _)| i != g)
+                        || next - min_next + RELEASE_HOLD + 1 >= 2 * self.buffer_cap as u64
+                    {
+                        return false;
+                    }
+                    longest = longest.max(q.fifo.len());
+                }
+                PortState::Idle if usize::from(lane) >= self.lanes => {}
+                _ => return false,
+            }
+        }
+        cols.stride = longest + periods;
+        let n = cols.stride * self.ports.len();
+        cols.words.resize(n, 0);
+        cols.kinds.resize(n, SLOT_INVALID);
+        cols.queued.clear();
+        for (p, q) in self.ports.iter().enumerate() {
+            let base = p * cols.stride;
+            for (t, &(_, slot)) in q.fifo.iter().enumerate() {
+                (cols.words[base + t], cols.kinds[base + t]) = match slot {
+                    LaneSlot::Marker => (0, SLOT_MARKER),
+                    LaneSlot::Symbol(RxSymbol::Data(w)) => (w, SLOT_DATA),
+                    LaneSlot::Symbol(RxSymbol::Idle) => (0, SLOT_IDLE),
+                    LaneSlot::Symbol(RxSymbol::Invalid) => (0, SLOT_INVALID),
+                };
+            }
+            cols.queued.push(q.fifo.len());
+        }
+        true
+    }
+
+    /// A batch of `periods` block periods in the steady state ([`Deskew::steady_columns`]),
+    /// each port having delivered one slot a period, all with valid sync headers, into its
+    /// column after the slots it had queued; `markers[p]` is the first and the last of the
+    /// batch's slots on port `p` that were markers (with the last one's arrival). Releases
+    /// what the per-slot calls, with a poll after each period, would have released, reading
+    /// the lanes' columns side by side, and queues the rest. Returns false, changing
+    /// nothing, when a port's markers do not fall on marker slots of the global index (the
+    /// per-slot calls then handle the batch).
+    pub(crate) fn take_steady(
+        &mut self,
+        cols: &Columns,
+        periods: usize,
+        markers: &[(Option<u32>, Option<(u32, u64)>)],
+        out: &mut Vec<u64>,
+    ) -> bool {
+        let am = self.am_period;
+        for (q, &(first, _)) in self.ports.iter().zip(markers) {
+            if let (PortState::Aligned { next, .. }, Some(j)) = (q.state, first) {
+                if !(next + u64::from(j)).is_multiple_of(am) {
+                    return false;
+                }
+            }
+        }
+        let k = periods as u64;
+        let g = self.next_global;
+        let min_next = self.lane_next.iter().copied().min().unwrap_or(u64::MAX);
+        let end = g.max((min_next + k).saturating_sub(RELEASE_HOLD));
+        let stride = cols.stride;
+        for slot in g..end {
+            if slot.is_multiple_of(am) {
+                continue;
+            }
+            let t = (slot - g) as usize;
+            let (mut data, mut idle) = (0usize, 0usize);
+            let start = out.len();
+            out.extend(self.port_of_lane.iter().map(|p| {
+                let at = p.map_or(0, |p| p as usize) * stride + t;
+                let kind = cols.kinds[at];
+                data += usize::from(kind == SLOT_DATA);
+                idle += usize::from(kind == SLOT_IDLE);
+                cols.words[at]
+            }));
+            if data == self.lanes {
+                self.counters.stripes_out += 1;
+                continue;
+            }
+            out.truncate(start);
+            if data > 0 {
+                self.counters.stripes_lost += 1;
+            } else if idle == self.lanes {
+                self.counters.idle_slots += 1;
+            } else {
+                self.counters.unreadable_slots += 1;
+                self.cov.hit(Cover::DeskewUnreadable);
+            }
+        }
+        let released = (end - g) as usize;
+        for (p, (q, &(_, last))) in self.ports.iter_mut().zip(markers).enumerate() {
+            let PortState::Aligned { lane, next } = q.state else { continue };
+            let base = p * stride;
+            q.fifo.clear();
+            for t in released..cols.queued[p] + periods {
+                let slot = match cols.kinds[base + t] {
+                    SLOT_MARKER => LaneSlot::Marker,
+                    SLOT_DATA => LaneSlot::Symbol(RxSymbol::Data(cols.words[base + t])),
+                    SLOT_IDLE => LaneSlot::Symbol(RxSymbol::Idle),
+                    _ => LaneSlot::Symbol(RxSymbol::Invalid),
+                };
+                q.fifo.push_back((g + t as u64, slot));
+            }
+            if let Some((j, arrival)) = last {
+                q.last_marker = Some((next + u64::from(j), arrival));
+            }
+            q.state = PortState::Aligned { lane, next: next + k };
+            self.lane_next[usize::from(lane)] = next + k;
+        }
+        self.next_global = end;
+        debug_assert!(self.ports.iter().all(|q| q.fifo.len() <= 2 * self.buffer_cap));
+        true
     }
 
     /// Releases every slot that can be released; appends each good stripe (N words, lane

@@ -64,9 +64,9 @@ fn in_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 }
 
 /// Block periods per channel that [`Link::send`] and [`Link::idle`] take through the
-/// datapath at a time: about 32 Ki blocks, at most 256 periods.
+/// datapath at a time: about 128 Ki blocks, at most 256 periods.
 fn batch_periods(channels: usize) -> usize {
-    ((1 << 15) / channels.max(1)).clamp(1, 256)
+    ((1 << 17) / channels.max(1)).clamp(1, 256)
 }
 
 impl Link {
@@ -107,16 +107,15 @@ impl Link {
 
     /// Sends every stripe of `stripes` (N words each, lane 0 first): the same as
     /// [`Link::step`] with each stripe in turn until it is taken, many block periods per
-    /// call (TX, channel, RX on rayon's threads, see [`Receiver::handle_periods`]).
-    /// Returns the block periods it took. [`Link::last_wires`] holds the last period's
-    /// values, as after [`Link::step`].
+    /// call (see [`Link::idle`]). Returns the block periods it took. [`Link::last_wires`]
+    /// holds the last period's values, as after [`Link::step`].
     ///
     /// # Panics
     /// If `stripes` is not whole stripes.
     pub fn send(&mut self, stripes: &[u64]) -> u64 {
         let lanes = self.tx.config().lanes() as usize;
         assert!(stripes.len().is_multiple_of(lanes), "whole stripes of one word per lane");
-        if !self.batched() {
+        if !self.rx.fast_path() {
             let mut periods = 0;
             for s in stripes.chunks(lanes) {
                 periods += 1;
@@ -134,7 +133,7 @@ impl Link {
                 // A period takes a stripe unless it is a marker slot: never more periods
                 // than stripes, so the last batch ends with the last stripe taken.
                 let k = (rest.len() / lanes).min(batch);
-                let taken = self.run_batch(rest, k);
+                let taken = self.run_periods(rest, k);
                 rest = &rest[taken * lanes..];
                 periods += k as u64;
             }
@@ -143,9 +142,14 @@ impl Link {
         })
     }
 
-    /// `periods` idle block periods: [`Link::step`] with no stripe, that many times.
+    /// `periods` idle block periods: [`Link::step`] with no stripe, that many times, in
+    /// batches of block periods. A batch in the steady state (every port locked, every lane
+    /// aligned, nothing due on any channel) goes through TX, channel and RX in one loop per
+    /// channel and port and a column-wise deskew ([`Receiver::take_steady`]); otherwise,
+    /// with threads and channels enough, the batch is pipelined over the threads
+    /// ([`Receiver::handle_periods`]), or it goes period by period. The result is the same.
     pub fn idle(&mut self, periods: u64) {
-        if !self.batched() {
+        if !self.rx.fast_path() {
             for _ in 0..periods {
                 self.step(None);
             }
@@ -155,19 +159,62 @@ impl Link {
             let mut left = periods;
             while left > 0 {
                 let k = left.min(batch_periods(self.wires.len()) as u64);
-                self.run_batch(&[], k as usize);
+                self.run_periods(&[], k as usize);
                 left -= k;
             }
             self.finish_batches();
         })
     }
 
-    /// Whether [`Link::send`] and [`Link::idle`] batch: the fast path is on, there is more
-    /// than one thread, and enough channels to share out. Otherwise the batches are no
+    /// `periods` block periods offering the stripes of `stripes` in turn: the steady batch
+    /// when the link is in the steady state, else a pipelined batch or period by period.
+    /// Returns the stripes taken.
+    fn run_periods(&mut self, stripes: &[u64], periods: usize) -> usize {
+        if self.channel.clean_for(periods) {
+            self.finish_batches();
+            if self.rx.steady(self.channel.ports()) {
+                return self.run_steady(stripes, periods);
+            }
+        }
+        if self.batched() {
+            return self.run_batch(stripes, periods);
+        }
+        self.finish_batches();
+        let lanes = self.tx.config().lanes() as usize;
+        let mut taken = 0;
+        for _ in 0..periods {
+            let s = stripes.get(taken * lanes..(taken + 1) * lanes);
+            taken += usize::from(self.step(s));
+        }
+        taken
+    }
+
+    /// A batch of clean block periods on a link in the steady state: the TX encodes it,
+    /// the receiver takes it whole ([`Receiver::take_steady`]) or, if something in it is
+    /// not steady, the channel and the receiver's per-block machines take it.
+    fn run_steady(&mut self, stripes: &[u64], periods: usize) -> usize {
+        let n = self.wires.len() * periods;
+        self.batch_wires.resize(n, 0);
+        let taken = self.tx.encode_periods(stripes, periods, &mut self.batch_wires);
+        if self.rx.take_steady(self.channel.ports(), self.channel.sources(), &self.batch_wires, periods) {
+            self.channel.carry_taken(&self.batch_wires, periods);
+        } else {
+            self.batch_ends.resize(n, 0);
+            self.channel.carry_periods(&self.batch_wires, periods, &mut self.batch_ends);
+            self.rx.handle_periods(self.channel.ports_mut(), &self.batch_ends);
+        }
+        for (c, w) in self.wires.iter_mut().enumerate() {
+            *w = self.batch_wires[c * periods + periods - 1];
+        }
+        taken
+    }
+
+    /// Whether a batch that is not steady is pipelined over the threads: there is more than
+    /// one thread, and enough channels to share out. Otherwise the pipelined batches are no
     /// faster than the block periods one at a time (BENCHMARKS.md, "Model fast path"),
     /// which then run instead, with the same result.
     fn batched(&self) -> bool {
-        self.rx.fast_path() && crate::parallel::worth_batching(self.wires.len())
+        crate::parallel::worth_batching(self.wires.len())
     }
 
     /// One batch of `periods` block periods through TX, channel and the RX ports, while

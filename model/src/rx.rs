@@ -357,6 +357,81 @@ impl<D: LaneDecoder> Port<D> {
 
 }
 
+/// One port's result of a steady batch ([`Receiver::take_steady`]), kept apart until every
+/// port and the deskew have taken the batch.
+#[derive(Debug, Clone, Default)]
+struct SteadyPort<D> {
+    decoder: D,
+    since: u32,
+    bip_errors: u64,
+    /// The first and the last block of the batch that were markers (the last with its
+    /// arrival bit).
+    first_marker: Option<u32>,
+    last_marker: Option<(u32, u64)>,
+}
+
+impl<D: LaneDecoder + Clone> Port<D> {
+    /// Whether the port is in the steady state a batch can go through in one loop: block-
+    /// and marker-locked with no bad marker pending, no slip since, the header window well
+    /// short of losing lock, and one whole block waiting (its framing on the channel's
+    /// block boundaries). Returns the lane its markers carry.
+    fn steady_lane(&self, queue: &BitQueue) -> Option<u16> {
+        let MarkerLock::Locked { lane, invalid_run: 0, .. } = self.marker_lock else { return None };
+        let (_, invalid) = self.block_lock.window();
+        (self.block_lock.is_locked() && !self.slipped && invalid + 1 < SH_INVALID_TO_UNLOCK && queue.len() == D::BLOCK_BITS as usize)
+            .then_some(lane)
+    }
+
+    /// The port's blocks of a steady batch: `first`, then `wires` but the last (the one
+    /// left waiting), as [`Port::step`] would take them one a period; the symbols go to
+    /// `words` and `kinds`. `None` at the first block that is not a steady one (an
+    /// invalid sync header, a marker slot without this lane's valid marker), with nothing
+    /// of the port changed.
+    fn run_columns(&self, first: u128, wires: &[u128], am_period: u32, cov: &mut Coverage, words: &mut [u64], kinds: &mut [u8]) -> Option<SteadyPort<D>> {
+        let MarkerLock::Locked { lane, mut since, .. } = self.marker_lock else { return None };
+        let mut r = SteadyPort { decoder: self.decoder.clone(), since: 0, bip_errors: 0, first_marker: None, last_marker: None };
+        let mut wire = first;
+        for j in 0..words.len() {
+            if !D::sync_valid(wire) {
+                return None;
+            }
+            if since + 1 == am_period {
+                if D::marker(wire) != Some(lane) {
+                    return None;
+                }
+                let (error, bip) = r.decoder.close_window_covered(wire);
+                r.bip_errors += u64::from(error);
+                cov.hit(Cover::MarkerValid);
+                cov.hit(bip);
+                r.first_marker.get_or_insert(j as u32);
+                r.last_marker = Some((j as u32, self.bit_pos + j as u64 * u64::from(D::BLOCK_BITS)));
+                kinds[j] = crate::deskew::SLOT_MARKER;
+                since = 0;
+            } else {
+                (words[j], kinds[j]) = match r.decoder.decode(wire) {
+                    RxSymbol::Data(w) => (w, crate::deskew::SLOT_DATA),
+                    RxSymbol::Idle => {
+                        cov.hit(Cover::ControlIdle);
+                        (0, crate::deskew::SLOT_IDLE)
+                    }
+                    RxSymbol::Invalid => {
+                        if wire & 0b11 == CONTROL_HEADER_BITS {
+                            cov.hit(Cover::ControlInvalid);
+                        }
+                        (0, crate::deskew::SLOT_INVALID)
+                    }
+                };
+                since += 1;
+            }
+            if let Some(&w) = wires.get(j) {
+                wire = w;
+            }
+        }
+        r.since = since;
+        Some(r)
+    }
+}
+
 /// The ports' half of a [`Receiver`] (see [`Receiver::split`]).
 pub(crate) struct PortSide<'a, D> {
     ports: &'a mut [Port<D>],
@@ -475,6 +550,10 @@ pub struct Receiver<D: LaneDecoder = Decoder64b66b> {
     ends: Vec<usize>,
     /// The fast path is on ([`Receiver::set_fast_path`]).
     fast: bool,
+    /// Scratch of [`Receiver::take_steady`].
+    steady_lanes: Vec<u16>,
+    columns: crate::deskew::Columns,
+    steady_ports: Vec<Option<SteadyPort<D>>>,
 }
 
 impl Receiver<Decoder64b66b> {
@@ -499,6 +578,9 @@ impl<D: LaneDecoder + Clone + Send> Receiver<D> {
             cursors: Vec::new(),
             ends: Vec::new(),
             fast: true,
+            steady_lanes: Vec::new(),
+            columns: Default::default(),
+            steady_ports: Vec::new(),
         }
     }
 
@@ -533,6 +615,137 @@ impl<D: LaneDecoder + Clone + Send> Receiver<D> {
         ends.extend(ports.iter().map(BitQueue::len));
         self.handle_periods(ports, &ends);
         self.ends = ends;
+    }
+
+    /// Whether every port and the deskew are in the steady state
+    /// ([`Receiver::take_steady`] can take a batch), with `queues` the ports' queues.
+    pub(crate) fn steady(&mut self, queues: &[BitQueue]) -> bool {
+        let mut lanes = std::mem::take(&mut self.steady_lanes);
+        lanes.clear();
+        let ok = self.fast
+            && self.ports.iter().zip(queues).all(|(p, q)| p.steady_lane(q).map(|l| lanes.push(l)).is_some())
+            && self.deskew.steady_columns(&lanes, 0, &mut self.columns);
+        self.steady_lanes = lanes;
+        ok
+    }
+
+    /// A batch of `periods` block periods in the steady state, with port `p` receiving channel
+    /// `source_of_port[p]`'s wire values `wires[c * periods ..][..periods]` unchanged (a
+    /// clean channel) behind the one block waiting in its queue: what as many
+    /// [`Receiver::handle_bits`] calls, each after a period's bits arrived, would do. Every
+    /// port's blocks run in one loop (the ports on rayon's threads), the deskew then takes
+    /// the lanes' slots side by side. Returns false, changing nothing, if anything in the
+    /// batch is not steady (the caller then hands the batch to the per-block machines);
+    /// otherwise the caller leaves only the last period's block in each queue.
+    pub(crate) fn take_steady(&mut self, queues: &[BitQueue], source_of_port: &[u32], wires: &[u128], periods: usize) -> bool {
+        let mut lanes = std::mem::take(&mut self.steady_lanes);
+        lanes.clear();
+        if periods == 0
+            || !self.fast
+            || !self.ports.iter().zip(queues).all(|(p, q)| p.steady_lane(q).map(|l| lanes.push(l)).is_some())
+        {
+            self.steady_lanes = lanes;
+            return false;
+        }
+        let mut cols = std::mem::take(&mut self.columns);
+        let ok = self.take_steady_columns(queues, source_of_port, wires, periods, &lanes, &mut cols);
+        lanes.clear();
+        self.steady_lanes = lanes;
+        self.columns = cols;
+        ok
+    }
+
+    fn take_steady_columns(
+        &mut self,
+        queues: &[BitQueue],
+        source_of_port: &[u32],
+        wires: &[u128],
+        periods: usize,
+        lanes: &[u16],
+        cols: &mut crate::deskew::Columns,
+    ) -> bool {
+        if !self.deskew.steady_columns(lanes, periods, cols) {
+            return false;
+        }
+        let am_period = self.cfg.am_period();
+        let stride = cols.stride;
+        let mut results = std::mem::take(&mut self.steady_ports);
+        results.clear();
+        results.resize(self.ports.len(), None);
+        let (ok, cov) = {
+            let queued = &cols.queued;
+            let run = |(p, (((port, result), words), kinds)): (usize, (((&mut Port<D>, &mut Option<SteadyPort<D>>), &mut [u64]), &mut [u8])),
+                       cov: &mut Coverage| {
+                let c = source_of_port[p] as usize;
+                let from = queued[p];
+                let first = queues[p].peek_wide(0, D::BLOCK_BITS);
+                *result = port.run_columns(
+                    first,
+                    &wires[c * periods..(c + 1) * periods - 1],
+                    am_period,
+                    cov,
+                    &mut words[from..from + periods],
+                    &mut kinds[from..from + periods],
+                );
+                result.is_some()
+            };
+            if crate::parallel::worth_it(self.ports.len() * periods) {
+                self.ports
+                    .par_iter_mut()
+                    .zip(results.par_iter_mut())
+                    .zip(cols.words.par_chunks_mut(stride))
+                    .zip(cols.kinds.par_chunks_mut(stride))
+                    .enumerate()
+                    .with_min_len(crate::parallel::MIN_PORTS_PER_TASK)
+                    .fold(
+                        || (true, Coverage::default()),
+                        |(ok, mut cov), item| {
+                            let good = ok && run(item, &mut cov);
+                            (good, cov)
+                        },
+                    )
+                    .reduce(
+                        || (true, Coverage::default()),
+                        |(a, mut ca), (b, cb)| {
+                            ca.merge(&cb);
+                            (a && b, ca)
+                        },
+                    )
+            } else {
+                let mut cov = Coverage::default();
+                let ok = self
+                    .ports
+                    .iter_mut()
+                    .zip(results.iter_mut())
+                    .zip(cols.words.chunks_mut(stride))
+                    .zip(cols.kinds.chunks_mut(stride))
+                    .enumerate()
+                    .all(|item| run(item, &mut cov));
+                (ok, cov)
+            }
+        };
+        let markers: Vec<(Option<u32>, Option<(u32, u64)>)> = if ok {
+            results.iter().map(|r| r.as_ref().map_or((None, None), |r| (r.first_marker, r.last_marker))).collect()
+        } else {
+            Vec::new()
+        };
+        if !ok || !self.deskew.take_steady(cols, periods, &markers, &mut self.out) {
+            self.steady_ports = results;
+            return false;
+        }
+        let bits = periods as u64 * u64::from(D::BLOCK_BITS);
+        for (port, r) in self.ports.iter_mut().zip(results.iter_mut()) {
+            let r = r.take().expect("every port took the batch");
+            let MarkerLock::Locked { lane, .. } = port.marker_lock else { unreachable!("checked steady") };
+            port.decoder = r.decoder;
+            port.marker_lock = MarkerLock::Locked { lane, since: r.since, invalid_run: 0 };
+            port.block_lock.accept_valid(periods as u32);
+            port.bit_pos += bits;
+            port.counters.bip_errors += r.bip_errors;
+        }
+        self.cov.merge(&cov);
+        self.steady_ports = results;
+        true
     }
 
     /// Whether the fast path runs (the default). Off, [`Receiver::handle_bits`] takes every
