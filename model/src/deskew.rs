@@ -526,34 +526,7 @@ impl Deskew {
     /// the lane `lane_of_port` says its markers carry or taking no part with a lane beyond
     /// N. Fills the head of each port's column in `cols` with the slots it has queued.
     pub(crate) fn steady_columns(&self, lane_of_port: &[u16], periods: usize, cols: &mut Columns) -> bool {
-        if !self.formed || self.aligned != self.lanes || self.stale || self.long_fifos != 0 {
-            return false;
-        }
-        let g = self.next_global;
-        let min_next = self.lane_next.iter().copied().min().unwrap_or(u64::MAX);
-        if g + RELEASE_HOLD < min_next {
-            return false;
-        }
-        let mut longest = 0;
-        for (q, &lane) in self.ports.iter().zip(lane_of_port) {
-            match q.state {
-                PortState::Aligned { lane: l, next } => {
-                    // No queue may reach the length at which a lane counts as left behind
-                    // at any poll of the batch: at most `next - min_next + RELEASE_HOLD + 1`.
-                    if l != lane
-                        || !q.bad_headers.is_empty()
-                        || q.fifo.len() as u64 != next - g
-                        || q.fifo.front().is_some_and(|&(i, _)| i != g)
-                        || next - min_next + RELEASE_HOLD + 1 >= 2 * self.buffer_cap as u64
-                    {
-                        return false;
-                    }
-                    longest = longest.max(q.fifo.len());
-                }
-                PortState::Idle if usize::from(lane) >= self.lanes => {}
-                _ => return false,
-            }
-        }
+        let Some(longest) = self.steady_queued(lane_of_port) else { return false };
         cols.stride = longest + periods;
         let n = cols.stride * self.ports.len();
         cols.words.resize(n, 0);
@@ -572,6 +545,40 @@ impl Deskew {
             cols.queued.push(q.fifo.len());
         }
         true
+    }
+
+    /// The check of [`Deskew::steady_columns`], filling nothing: the longest queue, when
+    /// the deskew is steady.
+    pub(crate) fn steady_queued(&self, lane_of_port: &[u16]) -> Option<usize> {
+        if !self.formed || self.aligned != self.lanes || self.stale || self.long_fifos != 0 {
+            return None;
+        }
+        let g = self.next_global;
+        let min_next = self.lane_next.iter().copied().min().unwrap_or(u64::MAX);
+        if g + RELEASE_HOLD < min_next {
+            return None;
+        }
+        let mut longest = 0;
+        for (q, &lane) in self.ports.iter().zip(lane_of_port) {
+            match q.state {
+                PortState::Aligned { lane: l, next } => {
+                    // No queue may reach the length at which a lane counts as left behind
+                    // at any poll of the batch: at most `next - min_next + RELEASE_HOLD + 1`.
+                    if l != lane
+                        || !q.bad_headers.is_empty()
+                        || q.fifo.len() as u64 != next - g
+                        || q.fifo.front().is_some_and(|&(i, _)| i != g)
+                        || next - min_next + RELEASE_HOLD + 1 >= 2 * self.buffer_cap as u64
+                    {
+                        return None;
+                    }
+                    longest = longest.max(q.fifo.len());
+                }
+                PortState::Idle if usize::from(lane) >= self.lanes => {}
+                _ => return None,
+            }
+        }
+        Some(longest)
     }
 
     /// A batch of `periods` block periods in the steady state ([`Deskew::steady_columns`]),

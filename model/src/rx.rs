@@ -621,12 +621,16 @@ impl<D: LaneDecoder + Clone + Send> Receiver<D> {
     /// ([`Receiver::take_steady`] can take a batch), with `queues` the ports' queues.
     pub(crate) fn steady(&mut self, queues: &[BitQueue]) -> bool {
         let mut lanes = std::mem::take(&mut self.steady_lanes);
-        lanes.clear();
-        let ok = self.fast
-            && self.ports.iter().zip(queues).all(|(p, q)| p.steady_lane(q).map(|l| lanes.push(l)).is_some())
-            && self.deskew.steady_columns(&lanes, 0, &mut self.columns);
+        let ok = self.steady_ports_lanes(queues, &mut lanes) && self.deskew.steady_queued(&lanes).is_some();
         self.steady_lanes = lanes;
         ok
+    }
+
+    /// Whether the fast path is on and every port is steady ([`Port::steady_lane`]); fills
+    /// `lanes` with the lane each port's markers carry.
+    fn steady_ports_lanes(&self, queues: &[BitQueue], lanes: &mut Vec<u16>) -> bool {
+        lanes.clear();
+        self.fast && self.ports.iter().zip(queues).all(|(p, q)| p.steady_lane(q).map(|l| lanes.push(l)).is_some())
     }
 
     /// A batch of `periods` block periods in the steady state, with port `p` receiving channel
@@ -639,11 +643,7 @@ impl<D: LaneDecoder + Clone + Send> Receiver<D> {
     /// otherwise the caller leaves only the last period's block in each queue.
     pub(crate) fn take_steady(&mut self, queues: &[BitQueue], source_of_port: &[u32], wires: &[u128], periods: usize) -> bool {
         let mut lanes = std::mem::take(&mut self.steady_lanes);
-        lanes.clear();
-        if periods == 0
-            || !self.fast
-            || !self.ports.iter().zip(queues).all(|(p, q)| p.steady_lane(q).map(|l| lanes.push(l)).is_some())
-        {
+        if periods == 0 || !self.steady_ports_lanes(queues, &mut lanes) {
             self.steady_lanes = lanes;
             return false;
         }
