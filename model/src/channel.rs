@@ -773,16 +773,17 @@ impl ChannelModel {
     /// Carries `periods` clean block periods ([`ChannelModel::clean_for`]) whose blocks the
     /// receiver has taken all but the last (`Receiver`'s steady batch): each port's queue,
     /// which held one whole block, then holds its channel's last wire value of the batch,
-    /// as after [`ChannelModel::carry_periods`] and the receiver's calls.
+    /// `last[c]` for channel `c`, as after [`ChannelModel::carry_periods`] and the
+    /// receiver's calls.
     ///
     /// # Panics
-    /// If `wires` is not `P * periods` long, or a queue did not hold one block.
-    pub fn carry_taken(&mut self, wires: &[u128], periods: usize) {
-        assert_eq!(wires.len(), self.lanes.len() * periods, "one wire value per channel per period");
+    /// If `last` is not one value per channel, or a queue did not hold one block.
+    pub fn carry_taken(&mut self, last: &[u128], periods: usize) {
+        assert_eq!(last.len(), self.lanes.len(), "one wire value per channel");
         for (q, &c) in self.ports.iter_mut().zip(&self.source_of_port) {
             assert_eq!(q.len(), BLOCK_BITS as usize, "one block waiting");
             q.consume(BLOCK_BITS as usize);
-            q.push_wire(wires[c as usize * periods + periods - 1], BLOCK_BITS);
+            q.push_wire(last[c as usize], BLOCK_BITS);
         }
         self.periods += periods as u64;
     }

@@ -11,7 +11,8 @@
 //! Wire values are `u128` holding one block, block bit `k` in bit `k`, bit 0 first on the
 //! wire. Nothing here panics.
 
-use crate::block::{Block, SyncHeader, BLOCK_BITS, IDLE_PAYLOAD};
+use crate::block::{Block, SyncHeader, BLOCK_BITS, IDLE_PAYLOAD, SYNC_BITS};
+use crate::scrambler::{TAP_A, TAP_B};
 use crate::coverage::Cover;
 use crate::marker::{Bip8, MarkerError, MarkerRepr, MarkerView};
 use crate::scrambler::{Descrambler, Scrambler};
@@ -82,9 +83,9 @@ pub trait LaneDecoder: Default {
 /// blocks once at the marker gives the parity [`Bip8::add`] block by block would: two XORs
 /// per block instead of a fold.
 #[derive(Debug, Clone, Copy, Default)]
-struct BipAcc {
-    payload: u64,
-    header: u8,
+pub(crate) struct BipAcc {
+    pub(crate) payload: u64,
+    pub(crate) header: u8,
 }
 
 impl BipAcc {
@@ -104,8 +105,8 @@ impl BipAcc {
 /// 64b/66b encoder: scrambler state and running BIP-8.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Encoder64b66b {
-    scrambler: Scrambler,
-    bip: BipAcc,
+    pub(crate) scrambler: Scrambler,
+    pub(crate) bip: BipAcc,
 }
 
 impl LaneEncoder for Encoder64b66b {
@@ -133,8 +134,8 @@ impl LaneEncoder for Encoder64b66b {
 /// 64b/66b decoder: descrambler state and running BIP-8.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Decoder64b66b {
-    descrambler: Descrambler,
-    bip: BipAcc,
+    pub(crate) descrambler: Descrambler,
+    pub(crate) bip: BipAcc,
 }
 
 impl LaneDecoder for Decoder64b66b {
@@ -212,6 +213,67 @@ impl LaneDecoder for Decoder64b66b {
             Some(SyncHeader::Control) if payload == IDLE_PAYLOAD => RxSymbol::Idle,
             _ => RxSymbol::Invalid,
         }
+    }
+}
+
+/// `L` channels of 64b/66b side by side, for the block periods of a steady batch that
+/// carry data or idle (no marker): each channel's encoder and the decoder of the port it
+/// reaches, over a clean channel, in arrays of `L` so that the compiler puts the lanes in
+/// SIMD registers. [`SideBySide::period`] does what [`Encoder64b66b::encode`] of the
+/// symbol and [`Decoder64b66b::decode`] of the wire value it gives would do, lane by lane.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SideBySide<const L: usize> {
+    /// Each encoder's scrambler state.
+    pub(crate) tx_prev: [u64; L],
+    /// Each decoder's descrambler state.
+    pub(crate) rx_prev: [u64; L],
+    /// The XOR of the payloads sent since [`SideBySide::load`], which both BIP-8
+    /// accumulators take.
+    bip_payload: [u64; L],
+    /// The XOR of the low bytes of the wire values (header and first payload bits).
+    bip_low: [u64; L],
+}
+
+impl<const L: usize> SideBySide<L> {
+    /// The states of `L` encoders and the decoders their values reach.
+    pub(crate) fn load(encoders: [&Encoder64b66b; L], decoders: [&Decoder64b66b; L]) -> Self {
+        SideBySide {
+            tx_prev: encoders.map(|e| e.scrambler.prev),
+            rx_prev: decoders.map(|d| d.descrambler.prev),
+            bip_payload: [0; L],
+            bip_low: [0; L],
+        }
+    }
+
+    /// Writes the states back.
+    pub(crate) fn store(&self, encoders: [&mut Encoder64b66b; L], decoders: [&mut Decoder64b66b; L]) {
+        for (i, (e, d)) in encoders.into_iter().zip(decoders).enumerate() {
+            e.scrambler.prev = self.tx_prev[i];
+            d.descrambler.prev = self.rx_prev[i];
+            for bip in [&mut e.bip, &mut d.bip] {
+                bip.payload ^= self.bip_payload[i];
+                bip.header ^= self.bip_low[i] as u8;
+            }
+        }
+    }
+
+    /// One block period: lane `i` sends `payload[i]` (a host word, or [`IDLE_PAYLOAD`]) under
+    /// sync header `header`; returns what each decoder descrambles.
+    #[inline(always)]
+    pub(crate) fn period(&mut self, payload: &[u64; L], header: SyncHeader) -> [u64; L] {
+        let mut out = [0u64; L];
+        for i in 0..L {
+            let prev = self.tx_prev[i];
+            let t = payload[i] ^ (prev >> (64 - TAP_A)) ^ (prev >> (64 - TAP_B));
+            let sent = t ^ (t << TAP_A) ^ (t << TAP_B);
+            self.tx_prev[i] = sent;
+            self.bip_payload[i] ^= sent;
+            self.bip_low[i] ^= (sent << SYNC_BITS) | header as u64;
+            let rx = self.rx_prev[i];
+            out[i] = sent ^ (sent << TAP_A) ^ (sent << TAP_B) ^ (rx >> (64 - TAP_A)) ^ (rx >> (64 - TAP_B));
+            self.rx_prev[i] = sent;
+        }
+        out
     }
 }
 

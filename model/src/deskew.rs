@@ -35,22 +35,82 @@ pub const RELEASE_HOLD: u64 = 8;
 /// block between ports plus the release hold).
 const BUFFER_SLACK: usize = 3 + RELEASE_HOLD as usize;
 
-/// Kinds of slot in a [`Columns`] entry.
+/// Kinds of slot in a [`Rows`] entry.
 pub(crate) const SLOT_DATA: u8 = 0;
 pub(crate) const SLOT_IDLE: u8 = 1;
 pub(crate) const SLOT_INVALID: u8 = 2;
 pub(crate) const SLOT_MARKER: u8 = 3;
 
-/// The slots of a batch of block periods, one column per RX port (`stride` entries from
-/// `p * stride`): first the slots the port had queued in the deskew, then one per period
-/// of the batch. A data slot's word is in `words`, every slot's kind in `kinds`.
+/// The slots of a batch of block periods laid out by global slot index, as the stripes
+/// they become: row `r` is slot `next_global + r`, one entry per lane. Each lane's column
+/// holds first the slots its port had queued, then one per period of the batch. The lanes
+/// are cut into groups of [`Rows::GROUP`], each group's rows kept together (group `i` from
+/// `i * rows * GROUP`, row by row, its lanes side by side), so that the groups can be
+/// filled side by side and a stripe is read as a few runs of words. A data slot's word is
+/// in `words`, every slot's kind in `kinds`.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Columns {
-    pub(crate) stride: usize,
+pub(crate) struct Rows {
+    rows: usize,
+    lanes: usize,
     pub(crate) words: Vec<u64>,
     pub(crate) kinds: Vec<u8>,
-    /// Slots each port had queued before the batch.
-    pub(crate) queued: Vec<usize>,
+}
+
+impl Rows {
+    /// Lanes per group.
+    pub(crate) const GROUP: usize = 64;
+
+    /// Room for `rows` rows of `lanes` lanes.
+    pub(crate) fn reset(&mut self, rows: usize, lanes: usize) {
+        self.rows = rows;
+        self.lanes = lanes;
+        self.words.resize(rows * lanes, 0);
+        self.kinds.resize(rows * lanes, SLOT_INVALID);
+    }
+
+    /// Entries of one group (the last may be shorter).
+    pub(crate) fn group_len(&self) -> usize {
+        self.rows * Self::GROUP
+    }
+
+    /// Lanes in the group of `lane`.
+    fn width(&self, lane: usize) -> usize {
+        Self::GROUP.min(self.lanes - lane / Self::GROUP * Self::GROUP)
+    }
+
+    /// Where slot `row` of `lane` is.
+    fn at(&self, row: usize, lane: usize) -> usize {
+        lane / Self::GROUP * self.group_len() + row * self.width(lane) + lane % Self::GROUP
+    }
+
+    /// Row `row` of each group in turn: the runs of words and kinds a stripe is made of.
+    fn row(&self, row: usize) -> impl Iterator<Item = (&[u64], &[u8])> {
+        (0..self.lanes).step_by(Self::GROUP).map(move |l0| {
+            let at = self.at(row, l0);
+            let w = self.width(l0);
+            (&self.words[at..at + w], &self.kinds[at..at + w])
+        })
+    }
+}
+
+/// A queued slot as a [`Rows`] entry: its word and kind.
+fn slot_entry(slot: LaneSlot) -> (u64, u8) {
+    match slot {
+        LaneSlot::Marker => (0, SLOT_MARKER),
+        LaneSlot::Symbol(RxSymbol::Data(w)) => (w, SLOT_DATA),
+        LaneSlot::Symbol(RxSymbol::Idle) => (0, SLOT_IDLE),
+        LaneSlot::Symbol(RxSymbol::Invalid) => (0, SLOT_INVALID),
+    }
+}
+
+/// A [`Rows`] entry as a queued slot.
+fn entry_slot(word: u64, kind: u8) -> LaneSlot {
+    match kind {
+        SLOT_MARKER => LaneSlot::Marker,
+        SLOT_DATA => LaneSlot::Symbol(RxSymbol::Data(word)),
+        SLOT_IDLE => LaneSlot::Symbol(RxSymbol::Idle),
+        _ => LaneSlot::Symbol(RxSymbol::Invalid),
+    }
 }
 
 /// What a lane delivered in one slot.
@@ -520,35 +580,27 @@ impl Deskew {
         }
     }
 
-    /// Whether the deskew is in the steady state a batch of block periods can go through
-    /// column by column ([`Deskew::take_steady`]): formed with every lane aligned, no lane
-    /// behind, no invalid header queued, releases caught up, and each port either aligned to
-    /// the lane `lane_of_port` says its markers carry or taking no part with a lane beyond
-    /// N. Fills the head of each port's column in `cols` with the slots it has queued.
-    pub(crate) fn steady_columns(&self, lane_of_port: &[u16], periods: usize, cols: &mut Columns) -> bool {
-        let Some(longest) = self.steady_queued(lane_of_port) else { return false };
-        cols.stride = longest + periods;
-        let n = cols.stride * self.ports.len();
-        cols.words.resize(n, 0);
-        cols.kinds.resize(n, SLOT_INVALID);
-        cols.queued.clear();
-        for (p, q) in self.ports.iter().enumerate() {
-            let base = p * cols.stride;
-            for (t, &(_, slot)) in q.fifo.iter().enumerate() {
-                (cols.words[base + t], cols.kinds[base + t]) = match slot {
-                    LaneSlot::Marker => (0, SLOT_MARKER),
-                    LaneSlot::Symbol(RxSymbol::Data(w)) => (w, SLOT_DATA),
-                    LaneSlot::Symbol(RxSymbol::Idle) => (0, SLOT_IDLE),
-                    LaneSlot::Symbol(RxSymbol::Invalid) => (0, SLOT_INVALID),
-                };
-            }
-            cols.queued.push(q.fifo.len());
-        }
-        true
+    /// The slots port `port` has queued, oldest first, as [`Rows`] entries (word, kind).
+    pub(crate) fn queued_entries(&self, port: usize) -> impl Iterator<Item = (u64, u8)> + '_ {
+        self.ports[port].fifo.iter().map(|&(_, slot)| slot_entry(slot))
     }
 
-    /// The check of [`Deskew::steady_columns`], filling nothing: the longest queue, when
-    /// the deskew is steady.
+    /// The aligned port carrying each lane.
+    pub(crate) fn ports_of_lanes(&self) -> &[Option<u32>] {
+        &self.port_of_lane
+    }
+
+    /// Whether port `port` is aligned (carries a lane of the formed link).
+    pub(crate) fn is_aligned_port(&self, port: usize) -> bool {
+        matches!(self.ports[port].state, PortState::Aligned { .. })
+    }
+
+    /// Whether the deskew is in the steady state a batch of block periods can go through
+    /// row by row ([`Deskew::take_rows`]): formed with every lane aligned, no lane behind,
+    /// no invalid header queued, releases caught up, and each port either aligned to the
+    /// lane `lane_of_port` says its markers carry or taking no part with a lane beyond N.
+    /// Returns the longest queue then: each aligned port's queue holds the slots from
+    /// `next_global` on, one after another.
     pub(crate) fn steady_queued(&self, lane_of_port: &[u16]) -> Option<usize> {
         if !self.formed || self.aligned != self.lanes || self.stale || self.long_fifos != 0 {
             return None;
@@ -581,53 +633,45 @@ impl Deskew {
         Some(longest)
     }
 
-    /// A batch of `periods` block periods in the steady state ([`Deskew::steady_columns`]),
-    /// each port having delivered one slot a period, all with valid sync headers, into its
-    /// column after the slots it had queued; `markers[p]` is the first and the last of the
-    /// batch's slots on port `p` that were markers (with the last one's arrival). Releases
-    /// what the per-slot calls, with a poll after each period, would have released, reading
-    /// the lanes' columns side by side, and queues the rest. Returns false, changing
-    /// nothing, when a port's markers do not fall on marker slots of the global index (the
-    /// per-slot calls then handle the batch).
-    pub(crate) fn take_steady(
-        &mut self,
-        cols: &Columns,
-        periods: usize,
-        markers: &[(Option<u32>, Option<(u32, u64)>)],
-        out: &mut Vec<u64>,
-    ) -> bool {
+    /// Whether the markers of a steady batch fall on marker slots of the global index:
+    /// `first_marker[p]` is the first of the batch's slots on port `p` that was a marker.
+    pub(crate) fn markers_in_step(&self, first_marker: impl Iterator<Item = Option<u32>>) -> bool {
+        self.ports.iter().zip(first_marker).all(|(q, first)| match (q.state, first) {
+            (PortState::Aligned { next, .. }, Some(j)) => (next + u64::from(j)).is_multiple_of(self.am_period),
+            _ => true,
+        })
+    }
+
+    /// A batch of `periods` block periods in the steady state ([`Deskew::steady_queued`],
+    /// [`Deskew::markers_in_step`]), each port having delivered one slot a period, all with
+    /// valid sync headers, into its lane's column of `rows` after the slots it had queued;
+    /// `last_marker[p]` is the last of the batch's slots on port `p` that was a marker, with
+    /// its arrival. Releases what the per-slot calls, with a poll after each period, would
+    /// have released, a stripe at a time from the rows, and queues the rest.
+    pub(crate) fn take_rows(&mut self, rows: &Rows, periods: usize, last_marker: impl Iterator<Item = Option<(u32, u64)>>, out: &mut Vec<u64>) {
         let am = self.am_period;
-        for (q, &(first, _)) in self.ports.iter().zip(markers) {
-            if let (PortState::Aligned { next, .. }, Some(j)) = (q.state, first) {
-                if !(next + u64::from(j)).is_multiple_of(am) {
-                    return false;
-                }
-            }
-        }
         let k = periods as u64;
         let g = self.next_global;
         let min_next = self.lane_next.iter().copied().min().unwrap_or(u64::MAX);
         let end = g.max((min_next + k).saturating_sub(RELEASE_HOLD));
-        let stride = cols.stride;
+        out.reserve((end - g) as usize * self.lanes);
         for slot in g..end {
             if slot.is_multiple_of(am) {
                 continue;
             }
             let t = (slot - g) as usize;
-            let (mut data, mut idle) = (0usize, 0usize);
-            let start = out.len();
-            out.extend(self.port_of_lane.iter().map(|p| {
-                let at = p.map_or(0, |p| p as usize) * stride + t;
-                let kind = cols.kinds[at];
-                data += usize::from(kind == SLOT_DATA);
-                idle += usize::from(kind == SLOT_IDLE);
-                cols.words[at]
-            }));
-            if data == self.lanes {
+            if rows.row(t).all(|(_, kinds)| kinds.iter().all(|&k| k == SLOT_DATA)) {
+                for (words, _) in rows.row(t) {
+                    out.extend_from_slice(words);
+                }
                 self.counters.stripes_out += 1;
                 continue;
             }
-            out.truncate(start);
+            let (mut data, mut idle) = (0usize, 0usize);
+            for &kind in rows.row(t).flat_map(|(_, kinds)| kinds) {
+                data += usize::from(kind == SLOT_DATA);
+                idle += usize::from(kind == SLOT_IDLE);
+            }
             if data > 0 {
                 self.counters.stripes_lost += 1;
             } else if idle == self.lanes {
@@ -638,18 +682,13 @@ impl Deskew {
             }
         }
         let released = (end - g) as usize;
-        for (p, (q, &(_, last))) in self.ports.iter_mut().zip(markers).enumerate() {
+        for (q, last) in self.ports.iter_mut().zip(last_marker) {
             let PortState::Aligned { lane, next } = q.state else { continue };
-            let base = p * stride;
+            let queued = (next - g) as usize;
             q.fifo.clear();
-            for t in released..cols.queued[p] + periods {
-                let slot = match cols.kinds[base + t] {
-                    SLOT_MARKER => LaneSlot::Marker,
-                    SLOT_DATA => LaneSlot::Symbol(RxSymbol::Data(cols.words[base + t])),
-                    SLOT_IDLE => LaneSlot::Symbol(RxSymbol::Idle),
-                    _ => LaneSlot::Symbol(RxSymbol::Invalid),
-                };
-                q.fifo.push_back((g + t as u64, slot));
+            for t in released..queued + periods {
+                let at = rows.at(t, usize::from(lane));
+                q.fifo.push_back((g + t as u64, entry_slot(rows.words[at], rows.kinds[at])));
             }
             if let Some((j, arrival)) = last {
                 q.last_marker = Some((next + u64::from(j), arrival));
@@ -659,7 +698,6 @@ impl Deskew {
         }
         self.next_global = end;
         debug_assert!(self.ports.iter().all(|q| q.fifo.len() <= 2 * self.buffer_cap));
-        true
     }
 
     /// Releases every slot that can be released; appends each good stripe (N words, lane

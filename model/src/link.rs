@@ -47,6 +47,8 @@ pub struct Link {
     /// RX queues' lengths after each period.
     batch_wires: Vec<u128>,
     batch_ends: Vec<usize>,
+    /// Scratch of a steady batch: what each period sends ([`Transmitter::plan_periods`]).
+    plan: Vec<u32>,
     /// The RX ports' logs of the batch being taken (0) and of the one the deskew replays
     /// (1), and that one's number of periods when it is still to be replayed.
     logs: [Vec<PortLog>; 2],
@@ -84,6 +86,7 @@ impl Link {
             wires: vec![0; cfg.channels() as usize],
             batch_wires: Vec::new(),
             batch_ends: Vec::new(),
+            plan: Vec::new(),
             logs: [Vec::new(), Vec::new()],
             pending: None,
         })
@@ -172,8 +175,8 @@ impl Link {
     fn run_periods(&mut self, stripes: &[u64], periods: usize) -> usize {
         if self.channel.clean_for(periods) {
             self.finish_batches();
-            if self.rx.steady(self.channel.ports()) {
-                return self.run_steady(stripes, periods);
+            if let Some(taken) = self.run_steady(stripes, periods) {
+                return taken;
             }
         }
         if self.batched() {
@@ -189,24 +192,37 @@ impl Link {
         taken
     }
 
-    /// A batch of clean block periods on a link in the steady state: the TX encodes it,
-    /// the receiver takes it whole ([`Receiver::take_steady`]) or, if something in it is
-    /// not steady, the channel and the receiver's per-block machines take it.
-    fn run_steady(&mut self, stripes: &[u64], periods: usize) -> usize {
-        let n = self.wires.len() * periods;
-        self.batch_wires.resize(n, 0);
-        let taken = self.tx.encode_periods(stripes, periods, &mut self.batch_wires);
-        if self.rx.take_steady(self.channel.ports(), self.channel.sources(), &self.batch_wires, periods) {
-            self.channel.carry_taken(&self.batch_wires, periods);
-        } else {
-            self.batch_ends.resize(n, 0);
-            self.channel.carry_periods(&self.batch_wires, periods, &mut self.batch_ends);
-            self.rx.handle_periods(self.channel.ports_mut(), &self.batch_ends);
+    /// A batch of clean block periods through TX, channel and RX in one loop per port, when
+    /// the receiver is in the steady state ([`Receiver::take_steady`]): each port's loop
+    /// runs the encoder of the channel it receives as it goes, and nothing but the last
+    /// period's values is stored. Returns the stripes taken, or `None`, with nothing
+    /// changed, when the receiver is not steady or something in the batch is not.
+    fn run_steady(&mut self, stripes: &[u64], periods: usize) -> Option<usize> {
+        let offered = stripes.len() / self.tx.config().lanes() as usize;
+        let mut plan = std::mem::take(&mut self.plan);
+        let taken = self.tx.plan_periods(offered, periods, &mut plan);
+        let (tx, sources) = (&self.tx, self.channel.sources());
+        let wires = self.rx.take_steady(self.channel.ports(), periods, |p| tx.channel_wires(sources[p] as usize, stripes, &plan));
+        let done = wires.map(|wires| {
+            let mut encoders = Vec::with_capacity(wires.len());
+            for (p, mut w) in wires.into_iter().enumerate() {
+                let c = sources[p] as usize;
+                self.wires[c] = w.next().expect("the batch's last period is left to take");
+                encoders.push((c, w.encoder().clone()));
+            }
+            encoders
+        });
+        let Some(encoders) = done else {
+            self.plan = plan;
+            return None;
+        };
+        for (c, e) in encoders {
+            self.tx.set_encoder(c, e);
         }
-        for (c, w) in self.wires.iter_mut().enumerate() {
-            *w = self.batch_wires[c * periods + periods - 1];
-        }
-        taken
+        self.tx.advance(&plan, offered);
+        self.plan = plan;
+        self.channel.carry_taken(&self.wires, periods);
+        Some(taken)
     }
 
     /// Whether a batch that is not steady is pipelined over the threads: there is more than

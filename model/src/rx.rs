@@ -13,7 +13,9 @@
 //! Nothing here panics on received bits.
 
 use crate::block::SyncHeader;
-use crate::coding::{Decoder64b66b, LaneDecoder, RxSymbol};
+use crate::block::IDLE_PAYLOAD;
+use crate::coding::{Decoder64b66b, Encoder64b66b, LaneDecoder, LaneEncoder, RxSymbol, SideBySide};
+use crate::tx::ChannelWires;
 use crate::config::LinkConfig;
 use crate::coverage::{Cover, Coverage};
 use crate::deskew::{Deskew, DeskewCounters, SkewFault};
@@ -21,6 +23,10 @@ use crate::lock::{BlockLock, Framing, MarkerEvent, MarkerLock, SH_INVALID_TO_UNL
 use crate::marker::SPARE_LANE;
 use crate::serial::BitQueue;
 use rayon::prelude::*;
+
+/// Periods a port of a steady batch runs before the next port of its group of lanes takes
+/// its turn ([`Receiver::take_steady`]).
+const STEADY_TILE: usize = 16;
 
 /// The two sync-header bits of a control block as they come off the wire.
 const CONTROL_HEADER_BITS: u128 = SyncHeader::Control as u128;
@@ -357,17 +363,25 @@ impl<D: LaneDecoder> Port<D> {
 
 }
 
-/// One port's result of a steady batch ([`Receiver::take_steady`]), kept apart until every
-/// port and the deskew have taken the batch.
-#[derive(Debug, Clone, Default)]
-struct SteadyPort<D> {
+/// One port's part of a steady batch ([`Receiver::take_steady`]) as it goes, kept apart
+/// until every port and the deskew have taken the batch.
+#[derive(Debug, Clone)]
+struct SteadyPort<D, W> {
+    port: usize,
     decoder: D,
+    lane: u16,
     since: u32,
     bip_errors: u64,
     /// The first and the last block of the batch that were markers (the last with its
     /// arrival bit).
     first_marker: Option<u32>,
     last_marker: Option<(u32, u64)>,
+    /// The block waiting in the queue, until it is taken.
+    first: Option<u128>,
+    /// The wire values after it.
+    wires: W,
+    /// Where the next slot goes in the port's column.
+    at: usize,
 }
 
 impl<D: LaneDecoder + Clone> Port<D> {
@@ -382,33 +396,61 @@ impl<D: LaneDecoder + Clone> Port<D> {
             .then_some(lane)
     }
 
-    /// The port's blocks of a steady batch: `first`, then `wires` but the last (the one
-    /// left waiting), as [`Port::step`] would take them one a period; the symbols go to
-    /// `words` and `kinds`. `None` at the first block that is not a steady one (an
-    /// invalid sync header, a marker slot without this lane's valid marker), with nothing
-    /// of the port changed.
-    fn run_columns(&self, first: u128, wires: &[u128], am_period: u32, cov: &mut Coverage, words: &mut [u64], kinds: &mut [u8]) -> Option<SteadyPort<D>> {
-        let MarkerLock::Locked { lane, mut since, .. } = self.marker_lock else { return None };
-        let mut r = SteadyPort { decoder: self.decoder.clone(), since: 0, bip_errors: 0, first_marker: None, last_marker: None };
-        let mut wire = first;
-        for j in 0..words.len() {
+    /// The start of the port's part of a steady batch: `first` is the block waiting in its
+    /// queue, `wires` the values after it, `at` where its first slot goes in its column.
+    fn steady_start<W>(&self, port: usize, first: u128, wires: W, at: usize) -> Option<SteadyPort<D, W>> {
+        let MarkerLock::Locked { lane, since, .. } = self.marker_lock else { return None };
+        Some(SteadyPort {
+            port,
+            decoder: self.decoder.clone(),
+            lane,
+            since,
+            bip_errors: 0,
+            first_marker: None,
+            last_marker: None,
+            first: Some(first),
+            wires,
+            at,
+        })
+    }
+
+    /// The port's blocks of periods `periods` of a steady batch (the waiting block for
+    /// period 0, then the wire values in turn), as [`Port::step`] would take them one a
+    /// period; the symbols go to `column`. False at the first block that is not a steady
+    /// one (an invalid sync header, a marker slot without this lane's valid marker), with
+    /// nothing of the port changed.
+    fn run_columns<W: Iterator<Item = u128>>(
+        &self,
+        r: &mut SteadyPort<D, W>,
+        periods: std::ops::Range<usize>,
+        am_period: u32,
+        cov: &mut Coverage,
+        column: &mut Column<'_>,
+    ) -> bool {
+        let Column { words, kinds, stride } = column;
+        let stride = *stride;
+        let (lane, mut since, mut at) = (r.lane, r.since, r.at);
+        let mut decoder = r.decoder.clone();
+        let wires = r.first.take().into_iter().chain(r.wires.by_ref());
+        let mut taken = periods.start;
+        for (j, wire) in periods.clone().zip(wires) {
             if !D::sync_valid(wire) {
-                return None;
+                return false;
             }
             if since + 1 == am_period {
                 if D::marker(wire) != Some(lane) {
-                    return None;
+                    return false;
                 }
-                let (error, bip) = r.decoder.close_window_covered(wire);
+                let (error, bip) = decoder.close_window_covered(wire);
                 r.bip_errors += u64::from(error);
                 cov.hit(Cover::MarkerValid);
                 cov.hit(bip);
                 r.first_marker.get_or_insert(j as u32);
                 r.last_marker = Some((j as u32, self.bit_pos + j as u64 * u64::from(D::BLOCK_BITS)));
-                kinds[j] = crate::deskew::SLOT_MARKER;
+                kinds[at] = crate::deskew::SLOT_MARKER;
                 since = 0;
             } else {
-                (words[j], kinds[j]) = match r.decoder.decode(wire) {
+                (words[at], kinds[at]) = match decoder.decode(wire) {
                     RxSymbol::Data(w) => (w, crate::deskew::SLOT_DATA),
                     RxSymbol::Idle => {
                         cov.hit(Cover::ControlIdle);
@@ -423,13 +465,138 @@ impl<D: LaneDecoder + Clone> Port<D> {
                 };
                 since += 1;
             }
-            if let Some(&w) = wires.get(j) {
-                wire = w;
+            at += stride;
+            taken += 1;
+        }
+        r.decoder = decoder;
+        r.since = since;
+        r.at = at;
+        taken == periods.end
+    }
+}
+
+/// Ports of a group of lanes that a steady batch runs side by side
+/// ([`crate::coding::SideBySide`]).
+const SIDE: usize = 8;
+
+/// The periods `tile` of a steady batch for every port of a group of lanes in turn, the
+/// ports eight at a time side by side when the line code is 64b/66b. False, as
+/// [`Port::run_columns`], at a block that is not steady.
+fn run_tile<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
+    ports: &[Port<D>],
+    group: &mut [SteadyPort<D, ChannelWires<'_, E>>],
+    tile: std::ops::Range<usize>,
+    am_period: u32,
+    cov: &mut Coverage,
+    column: &mut Column<'_>,
+) -> bool {
+    use std::any::TypeId;
+    let side_by_side = TypeId::of::<D>() == TypeId::of::<Decoder64b66b>() && TypeId::of::<E>() == TypeId::of::<Encoder64b66b>();
+    let alone = if side_by_side {
+        let mut chunks = group.chunks_exact_mut(SIDE);
+        for chunk in &mut chunks {
+            if !run_side_by_side(ports, chunk, tile.clone(), am_period, cov, column) {
+                return false;
             }
         }
-        r.since = since;
-        Some(r)
+        chunks.into_remainder()
+    } else {
+        group
+    };
+    alone.iter_mut().all(|r| ports[r.port].run_columns(r, tile.clone(), am_period, cov, column))
+}
+
+/// [`run_tile`] for [`SIDE`] ports of 64b/66b: the periods that carry data or idle on
+/// every channel and bring no port a marker go through [`SideBySide`], the others port by
+/// port.
+fn run_side_by_side<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
+    ports: &[Port<D>],
+    chunk: &mut [SteadyPort<D, ChannelWires<'_, E>>],
+    tile: std::ops::Range<usize>,
+    am_period: u32,
+    cov: &mut Coverage,
+    column: &mut Column<'_>,
+) -> bool {
+    use crate::deskew::{SLOT_DATA, SLOT_IDLE, SLOT_INVALID};
+    use crate::tx::{PLAN_IDLE, PLAN_MARKER};
+    use std::any::Any;
+    let chunk: &mut [_; SIDE] = chunk.try_into().expect("a chunk of SIDE ports");
+    let mut j = tile.start;
+    while j < tile.end {
+        // Periods from `j` on before a marker is due on a port or sent by the TX.
+        let mut n = tile.end - j;
+        for r in chunk.iter() {
+            if r.first.is_some() || r.wires.lane().is_none() {
+                n = 0;
+            }
+            n = n.min(am_period.saturating_sub(r.since + 1) as usize);
+        }
+        let plan = chunk[0].wires.plan_rest();
+        n = plan[..n.min(plan.len())].iter().position(|&s| s == PLAN_MARKER).unwrap_or(n);
+        if n == 0 {
+            for r in chunk.iter_mut() {
+                if !ports[r.port].run_columns(r, j..j + 1, am_period, cov, column) {
+                    return false;
+                }
+            }
+            j += 1;
+            continue;
+        }
+        let plan = &plan[..n];
+        let encoder = |r: &SteadyPort<D, ChannelWires<'_, E>>| {
+            *(r.wires.encoder() as &dyn Any).downcast_ref::<Encoder64b66b>().expect("64b/66b checked")
+        };
+        let decoder =
+            |r: &SteadyPort<D, ChannelWires<'_, E>>| *(&r.decoder as &dyn Any).downcast_ref::<Decoder64b66b>().expect("64b/66b checked");
+        let (mut encoders, mut decoders) = (chunk.each_ref().map(encoder), chunk.each_ref().map(decoder));
+        let mut lanes = SideBySide::<SIDE>::load(encoders.each_ref(), decoders.each_ref());
+        let lane_of = chunk.each_ref().map(|r| r.wires.lane().expect("checked: a lane"));
+        let (stripes, n_lanes) = chunk[0].wires.stripes();
+        let mut at = chunk.each_ref().map(|r| r.at);
+        let Column { words, kinds, stride } = column;
+        let (mut idle, mut invalid) = (0u64, 0u64);
+        for &s in plan {
+            if s == PLAN_IDLE {
+                let out = lanes.period(&[IDLE_PAYLOAD; SIDE], SyncHeader::Control);
+                for i in 0..SIDE {
+                    let ok = out[i] == IDLE_PAYLOAD;
+                    idle += u64::from(ok);
+                    invalid += u64::from(!ok);
+                    words[at[i]] = 0;
+                    kinds[at[i]] = if ok { SLOT_IDLE } else { SLOT_INVALID };
+                    at[i] += *stride;
+                }
+            } else {
+                let row = &stripes[s as usize * n_lanes..][..n_lanes];
+                let out = lanes.period(&lane_of.map(|l| row[l]), SyncHeader::Data);
+                for i in 0..SIDE {
+                    words[at[i]] = out[i];
+                    kinds[at[i]] = SLOT_DATA;
+                    at[i] += *stride;
+                }
+            }
+        }
+        cov.add(Cover::ControlIdle, idle);
+        cov.add(Cover::ControlInvalid, invalid);
+        lanes.store(encoders.each_mut(), decoders.each_mut());
+        for (i, r) in chunk.iter_mut().enumerate() {
+            *(r.wires.encoder_mut() as &mut dyn Any).downcast_mut::<Encoder64b66b>().expect("64b/66b checked") = encoders[i];
+            *(&mut r.decoder as &mut dyn Any).downcast_mut::<Decoder64b66b>().expect("64b/66b checked") = decoders[i];
+            r.wires.pass(n);
+            r.since += n as u32;
+            r.at = at[i];
+        }
+        j += n;
     }
+    true
+}
+
+/// Where a port's slots of a steady batch go: one after another `stride` entries apart
+/// in `words` (a data slot's word) and `kinds` (every slot's kind, `crate::deskew::SLOT_*`).
+struct Column<'a> {
+    words: &'a mut [u64],
+    kinds: &'a mut [u8],
+    stride: usize,
 }
 
 /// The ports' half of a [`Receiver`] (see [`Receiver::split`]).
@@ -552,8 +719,8 @@ pub struct Receiver<D: LaneDecoder = Decoder64b66b> {
     fast: bool,
     /// Scratch of [`Receiver::take_steady`].
     steady_lanes: Vec<u16>,
-    columns: crate::deskew::Columns,
-    steady_ports: Vec<Option<SteadyPort<D>>>,
+    rows: crate::deskew::Rows,
+    spare_column: (Vec<u64>, Vec<u8>),
 }
 
 impl Receiver<Decoder64b66b> {
@@ -563,7 +730,7 @@ impl Receiver<Decoder64b66b> {
     }
 }
 
-impl<D: LaneDecoder + Clone + Send> Receiver<D> {
+impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
     /// A receiver with one port per physical channel of `cfg`, for any line code.
     pub fn with_decoder(cfg: &LinkConfig) -> Self {
         let n = cfg.channels();
@@ -579,8 +746,8 @@ impl<D: LaneDecoder + Clone + Send> Receiver<D> {
             ends: Vec::new(),
             fast: true,
             steady_lanes: Vec::new(),
-            columns: Default::default(),
-            steady_ports: Vec::new(),
+            rows: Default::default(),
+            spare_column: Default::default(),
         }
     }
 
@@ -617,15 +784,6 @@ impl<D: LaneDecoder + Clone + Send> Receiver<D> {
         self.ends = ends;
     }
 
-    /// Whether every port and the deskew are in the steady state
-    /// ([`Receiver::take_steady`] can take a batch), with `queues` the ports' queues.
-    pub(crate) fn steady(&mut self, queues: &[BitQueue]) -> bool {
-        let mut lanes = std::mem::take(&mut self.steady_lanes);
-        let ok = self.steady_ports_lanes(queues, &mut lanes) && self.deskew.steady_queued(&lanes).is_some();
-        self.steady_lanes = lanes;
-        ok
-    }
-
     /// Whether the fast path is on and every port is steady ([`Port::steady_lane`]); fills
     /// `lanes` with the lane each port's markers carry.
     fn steady_ports_lanes(&self, queues: &[BitQueue], lanes: &mut Vec<u16>) -> bool {
@@ -633,119 +791,125 @@ impl<D: LaneDecoder + Clone + Send> Receiver<D> {
         self.fast && self.ports.iter().zip(queues).all(|(p, q)| p.steady_lane(q).map(|l| lanes.push(l)).is_some())
     }
 
-    /// A batch of `periods` block periods in the steady state, with port `p` receiving channel
-    /// `source_of_port[p]`'s wire values `wires[c * periods ..][..periods]` unchanged (a
-    /// clean channel) behind the one block waiting in its queue: what as many
-    /// [`Receiver::handle_bits`] calls, each after a period's bits arrived, would do. Every
-    /// port's blocks run in one loop (the ports on rayon's threads), the deskew then takes
-    /// the lanes' slots side by side. Returns false, changing nothing, if anything in the
-    /// batch is not steady (the caller then hands the batch to the per-block machines);
-    /// otherwise the caller leaves only the last period's block in each queue.
-    pub(crate) fn take_steady(&mut self, queues: &[BitQueue], source_of_port: &[u32], wires: &[u128], periods: usize) -> bool {
-        let mut lanes = std::mem::take(&mut self.steady_lanes);
-        if periods == 0 || !self.steady_ports_lanes(queues, &mut lanes) {
-            self.steady_lanes = lanes;
-            return false;
-        }
-        let mut cols = std::mem::take(&mut self.columns);
-        let ok = self.take_steady_columns(queues, source_of_port, wires, periods, &lanes, &mut cols);
-        lanes.clear();
-        self.steady_lanes = lanes;
-        self.columns = cols;
-        ok
-    }
-
-    fn take_steady_columns(
+    /// A batch of `periods` block periods in the steady state, with port `p` receiving the
+    /// wire values of `wires_of_port(p)` unchanged (a clean channel) behind the one block
+    /// waiting in its queue in `queues`: what as many [`Receiver::handle_bits`] calls, each
+    /// after a period's bits arrived, would do. Each port's blocks run in one loop straight
+    /// from its wire values into its lane's column of the batch's rows (groups of lanes on
+    /// rayon's threads), and the deskew then releases the rows as stripes. Returns each
+    /// port's wire values, in port order, with the last period's value not yet taken (it is
+    /// the block left waiting in the queue). Returns `None`, changing nothing, if the
+    /// receiver is not in the steady state or anything in the batch is not steady (the
+    /// caller then hands the batch to the per-block machines).
+    pub(crate) fn take_steady<'a, E: LaneEncoder + Clone + Send + 'static>(
         &mut self,
         queues: &[BitQueue],
-        source_of_port: &[u32],
-        wires: &[u128],
         periods: usize,
-        lanes: &[u16],
-        cols: &mut crate::deskew::Columns,
-    ) -> bool {
-        if !self.deskew.steady_columns(lanes, periods, cols) {
-            return false;
+        wires_of_port: impl Fn(usize) -> ChannelWires<'a, E> + Sync,
+    ) -> Option<Vec<ChannelWires<'a, E>>> {
+        if periods == 0 {
+            return None;
         }
+        let mut lanes = std::mem::take(&mut self.steady_lanes);
+        let longest = if self.steady_ports_lanes(queues, &mut lanes) { self.deskew.steady_queued(&lanes) } else { None };
+        self.steady_lanes = lanes;
+        let mut rows = std::mem::take(&mut self.rows);
+        rows.reset(longest? + periods, self.cfg.lanes() as usize);
+        let taken = self.take_steady_rows(queues, periods, &wires_of_port, &mut rows);
+        self.rows = rows;
+        taken
+    }
+
+    fn take_steady_rows<'a, E: LaneEncoder + Clone + Send + 'static>(
+        &mut self,
+        queues: &[BitQueue],
+        periods: usize,
+        wires_of_port: &(impl Fn(usize) -> ChannelWires<'a, E> + Sync),
+        rows: &mut crate::deskew::Rows,
+    ) -> Option<Vec<ChannelWires<'a, E>>> {
+        use crate::deskew::Rows;
         let am_period = self.cfg.am_period();
-        let stride = cols.stride;
-        let mut results = std::mem::take(&mut self.steady_ports);
-        results.clear();
-        results.resize(self.ports.len(), None);
-        let (ok, cov) = {
-            let queued = &cols.queued;
-            let run = |(p, (((port, result), words), kinds)): (usize, (((&mut Port<D>, &mut Option<SteadyPort<D>>), &mut [u64]), &mut [u8])),
-                       cov: &mut Coverage| {
-                let c = source_of_port[p] as usize;
-                let from = queued[p];
-                let first = queues[p].peek_wide(0, D::BLOCK_BITS);
-                *result = port.run_columns(
-                    first,
-                    &wires[c * periods..(c + 1) * periods - 1],
-                    am_period,
-                    cov,
-                    &mut words[from..from + periods],
-                    &mut kinds[from..from + periods],
-                );
-                result.is_some()
-            };
-            if crate::parallel::worth_it(self.ports.len() * periods) {
-                self.ports
-                    .par_iter_mut()
-                    .zip(results.par_iter_mut())
-                    .zip(cols.words.par_chunks_mut(stride))
-                    .zip(cols.kinds.par_chunks_mut(stride))
-                    .enumerate()
-                    .with_min_len(crate::parallel::MIN_PORTS_PER_TASK)
-                    .fold(
-                        || (true, Coverage::default()),
-                        |(ok, mut cov), item| {
-                            let good = ok && run(item, &mut cov);
-                            (good, cov)
-                        },
-                    )
-                    .reduce(
-                        || (true, Coverage::default()),
-                        |(a, mut ca), (b, cb)| {
-                            ca.merge(&cb);
-                            (a && b, ca)
-                        },
-                    )
-            } else {
-                let mut cov = Coverage::default();
-                let ok = self
-                    .ports
-                    .iter_mut()
-                    .zip(results.iter_mut())
-                    .zip(cols.words.chunks_mut(stride))
-                    .zip(cols.kinds.chunks_mut(stride))
-                    .enumerate()
-                    .all(|item| run(item, &mut cov));
-                (ok, cov)
+        let lanes = self.cfg.lanes() as usize;
+        let (ports, deskew) = (&self.ports, &self.deskew);
+        let port_of_lane = deskew.ports_of_lanes();
+        let start = |p: usize, at: usize| {
+            ports[p].steady_start(p, queues[p].peek_wide(0, D::BLOCK_BITS), wires_of_port(p), at)
+        };
+        // One group of lanes: each lane's queued slots, then its port's batch, a few
+        // periods at a time for every lane of the group in turn (the group's rows stay in
+        // the cache while its lanes fill them).
+        let group = |(i, (words, kinds)): (usize, (&mut [u64], &mut [u8]))| {
+            let mut cov = Coverage::default();
+            let l0 = i * Rows::GROUP;
+            let width = Rows::GROUP.min(lanes - l0);
+            let mut group = Vec::with_capacity(width);
+            for col in 0..width {
+                let p = port_of_lane[l0 + col]? as usize;
+                let mut at = col;
+                for (w, k) in deskew.queued_entries(p) {
+                    (words[at], kinds[at]) = (w, k);
+                    at += width;
+                }
+                group.push(start(p, at)?);
             }
+            for j in (0..periods).step_by(STEADY_TILE) {
+                let tile = j..periods.min(j + STEADY_TILE);
+                let mut column = Column { words: &mut *words, kinds: &mut *kinds, stride: width };
+                if !run_tile(ports, &mut group, tile, am_period, &mut cov, &mut column) {
+                    return None;
+                }
+            }
+            Some((group, cov))
         };
-        let markers: Vec<(Option<u32>, Option<(u32, u64)>)> = if ok {
-            results.iter().map(|r| r.as_ref().map_or((None, None), |r| (r.first_marker, r.last_marker))).collect()
+        let group_len = rows.group_len();
+        let groups: Vec<_> = if crate::parallel::worth_it(ports.len() * periods) {
+            rows.words.par_chunks_mut(group_len).zip(rows.kinds.par_chunks_mut(group_len)).enumerate().map(group).collect()
         } else {
-            Vec::new()
+            rows.words.chunks_mut(group_len).zip(rows.kinds.chunks_mut(group_len)).enumerate().map(group).collect()
         };
-        if !ok || !self.deskew.take_steady(cols, periods, &markers, &mut self.out) {
-            self.steady_ports = results;
-            return false;
+        // The ports carrying no lane (spares): their slots go nowhere.
+        let (spare_words, spare_kinds) = &mut self.spare_column;
+        spare_words.resize(periods, 0);
+        spare_kinds.resize(periods, 0);
+        let mut cov = Coverage::default();
+        let mut taken: Vec<Option<SteadyPort<D, ChannelWires<'a, E>>>> = (0..ports.len()).map(|_| None).collect();
+        for (p, t) in taken.iter_mut().enumerate() {
+            if deskew.is_aligned_port(p) {
+                continue;
+            }
+            let mut r = start(p, 0)?;
+            let mut column = Column { words: spare_words, kinds: spare_kinds, stride: 1 };
+            if !ports[p].run_columns(&mut r, 0..periods, am_period, &mut cov, &mut column) {
+                return None;
+            }
+            *t = Some(r);
         }
+        for g in groups {
+            let (group, c) = g?;
+            cov.merge(&c);
+            for r in group {
+                let p = r.port;
+                taken[p] = Some(r);
+            }
+        }
+        let taken: Vec<SteadyPort<D, ChannelWires<'a, E>>> = taken.into_iter().collect::<Option<_>>()?;
+        if !self.deskew.markers_in_step(taken.iter().map(|r| r.first_marker)) {
+            return None;
+        }
+        self.deskew.take_rows(rows, periods, taken.iter().map(|r| r.last_marker), &mut self.out);
         let bits = periods as u64 * u64::from(D::BLOCK_BITS);
-        for (port, r) in self.ports.iter_mut().zip(results.iter_mut()) {
-            let r = r.take().expect("every port took the batch");
+        let mut wires = Vec::with_capacity(taken.len());
+        for (port, r) in self.ports.iter_mut().zip(taken) {
             let MarkerLock::Locked { lane, .. } = port.marker_lock else { unreachable!("checked steady") };
             port.decoder = r.decoder;
             port.marker_lock = MarkerLock::Locked { lane, since: r.since, invalid_run: 0 };
             port.block_lock.accept_valid(periods as u32);
             port.bit_pos += bits;
             port.counters.bip_errors += r.bip_errors;
+            wires.push(r.wires);
         }
         self.cov.merge(&cov);
-        self.steady_ports = results;
-        true
+        Some(wires)
     }
 
     /// Whether the fast path runs (the default). Off, [`Receiver::handle_bits`] takes every

@@ -27,7 +27,7 @@ pub const TAP_B: u32 = 58;
 /// Scrambles payloads; one per physical channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scrambler {
-    prev: u64,
+    pub(crate) prev: u64,
 }
 
 impl Default for Scrambler {
@@ -58,7 +58,7 @@ impl Scrambler {
 /// Descrambles payloads; one per RX channel. Self-synchronising.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Descrambler {
-    prev: u64,
+    pub(crate) prev: u64,
 }
 
 impl Descrambler {

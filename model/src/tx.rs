@@ -179,7 +179,133 @@ impl<E: LaneEncoder + Clone> Transmitter<E> {
     }
 }
 
-impl<E: LaneEncoder + Clone + Send> Transmitter<E> {
+/// A period of a batch plan ([`Transmitter::plan_periods`]) that is a marker slot.
+pub(crate) const PLAN_MARKER: u32 = u32::MAX;
+/// A period of a batch plan that sends idle (no stripe left to take).
+pub(crate) const PLAN_IDLE: u32 = u32::MAX - 1;
+
+/// One channel's wire values over the periods of a batch plan: its encoder (a copy, left
+/// in [`ChannelWires::encoder`] when the values are taken) run on what each period sends.
+#[derive(Debug, Clone)]
+pub(crate) struct ChannelWires<'a, E> {
+    encoder: E,
+    carries: Option<u16>,
+    plan: std::slice::Iter<'a, u32>,
+    stripes: &'a [u64],
+    lanes: usize,
+}
+
+impl<'a, E> ChannelWires<'a, E> {
+    /// The encoder after the values taken so far.
+    pub(crate) fn encoder(&self) -> &E {
+        &self.encoder
+    }
+
+    /// The encoder, to be run elsewhere on the periods of [`ChannelWires::plan_rest`]
+    /// (then passed over with [`ChannelWires::pass`]).
+    pub(crate) fn encoder_mut(&mut self) -> &mut E {
+        &mut self.encoder
+    }
+
+    /// What the periods not yet taken send.
+    pub(crate) fn plan_rest(&self) -> &'a [u32] {
+        self.plan.as_slice()
+    }
+
+    /// Passes over the next `n` periods (their values taken elsewhere).
+    pub(crate) fn pass(&mut self, n: usize) {
+        self.plan = self.plan.as_slice()[n..].iter();
+    }
+
+    /// The lane whose words the channel sends, if it carries one (not failed, not a spare).
+    pub(crate) fn lane(&self) -> Option<usize> {
+        self.carries.filter(|&l| l != SPARE_LANE).map(usize::from)
+    }
+
+    /// The stripes the plan's indices are into, and their words per stripe.
+    pub(crate) fn stripes(&self) -> (&'a [u64], usize) {
+        (self.stripes, self.lanes)
+    }
+}
+
+impl<E: LaneEncoder> Iterator for ChannelWires<'_, E> {
+    type Item = u128;
+
+    #[inline]
+    fn next(&mut self) -> Option<u128> {
+        let &s = self.plan.next()?;
+        let Some(lane) = self.carries else { return Some(0) };
+        Some(self.encoder.encode(match s {
+            PLAN_MARKER => TxSymbol::Marker(lane),
+            PLAN_IDLE => TxSymbol::Idle,
+            _ if lane == SPARE_LANE => TxSymbol::Idle,
+            s => TxSymbol::Data(self.stripes[s as usize * self.lanes + usize::from(lane)]),
+        }))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.plan.size_hint()
+    }
+}
+
+impl<E: LaneEncoder + Clone + Send + Sync> Transmitter<E> {
+    /// What each of the next `periods` block periods sends when the stripes of a slice of
+    /// `offered` stripes are offered in turn (as [`Transmitter::step`] called once a period
+    /// with the next stripe not yet taken would): [`PLAN_MARKER`], [`PLAN_IDLE`] or the
+    /// index of the stripe taken. Fills `plan` and returns the stripes taken; changes
+    /// nothing ([`Transmitter::advance`] does, once the periods are sent).
+    pub(crate) fn plan_periods(&self, offered: usize, periods: usize, plan: &mut Vec<u32>) -> usize {
+        plan.clear();
+        let am = u64::from(self.cfg.am_period());
+        let mut taken = 0u32;
+        for slot in self.slot..self.slot + periods as u64 {
+            plan.push(if slot.is_multiple_of(am) {
+                PLAN_MARKER
+            } else if (taken as usize) < offered {
+                taken += 1;
+                taken - 1
+            } else {
+                PLAN_IDLE
+            });
+        }
+        taken as usize
+    }
+
+    /// The wire values channel `c` sends over the periods of `plan` (from
+    /// [`Transmitter::plan_periods`], with the same `stripes`), from its encoder as it is.
+    pub(crate) fn channel_wires<'a>(&self, c: usize, stripes: &'a [u64], plan: &'a [u32]) -> ChannelWires<'a, E> {
+        ChannelWires {
+            encoder: self.encoders[c].clone(),
+            carries: self.carries[c],
+            plan: plan.iter(),
+            stripes,
+            lanes: self.cfg.lanes() as usize,
+        }
+    }
+
+    /// Channel `c`'s encoder after the periods of a plan ([`ChannelWires::encoder`]).
+    pub(crate) fn set_encoder(&mut self, c: usize, encoder: E) {
+        self.encoders[c] = encoder;
+    }
+
+    /// Counts the periods of `plan` as sent, with `offered` stripes offered: the slot
+    /// advances and the cover points of the offers are hit, as the periods one at a time
+    /// would hit them.
+    pub(crate) fn advance(&mut self, plan: &[u32], offered: usize) {
+        let mut taken = 0;
+        for &s in plan {
+            if taken < offered {
+                if s == PLAN_MARKER {
+                    self.cov.hit(Cover::TxOfferInMarkerSlot);
+                } else if !self.map_written {
+                    self.cov.hit(Cover::ResetTxMapDefault);
+                }
+            }
+            taken += usize::from(s < PLAN_IDLE);
+        }
+        self.slot += plan.len() as u64;
+    }
+
     /// `periods` block periods at once, offering the stripes of `stripes` (N words each)
     /// in turn as [`Transmitter::step`] called once a period with the next stripe not yet
     /// taken would, then idle. Writes channel `c`'s wire value of period `j` to
@@ -198,56 +324,24 @@ impl<E: LaneEncoder + Clone + Send> Transmitter<E> {
             return 0;
         }
         let offered = stripes.len() / lanes;
-        // Which stripe each period sends, if any (`MARKER` for a marker slot).
-        const MARKER: usize = usize::MAX;
-        const IDLE: usize = usize::MAX - 1;
         let mut plan = Vec::with_capacity(periods);
-        let mut taken = 0;
-        for _ in 0..periods {
-            let marker = self.next_is_marker();
-            self.slot += 1;
-            let offer = taken < offered;
-            if offer {
-                if marker {
-                    self.cov.hit(Cover::TxOfferInMarkerSlot);
-                } else if !self.map_written {
-                    self.cov.hit(Cover::ResetTxMapDefault);
-                }
+        let taken = self.plan_periods(offered, periods, &mut plan);
+        let this = &*self;
+        let encode = |(c, out): (usize, &mut [u128])| {
+            let mut values = this.channel_wires(c, stripes, &plan);
+            for (w, v) in out.iter_mut().zip(&mut values) {
+                *w = v;
             }
-            plan.push(if marker {
-                MARKER
-            } else if offer {
-                taken += 1;
-                taken - 1
-            } else {
-                IDLE
-            });
-        }
-        let encode = |((enc, carries), out): ((&mut E, &Option<u16>), &mut [u128])| {
-            let Some(lane) = *carries else {
-                out.fill(0);
-                return;
-            };
-            for (w, &s) in out.iter_mut().zip(&plan) {
-                *w = enc.encode(match s {
-                    MARKER => TxSymbol::Marker(lane),
-                    IDLE => TxSymbol::Idle,
-                    _ if lane == SPARE_LANE => TxSymbol::Idle,
-                    s => TxSymbol::Data(stripes[s * lanes + usize::from(lane)]),
-                });
-            }
+            values.encoder
         };
-        if crate::parallel::worth_it(wires.len()) {
+        let encoders: Vec<E> = if crate::parallel::worth_it(wires.len()) {
             use rayon::prelude::*;
-            self.encoders
-                .par_iter_mut()
-                .zip(self.carries.par_iter())
-                .zip(wires.par_chunks_mut(periods))
-                .with_min_len(crate::parallel::MIN_PORTS_PER_TASK)
-                .for_each(encode);
+            wires.par_chunks_mut(periods).enumerate().with_min_len(crate::parallel::MIN_PORTS_PER_TASK).map(encode).collect()
         } else {
-            self.encoders.iter_mut().zip(self.carries.iter()).zip(wires.chunks_mut(periods)).for_each(encode);
-        }
+            wires.chunks_mut(periods).enumerate().map(encode).collect()
+        };
+        self.encoders = encoders;
+        self.advance(&plan, offered);
         taken
     }
 }
