@@ -660,7 +660,9 @@ impl Deskew {
                 continue;
             }
             let t = (slot - g) as usize;
-            if rows.row(t).all(|(_, kinds)| kinds.iter().all(|&k| k == SLOT_DATA)) {
+            // Every slot data (kind 0): the OR of the kinds, without stopping early, which
+            // the compiler does many kinds at a time.
+            if rows.row(t).all(|(_, kinds)| kinds.iter().fold(SLOT_DATA, |a, &k| a | k) == SLOT_DATA) {
                 for (words, _) in rows.row(t) {
                     out.extend_from_slice(words);
                 }
@@ -686,10 +688,10 @@ impl Deskew {
             let PortState::Aligned { lane, next } = q.state else { continue };
             let queued = (next - g) as usize;
             q.fifo.clear();
-            for t in released..queued + periods {
+            q.fifo.extend((released..queued + periods).map(|t| {
                 let at = rows.at(t, usize::from(lane));
-                q.fifo.push_back((g + t as u64, entry_slot(rows.words[at], rows.kinds[at])));
-            }
+                (g + t as u64, entry_slot(rows.words[at], rows.kinds[at]))
+            }));
             if let Some((j, arrival)) = last {
                 q.last_marker = Some((next + u64::from(j), arrival));
             }

@@ -205,7 +205,7 @@ impl Link {
         let wires = self.rx.take_steady(self.channel.ports(), periods, |p| tx.channel_wires(sources[p] as usize, stripes, &plan));
         let done = wires.map(|wires| {
             let mut encoders = Vec::with_capacity(wires.len());
-            for (p, mut w) in wires.into_iter().enumerate() {
+            for (p, mut w) in wires {
                 let c = sources[p] as usize;
                 self.wires[c] = w.next().expect("the batch's last period is left to take");
                 encoders.push((c, w.encoder().clone()));

@@ -517,8 +517,7 @@ fn run_side_by_side<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
     cov: &mut Coverage,
     column: &mut Column<'_>,
 ) -> bool {
-    use crate::deskew::{SLOT_DATA, SLOT_IDLE, SLOT_INVALID};
-    use crate::tx::{PLAN_IDLE, PLAN_MARKER};
+    use crate::tx::PLAN_MARKER;
     use std::any::Any;
     let chunk: &mut [_; SIDE] = chunk.try_into().expect("a chunk of SIDE ports");
     let mut j = tile.start;
@@ -554,28 +553,7 @@ fn run_side_by_side<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
         let (stripes, n_lanes) = chunk[0].wires.stripes();
         let mut at = chunk.each_ref().map(|r| r.at);
         let Column { words, kinds, stride } = column;
-        let (mut idle, mut invalid) = (0u64, 0u64);
-        for &s in plan {
-            if s == PLAN_IDLE {
-                let out = lanes.period(&[IDLE_PAYLOAD; SIDE], SyncHeader::Control);
-                for i in 0..SIDE {
-                    let ok = out[i] == IDLE_PAYLOAD;
-                    idle += u64::from(ok);
-                    invalid += u64::from(!ok);
-                    words[at[i]] = 0;
-                    kinds[at[i]] = if ok { SLOT_IDLE } else { SLOT_INVALID };
-                    at[i] += *stride;
-                }
-            } else {
-                let row = &stripes[s as usize * n_lanes..][..n_lanes];
-                let out = lanes.period(&lane_of.map(|l| row[l]), SyncHeader::Data);
-                for i in 0..SIDE {
-                    words[at[i]] = out[i];
-                    kinds[at[i]] = SLOT_DATA;
-                    at[i] += *stride;
-                }
-            }
-        }
+        let (idle, invalid) = run_plain(&mut lanes, plan, stripes, n_lanes, &lane_of, words, kinds, *stride, &mut at);
         cov.add(Cover::ControlIdle, idle);
         cov.add(Cover::ControlInvalid, invalid);
         lanes.store(encoders.each_mut(), decoders.each_mut());
@@ -589,6 +567,64 @@ fn run_side_by_side<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
         j += n;
     }
     true
+}
+
+/// The periods of `plan` (data or idle, no marker) through [`SideBySide`] for [`SIDE`]
+/// ports whose channels carry lanes `lane_of` of `stripes` (`n_lanes` words a stripe);
+/// port `i`'s slots go to `words` and `kinds` from `at[i]` on, `stride` apart. Returns the
+/// idle and the invalid slots. Compiled for the vector units the CPU has (AVX-512, AVX2,
+/// or the baseline), chosen when first called.
+#[multiversion::multiversion(targets("x86_64+avx512f+avx512vl+avx512bw+avx2", "x86_64+avx2"))]
+#[allow(clippy::too_many_arguments)]
+fn run_plain(
+    lanes: &mut SideBySide<SIDE>,
+    plan: &[u32],
+    stripes: &[u64],
+    n_lanes: usize,
+    lane_of: &[usize; SIDE],
+    words: &mut [u64],
+    kinds: &mut [u8],
+    stride: usize,
+    at: &mut [usize; SIDE],
+) -> (u64, u64) {
+    use crate::deskew::{SLOT_DATA, SLOT_IDLE, SLOT_INVALID};
+    use crate::tx::PLAN_IDLE;
+    // The lanes' words side by side in a stripe (channels carrying the lanes of the ports
+    // in lane order, the usual case) or apart.
+    let contiguous = lane_of.iter().enumerate().all(|(i, &l)| l == lane_of[0] + i).then_some(lane_of[0]);
+    let (mut idle, mut invalid) = (0u64, 0u64);
+    for &s in plan {
+        if s == PLAN_IDLE {
+            let out = lanes.period(&[IDLE_PAYLOAD; SIDE], SyncHeader::Control);
+            for i in 0..SIDE {
+                let ok = out[i] == IDLE_PAYLOAD;
+                idle += u64::from(ok);
+                invalid += u64::from(!ok);
+                words[at[i]] = 0;
+                kinds[at[i]] = if ok { SLOT_IDLE } else { SLOT_INVALID };
+                at[i] += stride;
+            }
+        } else {
+            let row = &stripes[s as usize * n_lanes..][..n_lanes];
+            let payload: [u64; SIDE] = match contiguous {
+                Some(l0) => row[l0..l0 + SIDE].try_into().expect("SIDE words"),
+                None => {
+                    let mut p = [0; SIDE];
+                    for (p, &l) in p.iter_mut().zip(lane_of) {
+                        *p = row[l];
+                    }
+                    p
+                }
+            };
+            let out = lanes.period(&payload, SyncHeader::Data);
+            for i in 0..SIDE {
+                words[at[i]] = out[i];
+                kinds[at[i]] = SLOT_DATA;
+                at[i] += stride;
+            }
+        }
+    }
+    (idle, invalid)
 }
 
 /// Where a port's slots of a steady batch go: one after another `stride` entries apart
@@ -721,6 +757,8 @@ pub struct Receiver<D: LaneDecoder = Decoder64b66b> {
     steady_lanes: Vec<u16>,
     rows: crate::deskew::Rows,
     spare_column: (Vec<u64>, Vec<u8>),
+    /// Each port's first and last marker of a steady batch (see [`SteadyPort`]).
+    steady_markers: (Vec<Option<u32>>, Vec<Option<(u32, u64)>>),
 }
 
 impl Receiver<Decoder64b66b> {
@@ -748,6 +786,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             steady_lanes: Vec::new(),
             rows: Default::default(),
             spare_column: Default::default(),
+            steady_markers: Default::default(),
         }
     }
 
@@ -797,8 +836,8 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
     /// after a period's bits arrived, would do. Each port's blocks run in one loop straight
     /// from its wire values into its lane's column of the batch's rows (groups of lanes on
     /// rayon's threads), and the deskew then releases the rows as stripes. Returns each
-    /// port's wire values, in port order, with the last period's value not yet taken (it is
-    /// the block left waiting in the queue). Returns `None`, changing nothing, if the
+    /// port with its wire values (every port once, in no set order), the last period's
+    /// value not yet taken (it is the block left waiting in the queue). Returns `None`, changing nothing, if the
     /// receiver is not in the steady state or anything in the batch is not steady (the
     /// caller then hands the batch to the per-block machines).
     pub(crate) fn take_steady<'a, E: LaneEncoder + Clone + Send + 'static>(
@@ -806,7 +845,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         queues: &[BitQueue],
         periods: usize,
         wires_of_port: impl Fn(usize) -> ChannelWires<'a, E> + Sync,
-    ) -> Option<Vec<ChannelWires<'a, E>>> {
+    ) -> Option<Vec<(usize, ChannelWires<'a, E>)>> {
         if periods == 0 {
             return None;
         }
@@ -826,7 +865,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         periods: usize,
         wires_of_port: &(impl Fn(usize) -> ChannelWires<'a, E> + Sync),
         rows: &mut crate::deskew::Rows,
-    ) -> Option<Vec<ChannelWires<'a, E>>> {
+    ) -> Option<Vec<(usize, ChannelWires<'a, E>)>> {
         use crate::deskew::Rows;
         let am_period = self.cfg.am_period();
         let lanes = self.cfg.lanes() as usize;
@@ -872,41 +911,46 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         spare_words.resize(periods, 0);
         spare_kinds.resize(periods, 0);
         let mut cov = Coverage::default();
-        let mut taken: Vec<Option<SteadyPort<D, ChannelWires<'a, E>>>> = (0..ports.len()).map(|_| None).collect();
-        for (p, t) in taken.iter_mut().enumerate() {
-            if deskew.is_aligned_port(p) {
-                continue;
-            }
+        let mut spares = Vec::new();
+        for p in (0..ports.len()).filter(|&p| !deskew.is_aligned_port(p)) {
             let mut r = start(p, 0)?;
             let mut column = Column { words: spare_words, kinds: spare_kinds, stride: 1 };
             if !ports[p].run_columns(&mut r, 0..periods, am_period, &mut cov, &mut column) {
                 return None;
             }
-            *t = Some(r);
+            spares.push(r);
         }
+        let mut taken = Vec::with_capacity(groups.len() + 1);
         for g in groups {
             let (group, c) = g?;
             cov.merge(&c);
-            for r in group {
-                let p = r.port;
-                taken[p] = Some(r);
-            }
+            taken.push(group);
         }
-        let taken: Vec<SteadyPort<D, ChannelWires<'a, E>>> = taken.into_iter().collect::<Option<_>>()?;
-        if !self.deskew.markers_in_step(taken.iter().map(|r| r.first_marker)) {
+        taken.push(spares);
+        // Each port's first and last marker of the batch, by port.
+        let (first, last) = &mut self.steady_markers;
+        first.clear();
+        first.resize(ports.len(), None);
+        last.clear();
+        last.resize(ports.len(), None);
+        for r in taken.iter().flatten() {
+            (first[r.port], last[r.port]) = (r.first_marker, r.last_marker);
+        }
+        if !self.deskew.markers_in_step(first.iter().copied()) {
             return None;
         }
-        self.deskew.take_rows(rows, periods, taken.iter().map(|r| r.last_marker), &mut self.out);
+        self.deskew.take_rows(rows, periods, last.iter().copied(), &mut self.out);
         let bits = periods as u64 * u64::from(D::BLOCK_BITS);
-        let mut wires = Vec::with_capacity(taken.len());
-        for (port, r) in self.ports.iter_mut().zip(taken) {
+        let mut wires = Vec::with_capacity(ports.len());
+        for r in taken.into_iter().flatten() {
+            let port = &mut self.ports[r.port];
             let MarkerLock::Locked { lane, .. } = port.marker_lock else { unreachable!("checked steady") };
             port.decoder = r.decoder;
             port.marker_lock = MarkerLock::Locked { lane, since: r.since, invalid_run: 0 };
             port.block_lock.accept_valid(periods as u32);
             port.bit_pos += bits;
             port.counters.bip_errors += r.bip_errors;
-            wires.push(r.wires);
+            wires.push((r.port, r.wires));
         }
         self.cov.merge(&cov);
         Some(wires)
@@ -1020,7 +1064,12 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
     /// first) and returns how many.
     pub fn poll_stripes(&mut self, out: &mut Vec<u64>) -> usize {
         let n = self.out.len() / self.cfg.lanes() as usize;
-        out.append(&mut self.out);
+        if out.is_empty() && out.capacity() <= self.out.capacity() {
+            // Hand over the buffer rather than copy it.
+            std::mem::swap(out, &mut self.out);
+        } else {
+            out.append(&mut self.out);
+        }
         n
     }
 
