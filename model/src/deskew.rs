@@ -58,7 +58,7 @@ pub(crate) struct Rows {
 
 impl Rows {
     /// Lanes per group.
-    pub(crate) const GROUP: usize = 64;
+    pub(crate) const GROUP: usize = 32;
 
     /// Room for `rows` rows of `lanes` lanes.
     pub(crate) fn reset(&mut self, rows: usize, lanes: usize) {
@@ -234,6 +234,8 @@ pub struct Deskew {
     /// Lanes that left the formed link since it formed (coverage: a later join is a rejoin).
     left_formed: Vec<bool>,
     cov: Coverage,
+    /// Scratch of [`Deskew::take_rows`]: the rows that are good stripes.
+    steady_stripes: Vec<usize>,
 }
 
 impl Deskew {
@@ -272,6 +274,7 @@ impl Deskew {
             spread_probe: None,
             duplicate: None,
             left_formed: vec![false; cfg.lanes() as usize],
+            steady_stripes: Vec::new(),
             cov: Coverage::default(),
         }
     }
@@ -648,25 +651,26 @@ impl Deskew {
     /// `last_marker[p]` is the last of the batch's slots on port `p` that was a marker, with
     /// its arrival. Releases what the per-slot calls, with a poll after each period, would
     /// have released, a stripe at a time from the rows, and queues the rest.
-    pub(crate) fn take_rows(&mut self, rows: &Rows, periods: usize, last_marker: impl Iterator<Item = Option<(u32, u64)>>, out: &mut Vec<u64>) {
-        let am = self.am_period;
+    pub(crate) fn take_rows(&mut self, rows: &Rows, periods: usize, last_marker: &[Option<(u32, u64)>], out: &mut Vec<u64>) {
+        use rayon::prelude::*;
         let k = periods as u64;
         let g = self.next_global;
         let min_next = self.lane_next.iter().copied().min().unwrap_or(u64::MAX);
         let end = g.max((min_next + k).saturating_sub(RELEASE_HOLD));
-        out.reserve((end - g) as usize * self.lanes);
+        let released = (end - g) as usize;
+        let parallel = crate::parallel::worth_it(released * self.lanes);
+        // Which rows are good stripes; the others are counted.
+        let mut stripes = std::mem::take(&mut self.steady_stripes);
+        stripes.clear();
         for slot in g..end {
-            if slot.is_multiple_of(am) {
+            if slot.is_multiple_of(self.am_period) {
                 continue;
             }
             let t = (slot - g) as usize;
             // Every slot data (kind 0): the OR of the kinds, without stopping early, which
             // the compiler does many kinds at a time.
             if rows.row(t).all(|(_, kinds)| kinds.iter().fold(SLOT_DATA, |a, &k| a | k) == SLOT_DATA) {
-                for (words, _) in rows.row(t) {
-                    out.extend_from_slice(words);
-                }
-                self.counters.stripes_out += 1;
+                stripes.push(t);
                 continue;
             }
             let (mut data, mut idle) = (0usize, 0usize);
@@ -683,22 +687,51 @@ impl Deskew {
                 self.cov.hit(Cover::DeskewUnreadable);
             }
         }
-        let released = (end - g) as usize;
-        for (q, last) in self.ports.iter_mut().zip(last_marker) {
-            let PortState::Aligned { lane, next } = q.state else { continue };
+        self.counters.stripes_out += stripes.len() as u64;
+        let copy = |(stripe, &t): (&mut [u64], &usize)| {
+            let mut at = 0;
+            for (words, _) in rows.row(t) {
+                stripe[at..at + words.len()].copy_from_slice(words);
+                at += words.len();
+            }
+        };
+        if parallel {
+            let start = out.len();
+            out.resize(start + stripes.len() * self.lanes, 0);
+            out[start..].par_chunks_mut(self.lanes).zip(&stripes).for_each(copy);
+        } else {
+            out.reserve(stripes.len() * self.lanes);
+            for &t in &stripes {
+                for (words, _) in rows.row(t) {
+                    out.extend_from_slice(words);
+                }
+            }
+        }
+        self.steady_stripes = stripes;
+        // Each aligned port's queue: its slots after the ones released.
+        let requeue = |(q, last): (&mut PortQueue, &Option<(u32, u64)>)| {
+            let PortState::Aligned { lane, next } = q.state else { return };
             let queued = (next - g) as usize;
             q.fifo.clear();
             q.fifo.extend((released..queued + periods).map(|t| {
                 let at = rows.at(t, usize::from(lane));
                 (g + t as u64, entry_slot(rows.words[at], rows.kinds[at]))
             }));
-            if let Some((j, arrival)) = last {
+            if let Some((j, arrival)) = *last {
                 q.last_marker = Some((next + u64::from(j), arrival));
             }
             q.state = PortState::Aligned { lane, next: next + k };
-            self.lane_next[usize::from(lane)] = next + k;
+        };
+        if parallel {
+            self.ports.par_iter_mut().zip(last_marker).with_min_len(crate::parallel::MIN_PORTS_PER_TASK).for_each(requeue);
+        } else {
+            self.ports.iter_mut().zip(last_marker).for_each(requeue);
+        }
+        for next in self.lane_next.iter_mut() {
+            *next += k;
         }
         self.next_global = end;
+        debug_assert!(self.lane_next_holds());
         debug_assert!(self.ports.iter().all(|q| q.fifo.len() <= 2 * self.buffer_cap));
     }
 

@@ -208,7 +208,7 @@ impl Link {
             for (p, mut w) in wires {
                 let c = sources[p] as usize;
                 self.wires[c] = w.next().expect("the batch's last period is left to take");
-                encoders.push((c, w.encoder().clone()));
+                encoders.push((c, *w.encoder()));
             }
             encoders
         });

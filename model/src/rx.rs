@@ -520,12 +520,14 @@ fn run_side_by_side<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
     use crate::tx::PLAN_MARKER;
     use std::any::Any;
     let chunk: &mut [_; SIDE] = chunk.try_into().expect("a chunk of SIDE ports");
+    // Spare channels send idle whatever the plan: side by side only with each other.
+    let spares = chunk.iter().all(|r| r.wires.is_spare());
     let mut j = tile.start;
     while j < tile.end {
         // Periods from `j` on before a marker is due on a port or sent by the TX.
         let mut n = tile.end - j;
         for r in chunk.iter() {
-            if r.first.is_some() || r.wires.lane().is_none() {
+            if r.first.is_some() || (r.wires.lane().is_none() && !spares) {
                 n = 0;
             }
             n = n.min(am_period.saturating_sub(r.since + 1) as usize);
@@ -549,11 +551,11 @@ fn run_side_by_side<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
             |r: &SteadyPort<D, ChannelWires<'_, E>>| *(&r.decoder as &dyn Any).downcast_ref::<Decoder64b66b>().expect("64b/66b checked");
         let (mut encoders, mut decoders) = (chunk.each_ref().map(encoder), chunk.each_ref().map(decoder));
         let mut lanes = SideBySide::<SIDE>::load(encoders.each_ref(), decoders.each_ref());
-        let lane_of = chunk.each_ref().map(|r| r.wires.lane().expect("checked: a lane"));
+        let lane_of = chunk.each_ref().map(|r| r.wires.lane().unwrap_or(0));
         let (stripes, n_lanes) = chunk[0].wires.stripes();
         let mut at = chunk.each_ref().map(|r| r.at);
         let Column { words, kinds, stride } = column;
-        let (idle, invalid) = run_plain(&mut lanes, plan, stripes, n_lanes, &lane_of, words, kinds, *stride, &mut at);
+        let (idle, invalid) = run_plain(&mut lanes, plan, spares, stripes, n_lanes, &lane_of, words, kinds, *stride, &mut at);
         cov.add(Cover::ControlIdle, idle);
         cov.add(Cover::ControlInvalid, invalid);
         lanes.store(encoders.each_mut(), decoders.each_mut());
@@ -570,7 +572,8 @@ fn run_side_by_side<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
 }
 
 /// The periods of `plan` (data or idle, no marker) through [`SideBySide`] for [`SIDE`]
-/// ports whose channels carry lanes `lane_of` of `stripes` (`n_lanes` words a stripe);
+/// ports whose channels carry lanes `lane_of` of `stripes` (`n_lanes` words a stripe), or
+/// are all spares (`spares`: idle in every period);
 /// port `i`'s slots go to `words` and `kinds` from `at[i]` on, `stride` apart. Returns the
 /// idle and the invalid slots. Compiled for the vector units the CPU has (AVX-512, AVX2,
 /// or the baseline), chosen when first called.
@@ -579,6 +582,7 @@ fn run_side_by_side<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
 fn run_plain(
     lanes: &mut SideBySide<SIDE>,
     plan: &[u32],
+    spares: bool,
     stripes: &[u64],
     n_lanes: usize,
     lane_of: &[usize; SIDE],
@@ -594,7 +598,7 @@ fn run_plain(
     let contiguous = lane_of.iter().enumerate().all(|(i, &l)| l == lane_of[0] + i).then_some(lane_of[0]);
     let (mut idle, mut invalid) = (0u64, 0u64);
     for &s in plan {
-        if s == PLAN_IDLE {
+        if s == PLAN_IDLE || spares {
             let out = lanes.period(&[IDLE_PAYLOAD; SIDE], SyncHeader::Control);
             for i in 0..SIDE {
                 let ok = out[i] == IDLE_PAYLOAD;
@@ -758,7 +762,8 @@ pub struct Receiver<D: LaneDecoder = Decoder64b66b> {
     rows: crate::deskew::Rows,
     spare_column: (Vec<u64>, Vec<u8>),
     /// Each port's first and last marker of a steady batch (see [`SteadyPort`]).
-    steady_markers: (Vec<Option<u32>>, Vec<Option<(u32, u64)>>),
+    steady_first_marker: Vec<Option<u32>>,
+    steady_last_marker: Vec<Option<(u32, u64)>>,
 }
 
 impl Receiver<Decoder64b66b> {
@@ -786,7 +791,8 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             steady_lanes: Vec::new(),
             rows: Default::default(),
             spare_column: Default::default(),
-            steady_markers: Default::default(),
+            steady_first_marker: Vec::new(),
+            steady_last_marker: Vec::new(),
         }
     }
 
@@ -900,26 +906,38 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             }
             Some((group, cov))
         };
-        let group_len = rows.group_len();
-        let groups: Vec<_> = if crate::parallel::worth_it(ports.len() * periods) {
-            rows.words.par_chunks_mut(group_len).zip(rows.kinds.par_chunks_mut(group_len)).enumerate().map(group).collect()
-        } else {
-            rows.words.chunks_mut(group_len).zip(rows.kinds.chunks_mut(group_len)).enumerate().map(group).collect()
-        };
-        // The ports carrying no lane (spares): their slots go nowhere.
+        // The ports carrying no lane (spares), side by side too; their slots go to a
+        // scratch column each, and no further.
         let (spare_words, spare_kinds) = &mut self.spare_column;
-        spare_words.resize(periods, 0);
-        spare_kinds.resize(periods, 0);
-        let mut cov = Coverage::default();
-        let mut spares = Vec::new();
-        for p in (0..ports.len()).filter(|&p| !deskew.is_aligned_port(p)) {
-            let mut r = start(p, 0)?;
-            let mut column = Column { words: spare_words, kinds: spare_kinds, stride: 1 };
-            if !ports[p].run_columns(&mut r, 0..periods, am_period, &mut cov, &mut column) {
-                return None;
+        let spare_ports: Vec<usize> = (0..ports.len()).filter(|&p| !deskew.is_aligned_port(p)).collect();
+        let width = spare_ports.len();
+        spare_words.resize(width * periods, 0);
+        spare_kinds.resize(width * periods, 0);
+        let mut spares = move || {
+            let mut cov = Coverage::default();
+            let mut group = Vec::with_capacity(width);
+            for (i, &p) in spare_ports.iter().enumerate() {
+                group.push(start(p, i)?);
             }
-            spares.push(r);
-        }
+            for j in (0..periods).step_by(STEADY_TILE) {
+                let tile = j..periods.min(j + STEADY_TILE);
+                let mut column = Column { words: &mut *spare_words, kinds: &mut *spare_kinds, stride: width };
+                if !run_tile(ports, &mut group, tile, am_period, &mut cov, &mut column) {
+                    return None;
+                }
+            }
+            Some((group, cov))
+        };
+        let group_len = rows.group_len();
+        let (groups, spares): (Vec<_>, _) = if crate::parallel::worth_it(ports.len() * periods) {
+            rayon::join(
+                || rows.words.par_chunks_mut(group_len).zip(rows.kinds.par_chunks_mut(group_len)).enumerate().map(group).collect(),
+                spares,
+            )
+        } else {
+            (rows.words.chunks_mut(group_len).zip(rows.kinds.chunks_mut(group_len)).enumerate().map(group).collect(), spares())
+        };
+        let (spares, mut cov) = spares?;
         let mut taken = Vec::with_capacity(groups.len() + 1);
         for g in groups {
             let (group, c) = g?;
@@ -928,7 +946,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         }
         taken.push(spares);
         // Each port's first and last marker of the batch, by port.
-        let (first, last) = &mut self.steady_markers;
+        let (first, last) = (&mut self.steady_first_marker, &mut self.steady_last_marker);
         first.clear();
         first.resize(ports.len(), None);
         last.clear();
@@ -939,7 +957,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         if !self.deskew.markers_in_step(first.iter().copied()) {
             return None;
         }
-        self.deskew.take_rows(rows, periods, last.iter().copied(), &mut self.out);
+        self.deskew.take_rows(rows, periods, last, &mut self.out);
         let bits = periods as u64 * u64::from(D::BLOCK_BITS);
         let mut wires = Vec::with_capacity(ports.len());
         for r in taken.into_iter().flatten() {

@@ -222,6 +222,11 @@ impl<'a, E> ChannelWires<'a, E> {
         self.carries.filter(|&l| l != SPARE_LANE).map(usize::from)
     }
 
+    /// Whether the channel is a spare (it sends idle in every period that is not a marker).
+    pub(crate) fn is_spare(&self) -> bool {
+        self.carries == Some(SPARE_LANE)
+    }
+
     /// The stripes the plan's indices are into, and their words per stripe.
     pub(crate) fn stripes(&self) -> (&'a [u64], usize) {
         (self.stripes, self.lanes)
