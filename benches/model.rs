@@ -145,6 +145,8 @@ fn profile(which: &str) {
     let mut out = Vec::with_capacity(s.stripes.len());
     // One round first, so that the link's buffers have their steady-state sizes.
     end_to_end(&s, &mut link, &mut out);
+    // One pool for every iteration, as in the criterion run.
+    let pool = pool(if kind == "end_to_end_2t" { 2 } else { 1 });
     for _ in 0..iters {
         match kind {
             "memcpy" => memcpy(&s, &mut vec![0; s.stripes.len()]),
@@ -155,7 +157,7 @@ fn profile(which: &str) {
             "end_to_end" | "end_to_end_2t" | "per_block" => {
                 link.set_fast_path(kind != "per_block");
                 out.clear();
-                pool(if kind == "end_to_end_2t" { 2 } else { 1 }).install(|| end_to_end(&s, &mut link, &mut out));
+                pool.install(|| end_to_end(&s, &mut link, &mut out));
                 black_box(&out);
             }
             _ => panic!("no workload {kind}"),

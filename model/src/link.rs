@@ -148,7 +148,8 @@ impl Link {
     /// `periods` idle block periods: [`Link::step`] with no stripe, that many times, in
     /// batches of block periods. A batch in the steady state (every port locked, every lane
     /// aligned, nothing due on any channel) goes through TX, channel and RX in one loop per
-    /// channel and port and a column-wise deskew ([`Receiver::take_steady`]); otherwise,
+    /// port (64b/66b ports eight at a time, side by side) straight into the rows the deskew
+    /// releases as stripes ([`Receiver::take_steady`]); otherwise,
     /// with threads and channels enough, the batch is pipelined over the threads
     /// ([`Receiver::handle_periods`]), or it goes period by period. The result is the same.
     pub fn idle(&mut self, periods: u64) {
@@ -175,7 +176,7 @@ impl Link {
     fn run_periods(&mut self, stripes: &[u64], periods: usize) -> usize {
         if self.channel.clean_for(periods) {
             self.finish_batches();
-            if let Some(taken) = self.run_steady(stripes, periods) {
+            if let Some(taken) = self.run_steady_batch(stripes, periods) {
                 return taken;
             }
         }
@@ -197,7 +198,7 @@ impl Link {
     /// runs the encoder of the channel it receives as it goes, and nothing but the last
     /// period's values is stored. Returns the stripes taken, or `None`, with nothing
     /// changed, when the receiver is not steady or something in the batch is not.
-    fn run_steady(&mut self, stripes: &[u64], periods: usize) -> Option<usize> {
+    fn run_steady_batch(&mut self, stripes: &[u64], periods: usize) -> Option<usize> {
         let offered = stripes.len() / self.tx.config().lanes() as usize;
         let mut plan = std::mem::take(&mut self.plan);
         let taken = self.tx.plan_periods(offered, periods, &mut plan);
