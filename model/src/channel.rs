@@ -763,27 +763,45 @@ impl ChannelModel {
         &self.source_of_port
     }
 
-    /// Whether the next `periods` block periods are clean on every channel: nothing due,
-    /// no channel dark, so each port receives its channel's wire values as they are.
-    pub fn clean_for(&self, periods: usize) -> bool {
+    /// Whether nothing is due on any channel in the next `periods` block periods: each port
+    /// then receives its channel's wire values as they are, or zeros from a dark channel
+    /// ([`ChannelModel::port_is_dark`]).
+    pub fn quiet_for(&self, periods: usize) -> bool {
         let end = (self.periods + periods as u64) * PERIOD_BITS;
-        self.lanes.iter().all(|l| l.next_action >= end && !l.dead)
+        self.lanes.iter().all(|l| l.next_action >= end)
     }
 
-    /// Carries `periods` clean block periods ([`ChannelModel::clean_for`]) whose blocks the
-    /// receiver has taken all but the last (`Receiver`'s steady batch): each port's queue,
-    /// which held one whole block, then holds its channel's last wire value of the batch,
-    /// `last[c]` for channel `c`, as after [`ChannelModel::carry_periods`] and the
-    /// receiver's calls.
+    /// Whether the channel RX port `port` receives is dark (sends nothing) as of the last
+    /// block period carried.
     ///
     /// # Panics
-    /// If `last` is not one value per channel, or a queue did not hold one block.
-    pub fn carry_taken(&mut self, last: &[u128], periods: usize) {
+    /// If `port >= channels()`.
+    pub fn port_is_dark(&self, port: usize) -> bool {
+        self.lanes[self.source_of_port[port] as usize].dead
+    }
+
+    /// Carries `periods` quiet block periods ([`ChannelModel::quiet_for`]) that the receiver
+    /// has taken (`Receiver`'s steady batch). Each port on a live channel held one whole
+    /// block and has taken all of the batch's but the last: its queue then holds its
+    /// channel's last wire value of the batch, `last[c]` for channel `c`. Each port on a
+    /// dark channel took its zeros itself: its queue is the one `dark` gives it. As after
+    /// [`ChannelModel::carry_periods`] and the receiver's calls.
+    ///
+    /// # Panics
+    /// If `last` is not one value per channel, or a live port's queue did not hold one block.
+    pub fn carry_taken(&mut self, last: &[u128], periods: usize, dark: Vec<(usize, BitQueue)>) {
         assert_eq!(last.len(), self.lanes.len(), "one wire value per channel");
-        for (q, &c) in self.ports.iter_mut().zip(&self.source_of_port) {
+        for (p, (q, &c)) in self.ports.iter_mut().zip(&self.source_of_port).enumerate() {
+            if self.lanes[c as usize].dead {
+                debug_assert!(dark.iter().any(|(d, _)| *d == p), "a dark port's queue comes back");
+                continue;
+            }
             assert_eq!(q.len(), BLOCK_BITS as usize, "one block waiting");
             q.consume(BLOCK_BITS as usize);
             q.push_wire(last[c as usize], BLOCK_BITS);
+        }
+        for (p, q) in dark {
+            self.ports[p] = q;
         }
         self.periods += periods as u64;
     }

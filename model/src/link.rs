@@ -174,7 +174,7 @@ impl Link {
     /// when the link is in the steady state, else a pipelined batch or period by period.
     /// Returns the stripes taken.
     fn run_periods(&mut self, stripes: &[u64], periods: usize) -> usize {
-        if self.channel.clean_for(periods) {
+        if self.channel.quiet_for(periods) {
             self.finish_batches();
             if let Some(taken) = self.run_steady_batch(stripes, periods) {
                 return taken;
@@ -202,18 +202,24 @@ impl Link {
         let offered = stripes.len() / self.tx.config().lanes() as usize;
         let mut plan = std::mem::take(&mut self.plan);
         let taken = self.tx.plan_periods(offered, periods, &mut plan);
-        let (tx, sources) = (&self.tx, self.channel.sources());
-        let wires = self.rx.take_steady(self.channel.ports(), periods, |p| tx.channel_wires(sources[p] as usize, stripes, &plan));
-        let done = wires.map(|wires| {
+        let (tx, channel) = (&self.tx, &self.channel);
+        let sources = channel.sources();
+        let result = self.rx.take_steady(
+            channel.ports(),
+            periods,
+            |p| channel.port_is_dark(p),
+            |p| tx.channel_wires(sources[p] as usize, stripes, &plan),
+        );
+        let done = result.map(|(wires, dark)| {
             let mut encoders = Vec::with_capacity(wires.len());
             for (p, mut w) in wires {
                 let c = sources[p] as usize;
                 self.wires[c] = w.next().expect("the batch's last period is left to take");
                 encoders.push((c, *w.encoder()));
             }
-            encoders
+            (encoders, dark)
         });
-        let Some(encoders) = done else {
+        let Some((encoders, dark)) = done else {
             self.plan = plan;
             return None;
         };
@@ -222,7 +228,7 @@ impl Link {
         }
         self.tx.advance(&plan, offered);
         self.plan = plan;
-        self.channel.carry_taken(&self.wires, periods);
+        self.channel.carry_taken(&self.wires, periods, dark);
         Some(taken)
     }
 

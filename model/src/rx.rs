@@ -24,6 +24,15 @@ use crate::marker::SPARE_LANE;
 use crate::serial::BitQueue;
 use rayon::prelude::*;
 
+/// What a steady batch gives back ([`Receiver::take_steady`]): each port with the wire
+/// values of its channel (the last period's not yet taken), and the queue each port on a
+/// dark channel is left with.
+pub(crate) type SteadyTaken<'a, E> = (Vec<(usize, ChannelWires<'a, E>)>, Vec<(usize, BitQueue)>);
+
+/// The lane [`Receiver::take_steady`] gives a port on a dark channel: none (beyond any
+/// lane number a marker carries).
+const DARK_LANE: u16 = u16::MAX;
+
 /// Periods a port of a steady batch runs before the next port of its group of lanes takes
 /// its turn ([`Receiver::take_steady`]).
 const STEADY_TILE: usize = 16;
@@ -831,36 +840,45 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
 
     /// Whether the fast path is on and every port is steady ([`Port::steady_lane`]); fills
     /// `lanes` with the lane each port's markers carry.
-    fn steady_ports_lanes(&self, queues: &[BitQueue], lanes: &mut Vec<u16>) -> bool {
+    fn steady_ports_lanes(&self, queues: &[BitQueue], dark: impl Fn(usize) -> bool, lanes: &mut Vec<u16>) -> bool {
         lanes.clear();
-        self.fast && self.ports.iter().zip(queues).all(|(p, q)| p.steady_lane(q).map(|l| lanes.push(l)).is_some())
+        self.fast
+            && self.ports.iter().zip(queues).enumerate().all(|(i, (p, q))| {
+                // A port on a dark channel takes part in no lane ([`DARK_LANE`]).
+                let lane = if dark(i) { Some(DARK_LANE) } else { p.steady_lane(q) };
+                lane.map(|l| lanes.push(l)).is_some()
+            })
     }
 
     /// A batch of `periods` block periods in the steady state, with port `p` receiving the
-    /// wire values of `wires_of_port(p)` unchanged (a clean channel) behind the one block
-    /// waiting in its queue in `queues`: what as many [`Receiver::handle_bits`] calls, each
+    /// wire values of `wires_of_port(p)` unchanged (a quiet channel) behind the one block
+    /// waiting in its queue in `queues`, or zeros when `dark(p)` (a dark channel; such a
+    /// port runs its per-block machine on them, and the batch is not steady if that would
+    /// tell the deskew anything): what as many [`Receiver::handle_bits`] calls, each
     /// after a period's bits arrived, would do. Each port's blocks run in one loop straight
     /// from its wire values into its lane's column of the batch's rows (groups of lanes on
     /// rayon's threads), and the deskew then releases the rows as stripes. Returns each
     /// port with its wire values (every port once, in no set order), the last period's
-    /// value not yet taken (it is the block left waiting in the queue). Returns `None`, changing nothing, if the
+    /// value not yet taken (it is the block left waiting in the queue), and the queue of
+    /// each port on a dark channel. Returns `None`, changing nothing, if the
     /// receiver is not in the steady state or anything in the batch is not steady (the
     /// caller then hands the batch to the per-block machines).
     pub(crate) fn take_steady<'a, E: LaneEncoder + Clone + Send + 'static>(
         &mut self,
         queues: &[BitQueue],
         periods: usize,
+        dark: impl Fn(usize) -> bool,
         wires_of_port: impl Fn(usize) -> ChannelWires<'a, E> + Sync,
-    ) -> Option<Vec<(usize, ChannelWires<'a, E>)>> {
+    ) -> Option<SteadyTaken<'a, E>> {
         if periods == 0 {
             return None;
         }
         let mut lanes = std::mem::take(&mut self.steady_lanes);
-        let longest = if self.steady_ports_lanes(queues, &mut lanes) { self.deskew.steady_queued(&lanes) } else { None };
+        let longest = if self.steady_ports_lanes(queues, &dark, &mut lanes) { self.deskew.steady_queued(&lanes) } else { None };
         self.steady_lanes = lanes;
         let mut rows = std::mem::take(&mut self.rows);
         rows.reset(longest? + periods, self.cfg.lanes() as usize);
-        let taken = self.take_steady_rows(queues, periods, &wires_of_port, &mut rows);
+        let taken = self.take_steady_rows(queues, periods, &dark, &wires_of_port, &mut rows);
         self.rows = rows;
         taken
     }
@@ -869,9 +887,10 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         &mut self,
         queues: &[BitQueue],
         periods: usize,
+        dark: &impl Fn(usize) -> bool,
         wires_of_port: &(impl Fn(usize) -> ChannelWires<'a, E> + Sync),
         rows: &mut crate::deskew::Rows,
-    ) -> Option<Vec<(usize, ChannelWires<'a, E>)>> {
+    ) -> Option<SteadyTaken<'a, E>> {
         use crate::deskew::Rows;
         let am_period = self.cfg.am_period();
         let lanes = self.cfg.lanes() as usize;
@@ -909,7 +928,27 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         // The ports carrying no lane (spares), side by side too; their slots go to a
         // scratch column each, and no further.
         let (spare_words, spare_kinds) = &mut self.spare_column;
-        let spare_ports: Vec<usize> = (0..ports.len()).filter(|&p| !deskew.is_aligned_port(p)).collect();
+        let spare_ports: Vec<usize> = (0..ports.len()).filter(|&p| !deskew.is_aligned_port(p) && !dark(p)).collect();
+        // The ports on dark channels: each takes its zeros through the per-block machine,
+        // which must hand the deskew nothing.
+        let mut darks = Vec::new();
+        for p in (0..ports.len()).filter(|&p| dark(p)) {
+            let (mut port, mut queue) = (ports[p].clone(), queues[p].clone());
+            let mut wires = wires_of_port(p);
+            for _ in 1..periods {
+                wires.next();
+            }
+            for _ in 0..periods {
+                queue.push_wire(0, crate::block::BLOCK_BITS);
+            }
+            let (mut cov, mut losses) = (Coverage::default(), 0);
+            while queue.len() > D::BLOCK_BITS as usize {
+                if !matches!(port.step(&mut queue, am_period, &mut cov, &mut losses), DeskewOp::Nothing) {
+                    return None;
+                }
+            }
+            darks.push((p, port, queue, wires, cov, losses));
+        }
         let width = spare_ports.len();
         spare_words.resize(width * periods, 0);
         spare_kinds.resize(width * periods, 0);
@@ -970,8 +1009,16 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             port.counters.bip_errors += r.bip_errors;
             wires.push((r.port, r.wires));
         }
+        let mut dark_queues = Vec::with_capacity(darks.len());
+        for (p, port, queue, w, c, losses) in darks {
+            self.ports[p] = port;
+            self.lock_losses += losses;
+            cov.merge(&c);
+            wires.push((p, w));
+            dark_queues.push((p, queue));
+        }
         self.cov.merge(&cov);
-        Some(wires)
+        Some((wires, dark_queues))
     }
 
     /// Whether the fast path runs (the default). Off, [`Receiver::handle_bits`] takes every
