@@ -307,6 +307,52 @@ mod tests {
         }
     }
 
+    /// Side by side against each lane's own encoder and decoder, block by block, with
+    /// markers (which `SideBySide` never sees) between runs and decoders out of step.
+    #[test]
+    fn side_by_side_is_each_lane_encoded_and_decoded_alone() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(66);
+        let mut encoders: [Encoder64b66b; 4] = [Encoder64b66b::default(); 4];
+        let mut decoders: [Decoder64b66b; 4] = Default::default();
+        for d in &mut decoders {
+            d.descrambler.prev = rng.gen();
+        }
+        let (mut fast_e, mut fast_d) = (encoders, decoders.clone());
+        for run in 0..20 {
+            let mut lanes = SideBySide::<4>::load(fast_e.each_ref(), fast_d.each_ref());
+            for _ in 0..rng.gen_range(1..40) {
+                let idle = rng.gen_bool(0.2);
+                let words: [u64; 4] = rng.gen();
+                let (payload, header) = if idle { ([IDLE_PAYLOAD; 4], SyncHeader::Control) } else { (words, SyncHeader::Data) };
+                let got = lanes.period(&payload, header);
+                for i in 0..4 {
+                    let wire = encoders[i].encode(if idle { TxSymbol::Idle } else { TxSymbol::Data(words[i]) });
+                    assert_eq!(wire as u8 & 0b11, header as u8, "run {run} lane {i}: header");
+                    match decoders[i].decode(wire) {
+                        RxSymbol::Data(w) => assert_eq!(got[i], w, "run {run} lane {i}: data"),
+                        RxSymbol::Idle => assert_eq!(got[i], IDLE_PAYLOAD, "run {run} lane {i}: idle"),
+                        RxSymbol::Invalid => assert!(idle && got[i] != IDLE_PAYLOAD, "run {run} lane {i}: invalid"),
+                    }
+                }
+            }
+            lanes.store(fast_e.each_mut(), fast_d.each_mut());
+            for i in 0..4 {
+                for (a, b) in [(encoders[i].bip, fast_e[i].bip), (decoders[i].bip, fast_d[i].bip)] {
+                    assert_eq!((a.payload, a.header), (b.payload, b.header), "run {run} lane {i}: BIP-8 sums");
+                }
+            }
+            // A marker on every lane: the BIP-8 each side sends and checks must agree.
+            for i in 0..4 {
+                let (a, b) = (encoders[i].encode(TxSymbol::Marker(i as u16)), fast_e[i].encode(TxSymbol::Marker(i as u16)));
+                assert_eq!(a, b, "run {run} lane {i}: marker (TX BIP-8)");
+                assert_eq!(decoders[i].close_window(a), fast_d[i].close_window(b), "run {run} lane {i}: RX BIP-8");
+                assert_eq!(encoders[i].scrambler, fast_e[i].scrambler);
+                assert_eq!(decoders[i].descrambler, fast_d[i].descrambler);
+            }
+        }
+    }
+
     #[test]
     fn unfolded_bip_is_the_block_by_block_bip() {
         let mut x = 0x0123_4567_89AB_CDEFu128;
