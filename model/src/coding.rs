@@ -318,7 +318,7 @@ mod tests {
         for d in &mut decoders {
             d.descrambler.prev = rng.gen();
         }
-        let (mut fast_e, mut fast_d) = (encoders, decoders.clone());
+        let (mut fast_e, mut fast_d) = (encoders, decoders);
         for run in 0..20 {
             let mut lanes = SideBySide::<4>::load(fast_e.each_ref(), fast_d.each_ref());
             for _ in 0..rng.gen_range(1..40) {
