@@ -133,9 +133,9 @@ impl Link {
             let mut rest = stripes;
             let mut periods = 0;
             while !rest.is_empty() {
-                // A period takes a stripe unless it is a marker slot: never more periods
-                // than stripes, so the last batch ends with the last stripe taken.
-                let k = (rest.len() / lanes).min(batch);
+                // A period takes a stripe unless it is a marker slot: the periods that
+                // take a batch of stripes, so the last batch ends with the last stripe.
+                let k = self.tx.periods_for((rest.len() / lanes).min(batch));
                 let taken = self.run_periods(rest, k);
                 rest = &rest[taken * lanes..];
                 periods += k as u64;

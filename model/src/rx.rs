@@ -490,7 +490,8 @@ const SIDE: usize = 8;
 
 /// The periods `tile` of a steady batch for every port of a group of lanes in turn, the
 /// ports eight at a time side by side when the line code is 64b/66b. False, as
-/// [`Port::run_columns`], at a block that is not steady.
+/// [`Port::run_columns`], at a block that is not steady. `payloads` is scratch room for
+/// the words the group's channels send in the tile.
 fn run_tile<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
     ports: &[Port<D>],
     group: &mut [SteadyPort<D, ChannelWires<'_, E>>],
@@ -498,13 +499,17 @@ fn run_tile<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
     am_period: u32,
     cov: &mut Coverage,
     column: &mut Column<'_>,
+    payloads: &mut Vec<u64>,
 ) -> bool {
     use std::any::TypeId;
     let side_by_side = TypeId::of::<D>() == TypeId::of::<Decoder64b66b>() && TypeId::of::<E>() == TypeId::of::<Encoder64b66b>();
     let alone = if side_by_side {
+        gather_payloads(group, tile.len(), payloads);
+        let width = group.len();
         let mut chunks = group.chunks_exact_mut(SIDE);
-        for chunk in &mut chunks {
-            if !run_side_by_side(ports, chunk, tile.clone(), am_period, cov, column) {
+        for (c, chunk) in (&mut chunks).enumerate() {
+            let payloads = Payloads { words: payloads, stride: width, first: c * SIDE, period: tile.start };
+            if !run_side_by_side(ports, chunk, tile.clone(), am_period, cov, column, &payloads) {
                 return false;
             }
         }
@@ -513,6 +518,50 @@ fn run_tile<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
         group
     };
     alone.iter_mut().all(|r| ports[r.port].run_columns(r, tile.clone(), am_period, cov, column))
+}
+
+/// The host words the channels of `group` send in the next `periods` periods,
+/// period by period, one per port in group order (0 where a period sends no word,
+/// or a channel no lane), into `payloads`. One pass of independent loads ahead of the
+/// coding: the stripes are read a cache line per lane group and row, rows thousands of
+/// bytes apart, which the coding loop alone would wait on one at a time.
+fn gather_payloads<D, E>(group: &[SteadyPort<D, ChannelWires<'_, E>>], periods: usize, payloads: &mut Vec<u64>) {
+    let width = group.len();
+    payloads.clear();
+    payloads.resize(width * periods, 0);
+    let Some(first) = group.first() else { return };
+    let (stripes, n_lanes) = first.wires.stripes();
+    let plan = first.wires.plan_rest();
+    // The block waiting in the queue comes before the wire values (the tile's first
+    // period then takes the plan's first value).
+    let waiting = usize::from(first.first.is_some());
+    // The channels carry lanes side by side in a stripe (the usual case: a copy of a few
+    // instructions a row, which keeps many rows' loads in flight) or apart.
+    let l0 = first.wires.lane();
+    let side_by_side = group.iter().enumerate().all(|(i, r)| r.wires.lane().is_some() && r.wires.lane() == l0.map(|l| l + i));
+    for (row, &s) in payloads.chunks_exact_mut(width).skip(waiting).zip(plan) {
+        if s >= crate::tx::PLAN_IDLE {
+            continue;
+        }
+        let stripe = &stripes[s as usize * n_lanes..][..n_lanes];
+        match l0 {
+            Some(l0) if side_by_side => row.copy_from_slice(&stripe[l0..l0 + width]),
+            _ => {
+                for (w, r) in row.iter_mut().zip(group) {
+                    *w = r.wires.lane().map_or(0, |l| stripe[l]);
+                }
+            }
+        }
+    }
+}
+
+/// The words of [`gather_payloads`] for one chunk of [`SIDE`] ports: those of period
+/// `period` (of the batch) on, `stride` a period, the chunk's from `first` on.
+struct Payloads<'a> {
+    words: &'a [u64],
+    stride: usize,
+    first: usize,
+    period: usize,
 }
 
 /// [`run_tile`] for [`SIDE`] ports of 64b/66b: the periods that carry data or idle on
@@ -525,6 +574,7 @@ fn run_side_by_side<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
     am_period: u32,
     cov: &mut Coverage,
     column: &mut Column<'_>,
+    payloads: &Payloads<'_>,
 ) -> bool {
     use crate::tx::PLAN_MARKER;
     use std::any::Any;
@@ -560,11 +610,10 @@ fn run_side_by_side<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
             |r: &SteadyPort<D, ChannelWires<'_, E>>| *(&r.decoder as &dyn Any).downcast_ref::<Decoder64b66b>().expect("64b/66b checked");
         let (mut encoders, mut decoders) = (chunk.each_ref().map(encoder), chunk.each_ref().map(decoder));
         let mut lanes = SideBySide::<SIDE>::load(encoders.each_ref(), decoders.each_ref());
-        let lane_of = chunk.each_ref().map(|r| r.wires.lane().unwrap_or(0));
-        let (stripes, n_lanes) = chunk[0].wires.stripes();
         let mut at = chunk.each_ref().map(|r| r.at);
         let Column { words, kinds, stride } = column;
-        let (idle, invalid) = run_plain(&mut lanes, plan, spares, stripes, n_lanes, &lane_of, words, kinds, *stride, &mut at);
+        let (p, w) = (payloads.stride, payloads.first + (j - payloads.period) * payloads.stride);
+        let (idle, invalid) = run_plain(&mut lanes, plan, spares, &payloads.words[w..], p, words, kinds, *stride, &mut at);
         cov.add(Cover::ControlIdle, idle);
         cov.add(Cover::ControlInvalid, invalid);
         lanes.store(encoders.each_mut(), decoders.each_mut());
@@ -581,8 +630,8 @@ fn run_side_by_side<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
 }
 
 /// The periods of `plan` (data or idle, no marker) through [`SideBySide`] for [`SIDE`]
-/// ports whose channels carry lanes `lane_of` of `stripes` (`n_lanes` words a stripe), or
-/// are all spares (`spares`: idle in every period);
+/// ports whose channels send, in the `k`-th period, words `payloads[k * payload_stride..]`
+/// (the first [`SIDE`] of them), or are all spares (`spares`: idle in every period);
 /// port `i`'s slots go to `words` and `kinds` from `at[i]` on, `stride` apart. Returns the
 /// idle and the invalid slots. Compiled for the vector units the CPU has (AVX-512, AVX2,
 /// or the baseline), chosen when first called.
@@ -592,9 +641,8 @@ fn run_plain(
     lanes: &mut SideBySide<SIDE>,
     plan: &[u32],
     spares: bool,
-    stripes: &[u64],
-    n_lanes: usize,
-    lane_of: &[usize; SIDE],
+    payloads: &[u64],
+    payload_stride: usize,
     words: &mut [u64],
     kinds: &mut [u8],
     stride: usize,
@@ -602,11 +650,8 @@ fn run_plain(
 ) -> (u64, u64) {
     use crate::deskew::{SLOT_DATA, SLOT_IDLE, SLOT_INVALID};
     use crate::tx::PLAN_IDLE;
-    // The lanes' words side by side in a stripe (channels carrying the lanes of the ports
-    // in lane order, the usual case) or apart.
-    let contiguous = lane_of.iter().enumerate().all(|(i, &l)| l == lane_of[0] + i).then_some(lane_of[0]);
     let (mut idle, mut invalid) = (0u64, 0u64);
-    for &s in plan {
+    for (k, &s) in plan.iter().enumerate() {
         if s == PLAN_IDLE || spares {
             let out = lanes.period(&[IDLE_PAYLOAD; SIDE], SyncHeader::Control);
             for i in 0..SIDE {
@@ -618,18 +663,8 @@ fn run_plain(
                 at[i] += stride;
             }
         } else {
-            let row = &stripes[s as usize * n_lanes..][..n_lanes];
-            let payload: [u64; SIDE] = match contiguous {
-                Some(l0) => row[l0..l0 + SIDE].try_into().expect("SIDE words"),
-                None => {
-                    let mut p = [0; SIDE];
-                    for (p, &l) in p.iter_mut().zip(lane_of) {
-                        *p = row[l];
-                    }
-                    p
-                }
-            };
-            let out = lanes.period(&payload, SyncHeader::Data);
+            let payload: &[u64; SIDE] = payloads[k * payload_stride..][..SIDE].try_into().expect("SIDE words");
+            let out = lanes.period(payload, SyncHeader::Data);
             for i in 0..SIDE {
                 words[at[i]] = out[i];
                 kinds[at[i]] = SLOT_DATA;
@@ -916,10 +951,11 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
                 }
                 group.push(start(p, at)?);
             }
+            let mut payloads = Vec::new();
             for j in (0..periods).step_by(STEADY_TILE) {
                 let tile = j..periods.min(j + STEADY_TILE);
                 let mut column = Column { words: &mut *words, kinds: &mut *kinds, stride: width };
-                if !run_tile(ports, &mut group, tile, am_period, &mut cov, &mut column) {
+                if !run_tile(ports, &mut group, tile, am_period, &mut cov, &mut column, &mut payloads) {
                     return None;
                 }
             }
@@ -958,10 +994,11 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             for (i, &p) in spare_ports.iter().enumerate() {
                 group.push(start(p, i)?);
             }
+            let mut payloads = Vec::new();
             for j in (0..periods).step_by(STEADY_TILE) {
                 let tile = j..periods.min(j + STEADY_TILE);
                 let mut column = Column { words: &mut *spare_words, kinds: &mut *spare_kinds, stride: width };
-                if !run_tile(ports, &mut group, tile, am_period, &mut cov, &mut column) {
+                if !run_tile(ports, &mut group, tile, am_period, &mut cov, &mut column, &mut payloads) {
                     return None;
                 }
             }
@@ -1129,8 +1166,9 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
     /// first) and returns how many.
     pub fn poll_stripes(&mut self, out: &mut Vec<u64>) -> usize {
         let n = self.out.len() / self.cfg.lanes() as usize;
-        if out.is_empty() && out.capacity() <= self.out.capacity() {
-            // Hand over the buffer rather than copy it.
+        if out.is_empty() {
+            // Hand over the buffer rather than copy it (the caller's empty one takes the
+            // next stripes).
             std::mem::swap(out, &mut self.out);
         } else {
             out.append(&mut self.out);

@@ -276,6 +276,21 @@ impl<E: LaneEncoder + Clone + Send + Sync> Transmitter<E> {
         taken as usize
     }
 
+    /// The block periods from now until `stripes` stripes offered one after another are
+    /// taken: `stripes` plus the marker slots among them (the last period takes a stripe).
+    pub(crate) fn periods_for(&self, stripes: usize) -> usize {
+        let am = u64::from(self.cfg.am_period());
+        let markers_before = |slot: u64| slot.div_ceil(am);
+        let mut periods = stripes as u64;
+        loop {
+            let markers = markers_before(self.slot + periods) - markers_before(self.slot);
+            if stripes as u64 + markers == periods {
+                return periods as usize;
+            }
+            periods = stripes as u64 + markers;
+        }
+    }
+
     /// The wire values channel `c` sends over the periods of `plan` (from
     /// [`Transmitter::plan_periods`], with the same `stripes`), from its encoder as it is.
     pub(crate) fn channel_wires<'a>(&self, c: usize, stripes: &'a [u64], plan: &'a [u32]) -> ChannelWires<'a, E> {
