@@ -652,13 +652,11 @@ impl Deskew {
     /// its arrival. Releases what the per-slot calls, with a poll after each period, would
     /// have released, a stripe at a time from the rows, and queues the rest.
     pub(crate) fn take_rows(&mut self, rows: &Rows, periods: usize, last_marker: &[Option<(u32, u64)>], out: &mut Vec<u64>) {
-        use rayon::prelude::*;
         let k = periods as u64;
         let g = self.next_global;
         let min_next = self.lane_next.iter().copied().min().unwrap_or(u64::MAX);
         let end = g.max((min_next + k).saturating_sub(RELEASE_HOLD));
         let released = (end - g) as usize;
-        let parallel = crate::parallel::worth_it(released * self.lanes);
         // Which rows are good stripes; the others are counted.
         let mut stripes = std::mem::take(&mut self.steady_stripes);
         stripes.clear();
@@ -688,23 +686,10 @@ impl Deskew {
             }
         }
         self.counters.stripes_out += stripes.len() as u64;
-        let copy = |(stripe, &t): (&mut [u64], &usize)| {
-            let mut at = 0;
+        out.reserve(stripes.len() * self.lanes);
+        for &t in &stripes {
             for (words, _) in rows.row(t) {
-                stripe[at..at + words.len()].copy_from_slice(words);
-                at += words.len();
-            }
-        };
-        if parallel {
-            let start = out.len();
-            out.resize(start + stripes.len() * self.lanes, 0);
-            out[start..].par_chunks_mut(self.lanes).zip(&stripes).for_each(copy);
-        } else {
-            out.reserve(stripes.len() * self.lanes);
-            for &t in &stripes {
-                for (words, _) in rows.row(t) {
-                    out.extend_from_slice(words);
-                }
+                out.extend_from_slice(words);
             }
         }
         self.steady_stripes = stripes;
@@ -722,11 +707,7 @@ impl Deskew {
             }
             q.state = PortState::Aligned { lane, next: next + k };
         };
-        if parallel {
-            self.ports.par_iter_mut().zip(last_marker).with_min_len(crate::parallel::MIN_PORTS_PER_TASK).for_each(requeue);
-        } else {
-            self.ports.iter_mut().zip(last_marker).for_each(requeue);
-        }
+        self.ports.iter_mut().zip(last_marker).for_each(requeue);
         for next in self.lane_next.iter_mut() {
             *next += k;
         }

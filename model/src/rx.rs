@@ -651,6 +651,35 @@ fn run_plain(
     use crate::deskew::{SLOT_DATA, SLOT_IDLE, SLOT_INVALID};
     use crate::tx::PLAN_IDLE;
     let (mut idle, mut invalid) = (0u64, 0u64);
+    if lanes.in_sync() {
+        // Every decoder descrambles what its encoder was given: the scramblers and BIP-8
+        // sums run period by period, and each port's slots are the words sent.
+        for (k, &s) in plan.iter().enumerate() {
+            if s == PLAN_IDLE || spares {
+                lanes.period_in_sync(&[IDLE_PAYLOAD; SIDE], SyncHeader::Control);
+            } else {
+                lanes.period_in_sync(payloads[k * payload_stride..][..SIDE].try_into().expect("SIDE words"), SyncHeader::Data);
+            }
+        }
+        let all_data = !spares && !plan.contains(&PLAN_IDLE);
+        for (i, a) in at.iter_mut().enumerate() {
+            // Port `i`'s slots, `stride` apart, and its words sent, `payload_stride` apart.
+            let column = words[*a..].iter_mut().step_by(stride).zip(kinds[*a..].iter_mut().step_by(stride));
+            let sent = payloads[i..].iter().step_by(payload_stride);
+            if all_data {
+                for ((w, kind), &p) in column.zip(sent).take(plan.len()) {
+                    (*w, *kind) = (p, SLOT_DATA);
+                }
+            } else {
+                for (((w, kind), &p), &s) in column.zip(sent).zip(plan) {
+                    (*w, *kind) = if s == PLAN_IDLE || spares { (0, SLOT_IDLE) } else { (p, SLOT_DATA) };
+                }
+                idle += plan.iter().filter(|&&s| s == PLAN_IDLE || spares).count() as u64;
+            }
+            *a += plan.len() * stride;
+        }
+        return (idle, invalid);
+    }
     for (k, &s) in plan.iter().enumerate() {
         if s == PLAN_IDLE || spares {
             let out = lanes.period(&[IDLE_PAYLOAD; SIDE], SyncHeader::Control);
