@@ -270,9 +270,9 @@ impl<const L: usize> SideBySide<L> {
     /// is its scrambler's undoes it), so only the scrambler and the BIP-8 sums run.
     #[inline(always)]
     pub(crate) fn period_in_sync(&mut self, payload: &[u64; L], header: SyncHeader) {
-        for i in 0..L {
+        for (i, &p) in payload.iter().enumerate() {
             let prev = self.tx_prev[i];
-            let t = payload[i] ^ (prev >> (64 - TAP_A)) ^ (prev >> (64 - TAP_B));
+            let t = p ^ (prev >> (64 - TAP_A)) ^ (prev >> (64 - TAP_B));
             let sent = t ^ (t << TAP_A) ^ (t << TAP_B);
             self.tx_prev[i] = sent;
             self.rx_prev[i] = sent;
