@@ -662,6 +662,26 @@ fn run_plain(
             }
         }
         let all_data = !spares && !plan.contains(&PLAN_IDLE);
+        if at.iter().enumerate().all(|(i, &a)| a == at[0] + i) {
+            // The ports' slots side by side in each row (as many slots queued on each):
+            // a period's words and kinds are one run each.
+            for (k, &s) in plan.iter().enumerate() {
+                let a = at[0] + k * stride;
+                let (w, kind): (&mut [u64; SIDE], &mut [u8; SIDE]) =
+                    ((&mut words[a..a + SIDE]).try_into().expect("SIDE slots"), (&mut kinds[a..a + SIDE]).try_into().expect("SIDE slots"));
+                if s == PLAN_IDLE || spares {
+                    idle += SIDE as u64;
+                    (*w, *kind) = ([0; SIDE], [SLOT_IDLE; SIDE]);
+                } else {
+                    *w = payloads[k * payload_stride..][..SIDE].try_into().expect("SIDE words");
+                    *kind = [SLOT_DATA; SIDE];
+                }
+            }
+            for a in at.iter_mut() {
+                *a += plan.len() * stride;
+            }
+            return (idle, invalid);
+        }
         for (i, a) in at.iter_mut().enumerate() {
             // Port `i`'s slots, `stride` apart, and its words sent, `payload_stride` apart.
             let column = words[*a..].iter_mut().step_by(stride).zip(kinds[*a..].iter_mut().step_by(stride));
@@ -1034,7 +1054,9 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             Some((group, cov))
         };
         let group_len = rows.group_len();
-        let (groups, spares): (Vec<_>, _) = if crate::parallel::worth_it(ports.len() * periods) {
+        // On rayon's threads when there is more than one part (a group, the spares) to share.
+        let parts = rows.words.len().div_ceil(group_len.max(1)) + usize::from(width > 0);
+        let (groups, spares): (Vec<_>, _) = if parts > 1 && crate::parallel::worth_it(ports.len() * periods) {
             rayon::join(
                 || rows.words.par_chunks_mut(group_len).zip(rows.kinds.par_chunks_mut(group_len)).enumerate().map(group).collect(),
                 spares,
