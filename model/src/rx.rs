@@ -35,7 +35,7 @@ const DARK_LANE: u16 = u16::MAX;
 
 /// Periods a port of a steady batch runs before the next port of its group of lanes takes
 /// its turn ([`Receiver::take_steady`]).
-const STEADY_TILE: usize = 16;
+const STEADY_TILE: usize = 64;
 
 /// The two sync-header bits of a control block as they come off the wire.
 const CONTROL_HEADER_BITS: u128 = SyncHeader::Control as u128;
