@@ -1263,3 +1263,75 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coding::TxSymbol;
+    use crate::deskew::{SLOT_DATA, SLOT_IDLE, SLOT_INVALID};
+    use crate::tx::PLAN_IDLE;
+    use rand::{Rng, SeedableRng};
+
+    /// `run_plain` against each lane's own encoder and decoder, block by block: in step
+    /// or not, slots side by side in a row or apart, all data or with idle, and spares.
+    #[test]
+    fn run_plain_is_each_lane_encoded_and_decoded_alone() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(68);
+        for case in 0..64 {
+            let (in_step, side_by_side, idle, spares) = (case & 1 != 0, case & 2 != 0, case & 4 != 0, case & 8 != 0);
+            let mut encoders: [Encoder64b66b; SIDE] = [Encoder64b66b::default(); SIDE];
+            let mut decoders: [Decoder64b66b; SIDE] = Default::default();
+            for (e, d) in encoders.iter_mut().zip(&mut decoders) {
+                e.scrambler.prev = rng.gen();
+                d.descrambler.prev = if in_step { e.scrambler.prev } else { rng.gen() };
+            }
+            let periods = rng.gen_range(1..40);
+            let plan: Vec<u32> =
+                (0..periods).map(|k| if idle && rng.gen_bool(0.3) { PLAN_IDLE } else { k as u32 }).collect();
+            let stride = SIDE + rng.gen_range(0..5);
+            let payloads: Vec<u64> = (0..periods * stride).map(|_| rng.gen()).collect();
+            // Slots: a column per port, `stride` apart, each starting a few rows down.
+            let width = 2 * SIDE;
+            let rows = periods + 8;
+            let mut at: [usize; SIDE] = std::array::from_fn(|i| {
+                if side_by_side { 3 * width + i } else { rng.gen_range(0..8) * width + 2 * i }
+            });
+            let start = at;
+            let (mut words, mut kinds) = (vec![0u64; rows * width], vec![9u8; rows * width]);
+            let mut lanes = SideBySide::<SIDE>::load(encoders.each_ref(), decoders.each_ref());
+            let (idles, invalids) =
+                run_plain(&mut lanes, &plan, spares, &payloads, stride, &mut words, &mut kinds, width, &mut at);
+            let (mut fast_e, mut fast_d) = (encoders, decoders);
+            lanes.store(fast_e.each_mut(), fast_d.each_mut());
+            let (mut want_idle, mut want_invalid) = (0, 0);
+            for i in 0..SIDE {
+                for (k, &s) in plan.iter().enumerate() {
+                    let symbol = if s == PLAN_IDLE || spares { TxSymbol::Idle } else { TxSymbol::Data(payloads[k * stride + i]) };
+                    let want = match decoders[i].decode(encoders[i].encode(symbol)) {
+                        RxSymbol::Data(w) => (w, SLOT_DATA),
+                        RxSymbol::Idle => {
+                            want_idle += 1;
+                            (0, SLOT_IDLE)
+                        }
+                        RxSymbol::Invalid => {
+                            want_invalid += 1;
+                            (0, SLOT_INVALID)
+                        }
+                    };
+                    let a = start[i] + k * width;
+                    assert_eq!((words[a], kinds[a]), want, "case {case} lane {i} period {k}");
+                }
+                assert_eq!(at[i], start[i] + periods * width, "case {case} lane {i}: next slot");
+                assert_eq!(fast_e[i].scrambler, encoders[i].scrambler, "case {case} lane {i}: scrambler");
+                assert_eq!(fast_d[i].descrambler, decoders[i].descrambler, "case {case} lane {i}: descrambler");
+                for (a, b) in [(encoders[i].bip, fast_e[i].bip), (decoders[i].bip, fast_d[i].bip)] {
+                    assert_eq!((a.payload, a.header), (b.payload, b.header), "case {case} lane {i}: BIP-8 sums");
+                }
+            }
+            assert_eq!((idles, invalids), (want_idle, want_invalid), "case {case}: idle and invalid slots");
+            // Nothing outside the columns was written.
+            let written: usize = kinds.iter().filter(|&&k| k != 9).count();
+            assert_eq!(written, SIDE * periods, "case {case}: slots written");
+        }
+    }
+}
