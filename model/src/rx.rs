@@ -535,18 +535,19 @@ fn gather_payloads<D, E>(group: &[SteadyPort<D, ChannelWires<'_, E>>], periods: 
     // The block waiting in the queue comes before the wire values (the tile's first
     // period then takes the plan's first value).
     let waiting = usize::from(first.first.is_some());
-    // The channels carry lanes side by side in a stripe (the usual case: a copy of a few
-    // instructions a row, which keeps many rows' loads in flight) or apart.
-    let l0 = first.wires.lane();
-    let side_by_side = group.iter().enumerate().all(|(i, r)| r.wires.lane().is_some() && r.wires.lane() == l0.map(|l| l + i));
+    // The channels carry lanes side by side in a stripe, from lane `l0` on (the usual
+    // case: a copy of a few instructions a row, which keeps many rows' loads in flight),
+    // or apart.
+    let contiguous =
+        first.wires.lane().filter(|&l0| group.iter().enumerate().all(|(i, r)| r.wires.lane() == Some(l0 + i)));
     for (row, &s) in payloads.chunks_exact_mut(width).skip(waiting).zip(plan) {
         if s >= crate::tx::PLAN_IDLE {
             continue;
         }
         let stripe = &stripes[s as usize * n_lanes..][..n_lanes];
-        match l0 {
-            Some(l0) if side_by_side => row.copy_from_slice(&stripe[l0..l0 + width]),
-            _ => {
+        match contiguous {
+            Some(l0) => row.copy_from_slice(&stripe[l0..l0 + width]),
+            None => {
                 for (w, r) in row.iter_mut().zip(group) {
                     *w = r.wires.lane().map_or(0, |l| stripe[l]);
                 }
@@ -661,7 +662,6 @@ fn run_plain(
                 lanes.period_in_sync(payloads[k * payload_stride..][..SIDE].try_into().expect("SIDE words"), SyncHeader::Data);
             }
         }
-        let all_data = !spares && !plan.contains(&PLAN_IDLE);
         if at.iter().enumerate().all(|(i, &a)| a == at[0] + i) {
             // The ports' slots side by side in each row (as many slots queued on each):
             // a period's words and kinds are one run each.
@@ -686,15 +686,13 @@ fn run_plain(
             // Port `i`'s slots, `stride` apart, and its words sent, `payload_stride` apart.
             let column = words[*a..].iter_mut().step_by(stride).zip(kinds[*a..].iter_mut().step_by(stride));
             let sent = payloads[i..].iter().step_by(payload_stride);
-            if all_data {
-                for ((w, kind), &p) in column.zip(sent).take(plan.len()) {
-                    (*w, *kind) = (p, SLOT_DATA);
-                }
-            } else {
-                for (((w, kind), &p), &s) in column.zip(sent).zip(plan) {
-                    (*w, *kind) = if s == PLAN_IDLE || spares { (0, SLOT_IDLE) } else { (p, SLOT_DATA) };
-                }
-                idle += plan.iter().filter(|&&s| s == PLAN_IDLE || spares).count() as u64;
+            for (((w, kind), &p), &s) in column.zip(sent).zip(plan) {
+                (*w, *kind) = if s == PLAN_IDLE || spares {
+                    idle += 1;
+                    (0, SLOT_IDLE)
+                } else {
+                    (p, SLOT_DATA)
+                };
             }
             *a += plan.len() * stride;
         }
@@ -1055,7 +1053,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         };
         let group_len = rows.group_len();
         // On rayon's threads when there is more than one part (a group, the spares) to share.
-        let parts = rows.words.len().div_ceil(group_len.max(1)) + usize::from(width > 0);
+        let parts = lanes.div_ceil(Rows::GROUP) + usize::from(width > 0);
         let (groups, spares): (Vec<_>, _) = if parts > 1 && crate::parallel::worth_it(ports.len() * periods) {
             rayon::join(
                 || rows.words.par_chunks_mut(group_len).zip(rows.kinds.par_chunks_mut(group_len)).enumerate().map(group).collect(),
