@@ -236,6 +236,13 @@ pub struct Deskew {
     cov: Coverage,
     /// Scratch of [`Deskew::take_rows`]: the rows that are good stripes.
     steady_stripes: Vec<usize>,
+    /// The rows of the last steady batch ([`Deskew::take_rows`]).
+    rows: Rows,
+    /// `Some(r)` while the aligned ports' queues are held in `rows` instead of their FIFOs
+    /// (from one steady batch to the next): each port's queue is its lane's column from
+    /// row `r` on, one slot for each index from `next_global` to the port's `next`. The
+    /// FIFOs are rebuilt ([`Deskew::settle`]) before anything else reads or changes them.
+    tail: Option<usize>,
 }
 
 impl Deskew {
@@ -275,6 +282,8 @@ impl Deskew {
             duplicate: None,
             left_formed: vec![false; cfg.lanes() as usize],
             steady_stripes: Vec::new(),
+            rows: Rows::default(),
+            tail: None,
             cov: Coverage::default(),
         }
     }
@@ -331,6 +340,7 @@ impl Deskew {
     /// A marker slot of a marker-locked lane on `port`, its first bit having arrived at
     /// bit `arrival` of the port's stream.
     pub fn handle_marker(&mut self, port: u32, lane: u16, arrival: u64) {
+        self.settle();
         if usize::from(lane) >= self.lanes {
             // Spares and lane numbers beyond N take no part; the status shows them.
             self.leave(port);
@@ -361,6 +371,7 @@ impl Deskew {
     /// A non-marker slot of a marker-locked lane on `port`.
     #[inline]
     pub fn handle_symbol(&mut self, port: u32, symbol: RxSymbol, header_valid: bool) {
+        self.settle();
         let cap = self.buffer_cap;
         let q = &mut self.ports[port as usize];
         let index = match q.state {
@@ -392,6 +403,7 @@ impl Deskew {
 
     /// The lane on `port` lost block or marker lock: it leaves the link.
     pub fn handle_unlock(&mut self, port: u32) {
+        self.settle();
         self.leave(port);
     }
 
@@ -583,9 +595,55 @@ impl Deskew {
         }
     }
 
-    /// The slots port `port` has queued, oldest first, as [`Rows`] entries (word, kind).
+    /// The slots port `port` has queued in its FIFO, oldest first, as [`Rows`] entries
+    /// (word, kind). In the steady state ([`Deskew::steady_queued`]) they are there, or,
+    /// when [`Deskew::queued_rows`] holds them, the FIFO is empty.
     pub(crate) fn queued_entries(&self, port: usize) -> impl Iterator<Item = (u64, u8)> + '_ {
         self.ports[port].fifo.iter().map(|&(_, slot)| slot_entry(slot))
+    }
+
+    /// The slots an aligned port has queued (0 for any other).
+    pub(crate) fn queued_len(&self, port: usize) -> usize {
+        match self.ports[port].state {
+            PortState::Aligned { next, .. } => (next - self.next_global) as usize,
+            _ => 0,
+        }
+    }
+
+    /// In the steady state, between steady batches: the first `rows` rows of every
+    /// aligned port's queue, as they lie in the last batch's group `group` (its lanes side
+    /// by side, row after row; a lane's rows beyond its own queue are left-overs).
+    pub(crate) fn queued_rows(&self, group: usize, rows: usize) -> Option<(&[u64], &[u8])> {
+        let start = self.tail?;
+        let lane = group * Rows::GROUP;
+        let at = self.rows.at(start, lane);
+        let n = rows * self.rows.width(lane);
+        Some((&self.rows.words[at..at + n], &self.rows.kinds[at..at + n]))
+    }
+
+    /// Rebuilds the aligned ports' FIFOs from the rows of the last steady batch, if they
+    /// are held there.
+    #[inline]
+    fn settle(&mut self) {
+        if let Some(start) = self.tail.take() {
+            self.rebuild_fifos(start);
+        }
+    }
+
+    #[cold]
+    fn rebuild_fifos(&mut self, start: usize) {
+        let g = self.next_global;
+        let rows = &self.rows;
+        for q in self.ports.iter_mut() {
+            let PortState::Aligned { lane, next } = q.state else { continue };
+            let lane = usize::from(lane);
+            let (w, stride) = (rows.width(lane), rows.at(start, lane));
+            q.fifo.clear();
+            q.fifo.extend((0..(next - g) as usize).map(|t| {
+                let at = stride + t * w;
+                (g + t as u64, entry_slot(rows.words[at], rows.kinds[at]))
+            }));
+        }
     }
 
     /// The aligned port carrying each lane.
@@ -619,15 +677,17 @@ impl Deskew {
                 PortState::Aligned { lane: l, next } => {
                     // No queue may reach the length at which a lane counts as left behind
                     // at any poll of the batch: at most `next - min_next + RELEASE_HOLD + 1`.
+                    // The queue held in the rows is such a queue.
+                    let queued = self.tail.is_some()
+                        || (q.fifo.len() as u64 == next - g && q.fifo.front().is_none_or(|&(i, _)| i == g));
                     if l != lane
                         || !q.bad_headers.is_empty()
-                        || q.fifo.len() as u64 != next - g
-                        || q.fifo.front().is_some_and(|&(i, _)| i != g)
+                        || !queued
                         || next - min_next + RELEASE_HOLD + 1 >= 2 * self.buffer_cap as u64
                     {
                         return None;
                     }
-                    longest = longest.max(q.fifo.len());
+                    longest = longest.max((next - g) as usize);
                 }
                 PortState::Idle if usize::from(lane) >= self.lanes => {}
                 _ => return None,
@@ -650,8 +710,13 @@ impl Deskew {
     /// valid sync headers, into its lane's column of `rows` after the slots it had queued;
     /// `last_marker[p]` is the last of the batch's slots on port `p` that was a marker, with
     /// its arrival. Releases what the per-slot calls, with a poll after each period, would
-    /// have released, a stripe at a time from the rows, and queues the rest.
-    pub(crate) fn take_rows(&mut self, rows: &Rows, periods: usize, last_marker: &[Option<(u32, u64)>], out: &mut Vec<u64>) {
+    /// have released, a stripe at a time from the rows, and keeps `rows` for the ports'
+    /// queues of the rest (`rows` is left with the buffer the deskew held before).
+    pub(crate) fn take_rows(&mut self, rows: &mut Rows, periods: usize, last_marker: &[Option<(u32, u64)>], out: &mut Vec<u64>) {
+        // The rows now hold every queue (the FIFOs or the last batch's rows, copied in).
+        self.tail = None;
+        std::mem::swap(&mut self.rows, rows);
+        let rows = &self.rows;
         let k = periods as u64;
         let g = self.next_global;
         let min_next = self.lane_next.iter().copied().min().unwrap_or(u64::MAX);
@@ -693,32 +758,40 @@ impl Deskew {
             }
         }
         self.steady_stripes = stripes;
-        // Each aligned port's queue: its slots after the ones released.
-        let requeue = |(q, last): (&mut PortQueue, &Option<(u32, u64)>)| {
-            let PortState::Aligned { lane, next } = q.state else { return };
-            let queued = (next - g) as usize;
+        // Each aligned port's queue, its slots after the ones released, stays in the rows
+        // (from row `released` on) until the next steady batch or [`Deskew::settle`].
+        for (q, last) in self.ports.iter_mut().zip(last_marker) {
+            let PortState::Aligned { lane, next } = q.state else { continue };
             q.fifo.clear();
-            q.fifo.extend((released..queued + periods).map(|t| {
-                let at = rows.at(t, usize::from(lane));
-                (g + t as u64, entry_slot(rows.words[at], rows.kinds[at]))
-            }));
             if let Some((j, arrival)) = *last {
                 q.last_marker = Some((next + u64::from(j), arrival));
             }
             q.state = PortState::Aligned { lane, next: next + k };
-        };
-        self.ports.iter_mut().zip(last_marker).for_each(requeue);
+        }
         for next in self.lane_next.iter_mut() {
             *next += k;
         }
         self.next_global = end;
+        self.tail = Some(released);
         debug_assert!(self.lane_next_holds());
-        debug_assert!(self.ports.iter().all(|q| q.fifo.len() <= 2 * self.buffer_cap));
+        debug_assert!(self.ports.iter().all(|q| match q.state {
+            PortState::Aligned { next, .. } => (next - end) as usize <= 2 * self.buffer_cap,
+            _ => true,
+        }));
     }
 
     /// Releases every slot that can be released; appends each good stripe (N words, lane
     /// 0 first) to `out`. Returns the number of stripes appended.
     pub fn poll(&mut self, out: &mut Vec<u64>) -> usize {
+        if self.tail.is_some() {
+            // After a steady batch releases have caught up (and no queue is long, no lane
+            // stale): until some lane delivers more, nothing is released.
+            let ready_at = self.next_global + RELEASE_HOLD;
+            if !self.lane_next.iter().all(|&n| n > ready_at) {
+                return 0;
+            }
+            self.settle();
+        }
         let mut released = 0;
         debug_assert!(self.lane_next_holds());
         while self.formed {

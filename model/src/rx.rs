@@ -850,6 +850,7 @@ pub struct Receiver<D: LaneDecoder = Decoder64b66b> {
     fast: bool,
     /// Scratch of [`Receiver::take_steady`].
     steady_lanes: Vec<u16>,
+    /// The spare buffer of the steady batches' rows (the deskew holds the last batch's).
     rows: crate::deskew::Rows,
     spare_column: (Vec<u64>, Vec<u8>),
     /// Each port's first and last marker of a steady batch (see [`SteadyPort`]).
@@ -958,9 +959,10 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         let mut lanes = std::mem::take(&mut self.steady_lanes);
         let longest = if self.steady_ports_lanes(queues, &dark, &mut lanes) { self.deskew.steady_queued(&lanes) } else { None };
         self.steady_lanes = lanes;
+        let longest = longest?;
         let mut rows = std::mem::take(&mut self.rows);
-        rows.reset(longest? + periods, self.cfg.lanes() as usize);
-        let taken = self.take_steady_rows(queues, periods, &dark, &wires_of_port, &mut rows);
+        rows.reset(longest + periods, self.cfg.lanes() as usize);
+        let taken = self.take_steady_rows(queues, periods, longest, &dark, &wires_of_port, &mut rows);
         self.rows = rows;
         taken
     }
@@ -969,6 +971,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         &mut self,
         queues: &[BitQueue],
         periods: usize,
+        longest: usize,
         dark: &impl Fn(usize) -> bool,
         wires_of_port: &(impl Fn(usize) -> ChannelWires<'a, E> + Sync),
         rows: &mut crate::deskew::Rows,
@@ -989,12 +992,21 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             let l0 = i * Rows::GROUP;
             let width = Rows::GROUP.min(lanes - l0);
             let mut group = Vec::with_capacity(width);
+            let queued_rows = deskew.queued_rows(i, longest);
+            if let Some((w, k)) = queued_rows {
+                words[..w.len()].copy_from_slice(w);
+                kinds[..k.len()].copy_from_slice(k);
+            }
             for col in 0..width {
                 let p = port_of_lane[l0 + col]? as usize;
                 let mut at = col;
-                for (w, k) in deskew.queued_entries(p) {
-                    (words[at], kinds[at]) = (w, k);
-                    at += width;
+                if queued_rows.is_some() {
+                    at += deskew.queued_len(p) * width;
+                } else {
+                    for (w, k) in deskew.queued_entries(p) {
+                        (words[at], kinds[at]) = (w, k);
+                        at += width;
+                    }
                 }
                 group.push(start(p, at)?);
             }
