@@ -602,12 +602,9 @@ impl Deskew {
         self.ports[port].fifo.iter().map(|&(_, slot)| slot_entry(slot))
     }
 
-    /// The slots an aligned port has queued (0 for any other).
-    pub(crate) fn queued_len(&self, port: usize) -> usize {
-        match self.ports[port].state {
-            PortState::Aligned { next, .. } => (next - self.next_global) as usize,
-            _ => 0,
-        }
+    /// The slots queued for lane `lane`, which an aligned port carries.
+    pub(crate) fn queued_len(&self, lane: usize) -> usize {
+        (self.lane_next[lane] - self.next_global) as usize
     }
 
     /// In the steady state, between steady batches: the first `rows` rows of every

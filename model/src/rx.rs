@@ -850,6 +850,7 @@ pub struct Receiver<D: LaneDecoder = Decoder64b66b> {
     fast: bool,
     /// Scratch of [`Receiver::take_steady`].
     steady_lanes: Vec<u16>,
+    steady_waiting: Vec<u128>,
     /// The spare buffer of the steady batches' rows (the deskew holds the last batch's).
     rows: crate::deskew::Rows,
     spare_column: (Vec<u64>, Vec<u8>),
@@ -881,6 +882,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             ends: Vec::new(),
             fast: true,
             steady_lanes: Vec::new(),
+            steady_waiting: Vec::new(),
             rows: Default::default(),
             spare_column: Default::default(),
             steady_first_marker: Vec::new(),
@@ -923,12 +925,21 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
 
     /// Whether the fast path is on and every port is steady ([`Port::steady_lane`]); fills
     /// `lanes` with the lane each port's markers carry.
-    fn steady_ports_lanes(&self, queues: &[BitQueue], dark: impl Fn(usize) -> bool, lanes: &mut Vec<u16>) -> bool {
+    fn steady_ports_lanes(
+        &self,
+        queues: &[BitQueue],
+        dark: impl Fn(usize) -> bool,
+        lanes: &mut Vec<u16>,
+        waiting: &mut Vec<u128>,
+    ) -> bool {
         lanes.clear();
+        waiting.clear();
         self.fast
             && self.ports.iter().zip(queues).enumerate().all(|(i, (p, q))| {
                 // A port on a dark channel takes part in no lane ([`DARK_LANE`]).
                 let lane = if dark(i) { Some(DARK_LANE) } else { p.steady_lane(q) };
+                // The block waiting, read here, in one pass of independent loads.
+                waiting.push(if lane.is_some_and(|l| l != DARK_LANE) { q.peek_wide(0, D::BLOCK_BITS) } else { 0 });
                 lane.map(|l| lanes.push(l)).is_some()
             })
     }
@@ -956,9 +967,11 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         if periods == 0 {
             return None;
         }
-        let mut lanes = std::mem::take(&mut self.steady_lanes);
-        let longest = if self.steady_ports_lanes(queues, &dark, &mut lanes) { self.deskew.steady_queued(&lanes) } else { None };
+        let (mut lanes, mut waiting) = (std::mem::take(&mut self.steady_lanes), std::mem::take(&mut self.steady_waiting));
+        let steady = self.steady_ports_lanes(queues, &dark, &mut lanes, &mut waiting);
+        let longest = if steady { self.deskew.steady_queued(&lanes) } else { None };
         self.steady_lanes = lanes;
+        self.steady_waiting = waiting;
         let longest = longest?;
         let mut rows = std::mem::take(&mut self.rows);
         rows.reset(longest + periods, self.cfg.lanes() as usize);
@@ -981,9 +994,8 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         let lanes = self.cfg.lanes() as usize;
         let (ports, deskew) = (&self.ports, &self.deskew);
         let port_of_lane = deskew.ports_of_lanes();
-        let start = |p: usize, at: usize| {
-            ports[p].steady_start(p, queues[p].peek_wide(0, D::BLOCK_BITS), wires_of_port(p), at)
-        };
+        let waiting = &self.steady_waiting;
+        let start = |p: usize, at: usize| ports[p].steady_start(p, waiting[p], wires_of_port(p), at);
         // One group of lanes: each lane's queued slots, then its port's batch, a few
         // periods at a time for every lane of the group in turn (the group's rows stay in
         // the cache while its lanes fill them).
@@ -1001,7 +1013,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
                 let p = port_of_lane[l0 + col]? as usize;
                 let mut at = col;
                 if queued_rows.is_some() {
-                    at += deskew.queued_len(p) * width;
+                    at += deskew.queued_len(l0 + col) * width;
                 } else {
                     for (w, k) in deskew.queued_entries(p) {
                         (words[at], kinds[at]) = (w, k);
