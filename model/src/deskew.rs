@@ -242,7 +242,10 @@ pub struct Deskew {
     /// (from one steady batch to the next): each port's queue is its lane's column from
     /// row `r` on, one slot for each index from `next_global` to the port's `next`. The
     /// FIFOs are rebuilt ([`Deskew::settle`]) before anything else reads or changes them.
+    /// Meanwhile an aligned port's `next` is its lane's `lane_next`, and its last marker,
+    /// when one came since, its lane's `tail_last_marker`.
     tail: Option<usize>,
+    tail_last_marker: Vec<Option<(u64, u64)>>,
 }
 
 impl Deskew {
@@ -284,6 +287,7 @@ impl Deskew {
             steady_stripes: Vec::new(),
             rows: Rows::default(),
             tail: None,
+            tail_last_marker: Vec::new(),
             cov: Coverage::default(),
         }
     }
@@ -325,11 +329,20 @@ impl Deskew {
             .ports
             .iter()
             .enumerate()
-            .filter(|(_, q)| matches!(q.state, PortState::Aligned { .. }))
-            .filter_map(|(p, q)| q.last_marker.map(|m| (p as u32, self.normalised(m))))
+            .filter_map(|(p, q)| match q.state {
+                PortState::Aligned { lane, .. } => Some((p, self.last_marker(q, lane))),
+                _ => None,
+            })
+            .filter_map(|(p, m)| m.map(|m| (p as u32, self.normalised(m))))
             .collect();
         let min = norm.iter().map(|&(_, t)| t).min().unwrap_or(0);
         norm.into_iter().map(|(p, t)| (p, t - min)).collect()
+    }
+
+    /// The last marker (global index, arrival) of aligned port `q`, carrying `lane`.
+    fn last_marker(&self, q: &PortQueue, lane: u16) -> Option<(u64, u64)> {
+        let held = self.tail.and_then(|_| self.tail_last_marker[usize::from(lane)]);
+        held.or(q.last_marker)
     }
 
     /// Arrival time of a marker moved back to marker slot 0 of the global index.
@@ -632,9 +645,14 @@ impl Deskew {
         let g = self.next_global;
         let rows = &self.rows;
         for q in self.ports.iter_mut() {
-            let PortState::Aligned { lane, next } = q.state else { continue };
-            let lane = usize::from(lane);
-            let (w, stride) = (rows.width(lane), rows.at(start, lane));
+            let PortState::Aligned { lane, .. } = q.state else { continue };
+            let l = usize::from(lane);
+            let next = self.lane_next[l];
+            q.state = PortState::Aligned { lane, next };
+            if let Some(m) = self.tail_last_marker[l] {
+                q.last_marker = Some(m);
+            }
+            let (w, stride) = (rows.width(l), rows.at(start, l));
             q.fifo.clear();
             q.fifo.extend((0..(next - g) as usize).map(|t| {
                 let at = stride + t * w;
@@ -672,6 +690,7 @@ impl Deskew {
         for (q, &lane) in self.ports.iter().zip(lane_of_port) {
             match q.state {
                 PortState::Aligned { lane: l, next } => {
+                    let next = if self.tail.is_some() { self.lane_next[usize::from(l)] } else { next };
                     // No queue may reach the length at which a lane counts as left behind
                     // at any poll of the batch: at most `next - min_next + RELEASE_HOLD + 1`.
                     // The queue held in the rows is such a queue.
@@ -693,25 +712,22 @@ impl Deskew {
         Some(longest)
     }
 
-    /// Whether the markers of a steady batch fall on marker slots of the global index:
-    /// `first_marker[p]` is the first of the batch's slots on port `p` that was a marker.
-    pub(crate) fn markers_in_step(&self, first_marker: impl Iterator<Item = Option<u32>>) -> bool {
-        self.ports.iter().zip(first_marker).all(|(q, first)| match (q.state, first) {
-            (PortState::Aligned { next, .. }, Some(j)) => (next + u64::from(j)).is_multiple_of(self.am_period),
-            _ => true,
-        })
+    /// Whether a marker that lane `lane` delivered as slot `j` of a steady batch falls on
+    /// a marker slot of the global index.
+    pub(crate) fn marker_in_step(&self, lane: usize, j: u32) -> bool {
+        (self.lane_next[lane] + u64::from(j)).is_multiple_of(self.am_period)
     }
 
     /// A batch of `periods` block periods in the steady state ([`Deskew::steady_queued`],
-    /// [`Deskew::markers_in_step`]), each port having delivered one slot a period, all with
+    /// [`Deskew::marker_in_step`]), each port having delivered one slot a period, all with
     /// valid sync headers, into its lane's column of `rows` after the slots it had queued;
-    /// `last_marker[p]` is the last of the batch's slots on port `p` that was a marker, with
+    /// `last_marker[l]` is the last of the batch's slots of lane `l` that was a marker, with
     /// its arrival. Releases what the per-slot calls, with a poll after each period, would
     /// have released, a stripe at a time from the rows, and keeps `rows` for the ports'
     /// queues of the rest (`rows` is left with the buffer the deskew held before).
     pub(crate) fn take_rows(&mut self, rows: &mut Rows, periods: usize, last_marker: &[Option<(u32, u64)>], out: &mut Vec<u64>) {
         // The rows now hold every queue (the FIFOs or the last batch's rows, copied in).
-        self.tail = None;
+        let held = self.tail.take().is_some();
         std::mem::swap(&mut self.rows, rows);
         let rows = &self.rows;
         let k = periods as u64;
@@ -756,25 +772,25 @@ impl Deskew {
         }
         self.steady_stripes = stripes;
         // Each aligned port's queue, its slots after the ones released, stays in the rows
-        // (from row `released` on) until the next steady batch or [`Deskew::settle`].
-        for (q, last) in self.ports.iter_mut().zip(last_marker) {
-            let PortState::Aligned { lane, next } = q.state else { continue };
-            q.fifo.clear();
-            if let Some((j, arrival)) = *last {
-                q.last_marker = Some((next + u64::from(j), arrival));
+        // (from row `released` on) until the next steady batch or [`Deskew::settle`], and
+        // its `next` and last marker with its lane.
+        if !held {
+            for q in self.ports.iter_mut().filter(|q| matches!(q.state, PortState::Aligned { .. })) {
+                q.fifo.clear();
             }
-            q.state = PortState::Aligned { lane, next: next + k };
+            self.tail_last_marker.clear();
+            self.tail_last_marker.resize(self.lanes, None);
         }
-        for next in self.lane_next.iter_mut() {
+        for ((next, held), last) in self.lane_next.iter_mut().zip(&mut self.tail_last_marker).zip(last_marker) {
+            if let Some((j, arrival)) = *last {
+                *held = Some((*next + u64::from(j), arrival));
+            }
             *next += k;
         }
         self.next_global = end;
         self.tail = Some(released);
         debug_assert!(self.lane_next_holds());
-        debug_assert!(self.ports.iter().all(|q| match q.state {
-            PortState::Aligned { next, .. } => (next - end) as usize <= 2 * self.buffer_cap,
-            _ => true,
-        }));
+        debug_assert!(self.lane_next.iter().all(|&next| (next - end) as usize <= 2 * self.buffer_cap));
     }
 
     /// Releases every slot that can be released; appends each good stripe (N words, lane
@@ -832,7 +848,8 @@ impl Deskew {
     /// `lane_next` agrees with the ports' states (a debug check).
     fn lane_next_holds(&self) -> bool {
         self.port_of_lane.iter().zip(&self.lane_next).all(|(p, &n)| match p {
-            Some(p) => matches!(self.ports[*p as usize].state, PortState::Aligned { next, .. } if next == n),
+            Some(p) => matches!(self.ports[*p as usize].state,
+                PortState::Aligned { next, .. } if next == n || self.tail.is_some()),
             None => n == u64::MAX,
         })
     }

@@ -53,6 +53,8 @@ pub struct Link {
     /// (1), and that one's number of periods when it is still to be replayed.
     logs: [Vec<PortLog>; 2],
     pending: Option<usize>,
+    /// Block periods that went through the steady batch ([`Link::steady_periods`]).
+    steady_periods: u64,
 }
 
 /// Runs `f` on a thread of rayon's pool (the current one when it is one): the batches of
@@ -90,6 +92,7 @@ impl Link {
             plan: Vec::new(),
             logs: [Vec::new(), Vec::new()],
             pending: None,
+            steady_periods: 0,
         })
     }
 
@@ -230,6 +233,7 @@ impl Link {
         self.tx.advance(&plan, offered);
         self.plan = plan;
         self.channel.carry_taken(&self.wires, periods, dark);
+        self.steady_periods += periods as u64;
         Some(taken)
     }
 
@@ -280,6 +284,14 @@ impl Link {
             let (_, mut deskew) = self.rx.split();
             deskew.replay(prev_logs, p);
         }
+    }
+
+    /// Block periods so far that [`Link::send`] and [`Link::idle`] took through the
+    /// steady batch, the fast path's loop ([`Link::idle`]); the others went through the
+    /// per-block machines. A diagnostic: the results are the same either way, only the
+    /// speed is not.
+    pub fn steady_periods(&self) -> u64 {
+        self.steady_periods
     }
 
     /// The TX wire values of the last block period, one per physical channel.

@@ -854,8 +854,7 @@ pub struct Receiver<D: LaneDecoder = Decoder64b66b> {
     /// The spare buffer of the steady batches' rows (the deskew holds the last batch's).
     rows: crate::deskew::Rows,
     spare_column: (Vec<u64>, Vec<u8>),
-    /// Each port's first and last marker of a steady batch (see [`SteadyPort`]).
-    steady_first_marker: Vec<Option<u32>>,
+    /// Each lane's last marker of a steady batch (see [`SteadyPort`]).
     steady_last_marker: Vec<Option<(u32, u64)>>,
 }
 
@@ -885,7 +884,6 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             steady_waiting: Vec::new(),
             rows: Default::default(),
             spare_column: Default::default(),
-            steady_first_marker: Vec::new(),
             steady_last_marker: Vec::new(),
         }
     }
@@ -938,8 +936,9 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             && self.ports.iter().zip(queues).enumerate().all(|(i, (p, q))| {
                 // A port on a dark channel takes part in no lane ([`DARK_LANE`]).
                 let lane = if dark(i) { Some(DARK_LANE) } else { p.steady_lane(q) };
-                // The block waiting, read here, in one pass of independent loads.
-                waiting.push(if lane.is_some_and(|l| l != DARK_LANE) { q.peek_wide(0, D::BLOCK_BITS) } else { 0 });
+                // The block waiting, read here, in one pass of independent loads (a dark
+                // port's queue is taken whole, by its per-block machine).
+                waiting.push(if dark(i) || lane.is_none() { 0 } else { q.peek_wide(0, D::BLOCK_BITS) });
                 lane.map(|l| lanes.push(l)).is_some()
             })
     }
@@ -1030,7 +1029,9 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
                     return None;
                 }
             }
-            Some((group, cov))
+            // The lanes' markers on the global index's marker slots.
+            let in_step = |(col, r): (usize, &SteadyPort<D, _>)| r.first_marker.is_none_or(|j| deskew.marker_in_step(l0 + col, j));
+            group.iter().enumerate().all(in_step).then_some((group, cov))
         };
         // The ports carrying no lane (spares), side by side too; their slots go to a
         // scratch column each, and no further.
@@ -1088,24 +1089,16 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         };
         let (spares, mut cov) = spares?;
         let mut taken = Vec::with_capacity(groups.len() + 1);
+        // Each lane's last marker of the batch, lane by lane.
+        let last = &mut self.steady_last_marker;
+        last.clear();
         for g in groups {
             let (group, c) = g?;
             cov.merge(&c);
+            last.extend(group.iter().map(|r| r.last_marker));
             taken.push(group);
         }
         taken.push(spares);
-        // Each port's first and last marker of the batch, by port.
-        let (first, last) = (&mut self.steady_first_marker, &mut self.steady_last_marker);
-        first.clear();
-        first.resize(ports.len(), None);
-        last.clear();
-        last.resize(ports.len(), None);
-        for r in taken.iter().flatten() {
-            (first[r.port], last[r.port]) = (r.first_marker, r.last_marker);
-        }
-        if !self.deskew.markers_in_step(first.iter().copied()) {
-            return None;
-        }
         self.deskew.take_rows(rows, periods, last, &mut self.out);
         let bits = periods as u64 * u64::from(D::BLOCK_BITS);
         let mut wires = Vec::with_capacity(ports.len());
