@@ -686,21 +686,33 @@ impl Deskew {
         if g + RELEASE_HOLD < min_next {
             return None;
         }
+        // No queue may reach the length at which a lane counts as left behind at any poll
+        // of the batch: at most `next - min_next + RELEASE_HOLD + 1`.
+        let short = |next: u64| next - min_next + RELEASE_HOLD + 1 < 2 * self.buffer_cap as u64;
+        if self.tail.is_some() {
+            // Nothing has reached the deskew since the last steady batch, which found every
+            // port as this asks: its aligned ports are still the lanes' ports, the others
+            // idle, and no queue has an invalid header. Each lane must still be on its port,
+            // and every lane claimed.
+            let mut claimed = 0;
+            for (p, &lane) in lane_of_port.iter().enumerate() {
+                if let Some(&on) = self.port_of_lane.get(usize::from(lane)) {
+                    if on != Some(p as u32) {
+                        return None;
+                    }
+                    claimed += 1;
+                }
+            }
+            let all_short = self.lane_next.iter().all(|&next| short(next));
+            let longest = self.lane_next.iter().map(|&next| (next - g) as usize).max();
+            return (claimed == self.lanes && all_short).then_some(longest.unwrap_or(0));
+        }
         let mut longest = 0;
         for (q, &lane) in self.ports.iter().zip(lane_of_port) {
             match q.state {
                 PortState::Aligned { lane: l, next } => {
-                    let next = if self.tail.is_some() { self.lane_next[usize::from(l)] } else { next };
-                    // No queue may reach the length at which a lane counts as left behind
-                    // at any poll of the batch: at most `next - min_next + RELEASE_HOLD + 1`.
-                    // The queue held in the rows is such a queue.
-                    let queued = self.tail.is_some()
-                        || (q.fifo.len() as u64 == next - g && q.fifo.front().is_none_or(|&(i, _)| i == g));
-                    if l != lane
-                        || !q.bad_headers.is_empty()
-                        || !queued
-                        || next - min_next + RELEASE_HOLD + 1 >= 2 * self.buffer_cap as u64
-                    {
+                    let queued = q.fifo.len() as u64 == next - g && q.fifo.front().is_none_or(|&(i, _)| i == g);
+                    if l != lane || !q.bad_headers.is_empty() || !queued || !short(next) {
                         return None;
                     }
                     longest = longest.max((next - g) as usize);

@@ -527,7 +527,7 @@ fn run_tile<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
 /// bytes apart, which the coding loop alone would wait on one at a time.
 fn gather_payloads<D, E>(group: &[SteadyPort<D, ChannelWires<'_, E>>], periods: usize, payloads: &mut Vec<u64>) {
     let width = group.len();
-    payloads.clear();
+    // Scratch from the tile before: every entry is written below.
     payloads.resize(width * periods, 0);
     let Some(first) = group.first() else { return };
     let (stripes, n_lanes) = first.wires.stripes();
@@ -535,13 +535,17 @@ fn gather_payloads<D, E>(group: &[SteadyPort<D, ChannelWires<'_, E>>], periods: 
     // The block waiting in the queue comes before the wire values (the tile's first
     // period then takes the plan's first value).
     let waiting = usize::from(first.first.is_some());
+    payloads[..waiting * width].fill(0);
+    let planned = waiting + plan.len().min(periods - waiting);
+    payloads[planned * width..width * periods].fill(0);
     // The channels carry lanes side by side in a stripe, from lane `l0` on (the usual
     // case: a copy of a few instructions a row, which keeps many rows' loads in flight),
     // or apart.
     let contiguous =
         first.wires.lane().filter(|&l0| group.iter().enumerate().all(|(i, r)| r.wires.lane() == Some(l0 + i)));
-    for (row, &s) in payloads.chunks_exact_mut(width).skip(waiting).zip(plan) {
+    for (row, &s) in payloads[..width * periods].chunks_exact_mut(width).skip(waiting).zip(plan) {
         if s >= crate::tx::PLAN_IDLE {
+            row.fill(0);
             continue;
         }
         let stripe = &stripes[s as usize * n_lanes..][..n_lanes];
@@ -998,7 +1002,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         // One group of lanes: each lane's queued slots, then its port's batch, a few
         // periods at a time for every lane of the group in turn (the group's rows stay in
         // the cache while its lanes fill them).
-        let group = |(i, (words, kinds)): (usize, (&mut [u64], &mut [u8]))| {
+        let group = |payloads: &mut Vec<u64>, (i, (words, kinds)): (usize, (&mut [u64], &mut [u8]))| {
             let mut cov = Coverage::default();
             let l0 = i * Rows::GROUP;
             let width = Rows::GROUP.min(lanes - l0);
@@ -1021,11 +1025,10 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
                 }
                 group.push(start(p, at)?);
             }
-            let mut payloads = Vec::new();
             for j in (0..periods).step_by(STEADY_TILE) {
                 let tile = j..periods.min(j + STEADY_TILE);
                 let mut column = Column { words: &mut *words, kinds: &mut *kinds, stride: width };
-                if !run_tile(ports, &mut group, tile, am_period, &mut cov, &mut column, &mut payloads) {
+                if !run_tile(ports, &mut group, tile, am_period, &mut cov, &mut column, payloads) {
                     return None;
                 }
             }
@@ -1081,11 +1084,16 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         let parts = lanes.div_ceil(Rows::GROUP) + usize::from(width > 0);
         let (groups, spares): (Vec<_>, _) = if parts > 1 && crate::parallel::worth_it(ports.len() * periods) {
             rayon::join(
-                || rows.words.par_chunks_mut(group_len).zip(rows.kinds.par_chunks_mut(group_len)).enumerate().map(group).collect(),
+                || {
+                    let groups = rows.words.par_chunks_mut(group_len).zip(rows.kinds.par_chunks_mut(group_len)).enumerate();
+                    groups.map_init(Vec::new, group).collect()
+                },
                 spares,
             )
         } else {
-            (rows.words.chunks_mut(group_len).zip(rows.kinds.chunks_mut(group_len)).enumerate().map(group).collect(), spares())
+            let mut payloads = Vec::new();
+            let groups = rows.words.chunks_mut(group_len).zip(rows.kinds.chunks_mut(group_len)).enumerate();
+            (groups.map(|g| group(&mut payloads, g)).collect(), spares())
         };
         let (spares, mut cov) = spares?;
         let mut taken = Vec::with_capacity(groups.len() + 1);
