@@ -145,24 +145,25 @@ fn profile(which: &str) {
     let mut out = Vec::with_capacity(s.stripes.len());
     // One round first, so that the link's buffers have their steady-state sizes.
     end_to_end(&s, &mut link, &mut out);
-    // One pool for every iteration, as in the criterion run.
-    let pool = pool(if kind == "end_to_end_2t" { 2 } else { 1 });
-    for _ in 0..iters {
-        match kind {
-            "memcpy" => memcpy(&s, &mut vec![0; s.stripes.len()]),
-            "tx" => tx(&s, &mut s.link.tx.clone(), &mut Vec::new()),
-            "rx" => {
-                black_box(rx(s.link.rx.clone(), s.recorded.clone(), Vec::with_capacity(s.stripes.len())));
+    // One pool, entered once for every iteration, as in the criterion run.
+    link.set_fast_path(kind != "per_block");
+    pool(if kind == "end_to_end_2t" { 2 } else { 1 }).install(|| {
+        for _ in 0..iters {
+            match kind {
+                "memcpy" => memcpy(&s, &mut vec![0; s.stripes.len()]),
+                "tx" => tx(&s, &mut s.link.tx.clone(), &mut Vec::new()),
+                "rx" => {
+                    black_box(rx(s.link.rx.clone(), s.recorded.clone(), Vec::with_capacity(s.stripes.len())));
+                }
+                "end_to_end" | "end_to_end_2t" | "per_block" => {
+                    out.clear();
+                    end_to_end(&s, &mut link, &mut out);
+                    black_box(&out);
+                }
+                _ => panic!("no workload {kind}"),
             }
-            "end_to_end" | "end_to_end_2t" | "per_block" => {
-                link.set_fast_path(kind != "per_block");
-                out.clear();
-                pool.install(|| end_to_end(&s, &mut link, &mut out));
-                black_box(&out);
-            }
-            _ => panic!("no workload {kind}"),
         }
-    }
+    });
     println!("{which}: {iters} iterations of {} payload bytes", s.stripes.len() * 8);
 }
 
