@@ -40,6 +40,31 @@ pub(crate) const SLOT_DATA: u8 = 0;
 pub(crate) const SLOT_IDLE: u8 = 1;
 pub(crate) const SLOT_INVALID: u8 = 2;
 pub(crate) const SLOT_MARKER: u8 = 3;
+/// A data slot whose word is not in the rows: it is the word the TX was given, in the
+/// stripe [`SentStripes`] names (a lane in step, [`crate::coding::SideBySide::in_sync`]).
+/// Only in the rows a steady batch releases at once, never in a queue.
+pub(crate) const SLOT_SENT: u8 = 4;
+/// The bits of a kind that tell data (0: [`SLOT_DATA`] or [`SLOT_SENT`]) from the rest.
+const SLOT_NOT_DATA: u8 = 3;
+
+/// Where the words of a steady batch's [`SLOT_SENT`] slots are: row `t` (from `first_row`
+/// on) holds stripe `plan[t - first_row]` of `stripes`, N words each.
+pub(crate) struct SentStripes<'a> {
+    pub(crate) stripes: &'a [u64],
+    pub(crate) plan: &'a [u32],
+    pub(crate) first_row: usize,
+}
+
+/// Where a good stripe of a steady batch is taken from.
+#[derive(Debug, Clone, Copy)]
+enum StripeFrom {
+    /// The rows' words.
+    Rows,
+    /// The stripe sent, every slot being [`SLOT_SENT`].
+    Sent,
+    /// The stripe sent where the slot is [`SLOT_SENT`], the rows' word elsewhere.
+    Both,
+}
 
 /// The slots of a batch of block periods laid out by global slot index, as the stripes
 /// they become: row `r` is slot `next_global + r`, one entry per lane. Each lane's column
@@ -105,6 +130,7 @@ fn slot_entry(slot: LaneSlot) -> (u64, u8) {
 
 /// A [`Rows`] entry as a queued slot.
 fn entry_slot(word: u64, kind: u8) -> LaneSlot {
+    debug_assert_ne!(kind, SLOT_SENT, "a queued slot has its word");
     match kind {
         SLOT_MARKER => LaneSlot::Marker,
         SLOT_DATA => LaneSlot::Symbol(RxSymbol::Data(word)),
@@ -235,7 +261,7 @@ pub struct Deskew {
     left_formed: Vec<bool>,
     cov: Coverage,
     /// Scratch of [`Deskew::take_rows`]: the rows that are good stripes.
-    steady_stripes: Vec<usize>,
+    steady_stripes: Vec<(usize, StripeFrom)>,
     /// The rows of the last steady batch ([`Deskew::take_rows`]).
     rows: Rows,
     /// `Some(r)` while the aligned ports' queues are held in `rows` instead of their FIFOs
@@ -730,6 +756,28 @@ impl Deskew {
         (self.lane_next[lane] + u64::from(j)).is_multiple_of(self.am_period)
     }
 
+    /// The rows a steady batch of `periods` block periods releases (from row 0 on).
+    fn steady_released(&self, periods: usize) -> usize {
+        let g = self.next_global;
+        let min_next = self.lane_next.iter().copied().min().unwrap_or(u64::MAX);
+        let end = g.max((min_next + periods as u64).saturating_sub(RELEASE_HOLD));
+        (end - g) as usize
+    }
+
+    /// The rows of a steady batch of `periods` block periods whose data slots may be
+    /// [`SLOT_SENT`]: those it releases, after every lane's queued slots and the block
+    /// waiting (a lane's row `q + 1 + j` is then the batch's `j`-th value of the plan, `q`
+    /// being its queue). Empty unless every lane has as many slots queued.
+    pub(crate) fn steady_sent_rows(&self, periods: usize) -> std::ops::Range<usize> {
+        let g = self.next_global;
+        match self.lane_next.split_first() {
+            Some((&first, rest)) if rest.iter().all(|&n| n == first) => {
+                ((first - g) as usize + 1)..self.steady_released(periods)
+            }
+            _ => 0..0,
+        }
+    }
+
     /// A batch of `periods` block periods in the steady state ([`Deskew::steady_queued`],
     /// [`Deskew::marker_in_step`]), each port having delivered one slot a period, all with
     /// valid sync headers, into its lane's column of `rows` after the slots it had queued;
@@ -737,16 +785,22 @@ impl Deskew {
     /// its arrival. Releases what the per-slot calls, with a poll after each period, would
     /// have released, a stripe at a time from the rows, and keeps `rows` for the ports'
     /// queues of the rest (`rows` is left with the buffer the deskew held before).
-    pub(crate) fn take_rows(&mut self, rows: &mut Rows, periods: usize, last_marker: &[Option<(u32, u64)>], out: &mut Vec<u64>) {
+    pub(crate) fn take_rows(
+        &mut self,
+        rows: &mut Rows,
+        periods: usize,
+        last_marker: &[Option<(u32, u64)>],
+        sent: &SentStripes<'_>,
+        out: &mut Vec<u64>,
+    ) {
         // The rows now hold every queue (the FIFOs or the last batch's rows, copied in).
         let held = self.tail.take().is_some();
         std::mem::swap(&mut self.rows, rows);
         let rows = &self.rows;
         let k = periods as u64;
         let g = self.next_global;
-        let min_next = self.lane_next.iter().copied().min().unwrap_or(u64::MAX);
-        let end = g.max((min_next + k).saturating_sub(RELEASE_HOLD));
-        let released = (end - g) as usize;
+        let released = self.steady_released(periods);
+        let end = g + released as u64;
         // Which rows are good stripes; the others are counted.
         let mut stripes = std::mem::take(&mut self.steady_stripes);
         stripes.clear();
@@ -755,15 +809,24 @@ impl Deskew {
                 continue;
             }
             let t = (slot - g) as usize;
-            // Every slot data (kind 0): the OR of the kinds, without stopping early, which
-            // the compiler does many kinds at a time.
-            if rows.row(t).all(|(_, kinds)| kinds.iter().fold(SLOT_DATA, |a, &k| a | k) == SLOT_DATA) {
-                stripes.push(t);
+            // Every slot data: the OR of the kinds has no bit of the others, and the AND
+            // says whether every slot is sent; without stopping early, which the compiler
+            // does many kinds at a time.
+            let (any, every) = rows.row(t).fold((SLOT_DATA, SLOT_SENT), |(o, a), (_, kinds)| {
+                kinds.iter().fold((o, a), |(o, a), &k| (o | k, a & k))
+            });
+            if any & SLOT_NOT_DATA == 0 {
+                let from = match (every == SLOT_SENT, any == SLOT_SENT) {
+                    (true, _) => StripeFrom::Sent,
+                    (false, true) => StripeFrom::Both,
+                    (false, false) => StripeFrom::Rows,
+                };
+                stripes.push((t, from));
                 continue;
             }
             let (mut data, mut idle) = (0usize, 0usize);
             for &kind in rows.row(t).flat_map(|(_, kinds)| kinds) {
-                data += usize::from(kind == SLOT_DATA);
+                data += usize::from(kind & SLOT_NOT_DATA == 0);
                 idle += usize::from(kind == SLOT_IDLE);
             }
             if data > 0 {
@@ -777,9 +840,24 @@ impl Deskew {
         }
         self.counters.stripes_out += stripes.len() as u64;
         out.reserve(stripes.len() * self.lanes);
-        for &t in &stripes {
-            for (words, _) in rows.row(t) {
-                out.extend_from_slice(words);
+        let lanes = self.lanes;
+        let sent_stripe = |t: usize| {
+            let s = sent.plan[t - sent.first_row] as usize;
+            &sent.stripes[s * lanes..(s + 1) * lanes]
+        };
+        for &(t, from) in &stripes {
+            match from {
+                StripeFrom::Rows => {
+                    for (words, _) in rows.row(t) {
+                        out.extend_from_slice(words);
+                    }
+                }
+                StripeFrom::Sent => out.extend_from_slice(sent_stripe(t)),
+                StripeFrom::Both => {
+                    let stripe = sent_stripe(t);
+                    let slots = rows.row(t).flat_map(|(words, kinds)| words.iter().zip(kinds));
+                    out.extend(slots.zip(stripe).map(|((&w, &k), &s)| if k == SLOT_SENT { s } else { w }));
+                }
             }
         }
         self.steady_stripes = stripes;

@@ -436,7 +436,7 @@ impl<D: LaneDecoder + Clone> Port<D> {
         cov: &mut Coverage,
         column: &mut Column<'_>,
     ) -> bool {
-        let Column { words, kinds, stride } = column;
+        let Column { words, kinds, stride, .. } = column;
         let stride = *stride;
         let (lane, mut since, mut at) = (r.lane, r.since, r.at);
         let mut decoder = r.decoder.clone();
@@ -616,9 +616,10 @@ fn run_side_by_side<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
         let (mut encoders, mut decoders) = (chunk.each_ref().map(encoder), chunk.each_ref().map(decoder));
         let mut lanes = SideBySide::<SIDE>::load(encoders.each_ref(), decoders.each_ref());
         let mut at = chunk.each_ref().map(|r| r.at);
-        let Column { words, kinds, stride } = column;
+        let Column { words, kinds, stride, sent } = column;
         let (p, w) = (payloads.stride, payloads.first + (j - payloads.period) * payloads.stride);
-        let (idle, invalid) = run_plain(&mut lanes, plan, spares, &payloads.words[w..], p, words, kinds, *stride, &mut at);
+        let (idle, invalid) =
+            run_plain(&mut lanes, plan, spares, &payloads.words[w..], p, words, kinds, (*stride, sent.clone()), &mut at);
         cov.add(Cover::ControlIdle, idle);
         cov.add(Cover::ControlInvalid, invalid);
         lanes.store(encoders.each_mut(), decoders.each_mut());
@@ -637,7 +638,8 @@ fn run_side_by_side<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
 /// The periods of `plan` (data or idle, no marker) through [`SideBySide`] for [`SIDE`]
 /// ports whose channels send, in the `k`-th period, words `payloads[k * payload_stride..]`
 /// (the first [`SIDE`] of them), or are all spares (`spares`: idle in every period);
-/// port `i`'s slots go to `words` and `kinds` from `at[i]` on, `stride` apart. Returns the
+/// port `i`'s slots go to `words` and `kinds` from `at[i]` on, `stride` apart (a data slot
+/// of ports in step side by side in a row of `sent` as a kind alone). Returns the
 /// idle and the invalid slots. Compiled for the vector units the CPU has (AVX-512, AVX2,
 /// or the baseline), chosen when first called.
 #[multiversion::multiversion(targets("x86_64+avx512f+avx512vl+avx512bw+avx2", "x86_64+avx2"))]
@@ -650,10 +652,10 @@ fn run_plain(
     payload_stride: usize,
     words: &mut [u64],
     kinds: &mut [u8],
-    stride: usize,
+    (stride, sent): (usize, std::ops::Range<usize>),
     at: &mut [usize; SIDE],
 ) -> (u64, u64) {
-    use crate::deskew::{SLOT_DATA, SLOT_IDLE, SLOT_INVALID};
+    use crate::deskew::{SLOT_DATA, SLOT_IDLE, SLOT_INVALID, SLOT_SENT};
     use crate::tx::PLAN_IDLE;
     let (mut idle, mut invalid) = (0u64, 0u64);
     if lanes.in_sync() {
@@ -669,6 +671,7 @@ fn run_plain(
         if at.iter().enumerate().all(|(i, &a)| a == at[0] + i) {
             // The ports' slots side by side in each row (as many slots queued on each):
             // a period's words and kinds are one run each.
+            let row = at[0] / stride;
             for (k, &s) in plan.iter().enumerate() {
                 let a = at[0] + k * stride;
                 let (w, kind): (&mut [u64; SIDE], &mut [u8; SIDE]) =
@@ -676,6 +679,8 @@ fn run_plain(
                 if s == PLAN_IDLE || spares {
                     idle += SIDE as u64;
                     (*w, *kind) = ([0; SIDE], [SLOT_IDLE; SIDE]);
+                } else if sent.contains(&(row + k)) {
+                    *kind = [SLOT_SENT; SIDE];
                 } else {
                     *w = payloads[k * payload_stride..][..SIDE].try_into().expect("SIDE words");
                     *kind = [SLOT_DATA; SIDE];
@@ -728,10 +733,13 @@ fn run_plain(
 
 /// Where a port's slots of a steady batch go: one after another `stride` entries apart
 /// in `words` (a data slot's word) and `kinds` (every slot's kind, `crate::deskew::SLOT_*`).
+/// In rows `sent` (entry `r * stride` on) a data slot of ports in step may be left as
+/// [`crate::deskew::SLOT_SENT`], its word not stored: it is the word sent.
 struct Column<'a> {
     words: &'a mut [u64],
     kinds: &'a mut [u8],
     stride: usize,
+    sent: std::ops::Range<usize>,
 }
 
 /// The ports' half of a [`Receiver`] (see [`Receiver::split`]).
@@ -997,6 +1005,14 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         let lanes = self.cfg.lanes() as usize;
         let (ports, deskew) = (&self.ports, &self.deskew);
         let port_of_lane = deskew.ports_of_lanes();
+        // The rows whose in-step data slots keep only their kind, and where their words are.
+        let sent = deskew.steady_sent_rows(periods);
+        let first_wires = wires_of_port(0);
+        let sent_stripes = crate::deskew::SentStripes {
+            stripes: first_wires.stripes().0,
+            plan: first_wires.plan_rest(),
+            first_row: sent.start,
+        };
         let waiting = &self.steady_waiting;
         let start = |p: usize, at: usize| ports[p].steady_start(p, waiting[p], wires_of_port(p), at);
         // One group of lanes: each lane's queued slots, then its port's batch, a few
@@ -1027,7 +1043,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             }
             for j in (0..periods).step_by(STEADY_TILE) {
                 let tile = j..periods.min(j + STEADY_TILE);
-                let mut column = Column { words: &mut *words, kinds: &mut *kinds, stride: width };
+                let mut column = Column { words: &mut *words, kinds: &mut *kinds, stride: width, sent: sent.clone() };
                 if !run_tile(ports, &mut group, tile, am_period, &mut cov, &mut column, payloads) {
                     return None;
                 }
@@ -1072,7 +1088,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             let mut payloads = Vec::new();
             for j in (0..periods).step_by(STEADY_TILE) {
                 let tile = j..periods.min(j + STEADY_TILE);
-                let mut column = Column { words: &mut *spare_words, kinds: &mut *spare_kinds, stride: width };
+                let mut column = Column { words: &mut *spare_words, kinds: &mut *spare_kinds, stride: width, sent: 0..0 };
                 if !run_tile(ports, &mut group, tile, am_period, &mut cov, &mut column, &mut payloads) {
                     return None;
                 }
@@ -1107,7 +1123,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             taken.push(group);
         }
         taken.push(spares);
-        self.deskew.take_rows(rows, periods, last, &mut self.out);
+        self.deskew.take_rows(rows, periods, last, &sent_stripes, &mut self.out);
         let bits = periods as u64 * u64::from(D::BLOCK_BITS);
         let mut wires = Vec::with_capacity(ports.len());
         for r in taken.into_iter().flatten() {
@@ -1291,17 +1307,20 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
 mod tests {
     use super::*;
     use crate::coding::TxSymbol;
-    use crate::deskew::{SLOT_DATA, SLOT_IDLE, SLOT_INVALID};
+    use crate::deskew::{SLOT_DATA, SLOT_IDLE, SLOT_INVALID, SLOT_SENT};
     use crate::tx::PLAN_IDLE;
     use rand::{Rng, SeedableRng};
 
     /// `run_plain` against each lane's own encoder and decoder, block by block: in step
-    /// or not, slots side by side in a row or apart, all data or with idle, and spares.
+    /// or not, slots side by side in a row or apart, all data or with idle, spares, and
+    /// rows where the data slots of lanes in step side by side keep only their kind.
     #[test]
     fn run_plain_is_each_lane_encoded_and_decoded_alone() {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(68);
+        let mut all_sents = 0;
         for case in 0..64 {
             let (in_step, side_by_side, idle, spares) = (case & 1 != 0, case & 2 != 0, case & 4 != 0, case & 8 != 0);
+            let with_sent = case & 16 != 0;
             let mut encoders: [Encoder64b66b; SIDE] = [Encoder64b66b::default(); SIDE];
             let mut decoders: [Decoder64b66b; SIDE] = Default::default();
             for (e, d) in encoders.iter_mut().zip(&mut decoders) {
@@ -1320,13 +1339,16 @@ mod tests {
                 if side_by_side { 3 * width + i } else { rng.gen_range(0..8) * width + 2 * i }
             });
             let start = at;
+            let sent = if with_sent { rng.gen_range(0..rows / 2)..rng.gen_range(rows / 2..rows) } else { 0..0 };
             let (mut words, mut kinds) = (vec![0u64; rows * width], vec![9u8; rows * width]);
             let mut lanes = SideBySide::<SIDE>::load(encoders.each_ref(), decoders.each_ref());
+            let sent_arg = (width, sent.clone());
             let (idles, invalids) =
-                run_plain(&mut lanes, &plan, spares, &payloads, stride, &mut words, &mut kinds, width, &mut at);
+                run_plain(&mut lanes, &plan, spares, &payloads, stride, &mut words, &mut kinds, sent_arg, &mut at);
             let (mut fast_e, mut fast_d) = (encoders, decoders);
             lanes.store(fast_e.each_mut(), fast_d.each_mut());
             let (mut want_idle, mut want_invalid) = (0, 0);
+            let mut sents = 0;
             for i in 0..SIDE {
                 for (k, &s) in plan.iter().enumerate() {
                     let symbol = if s == PLAN_IDLE || spares { TxSymbol::Idle } else { TxSymbol::Data(payloads[k * stride + i]) };
@@ -1342,7 +1364,16 @@ mod tests {
                         }
                     };
                     let a = start[i] + k * width;
-                    assert_eq!((words[a], kinds[a]), want, "case {case} lane {i} period {k}");
+                    // A slot left as sent: the word decoded is the word sent, and it is in a
+                    // row of `sent` of lanes in step side by side.
+                    let sent_here = in_step && side_by_side && want.1 == SLOT_DATA && sent.contains(&(a / width));
+                    if sent_here {
+                        assert_eq!(want.0, payloads[k * stride + i], "case {case} lane {i} period {k}: decoded as sent");
+                        assert_eq!(kinds[a], SLOT_SENT, "case {case} lane {i} period {k}: left as sent");
+                        sents += 1;
+                    } else {
+                        assert_eq!((words[a], kinds[a]), want, "case {case} lane {i} period {k}");
+                    }
                 }
                 assert_eq!(at[i], start[i] + periods * width, "case {case} lane {i}: next slot");
                 assert_eq!(fast_e[i].scrambler, encoders[i].scrambler, "case {case} lane {i}: scrambler");
@@ -1352,9 +1383,11 @@ mod tests {
                 }
             }
             assert_eq!((idles, invalids), (want_idle, want_invalid), "case {case}: idle and invalid slots");
+            all_sents += sents;
             // Nothing outside the columns was written.
             let written: usize = kinds.iter().filter(|&&k| k != 9).count();
             assert_eq!(written, SIDE * periods, "case {case}: slots written");
         }
+        assert!(all_sents > 0, "some slots were left as sent");
     }
 }
