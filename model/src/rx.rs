@@ -694,8 +694,8 @@ fn run_plain(
         for (i, a) in at.iter_mut().enumerate() {
             // Port `i`'s slots, `stride` apart, and its words sent, `payload_stride` apart.
             let column = words[*a..].iter_mut().step_by(stride).zip(kinds[*a..].iter_mut().step_by(stride));
-            let sent = payloads[i..].iter().step_by(payload_stride);
-            for (((w, kind), &p), &s) in column.zip(sent).zip(plan) {
+            let words_sent = payloads[i..].iter().step_by(payload_stride);
+            for (((w, kind), &p), &s) in column.zip(words_sent).zip(plan) {
                 (*w, *kind) = if s == PLAN_IDLE || spares {
                     idle += 1;
                     (0, SLOT_IDLE)
