@@ -50,6 +50,9 @@ const MASK66: u128 = (1u128 << BLOCK_BITS) - 1;
 /// "No event due": a position no stream reaches.
 const NEVER: u64 = u64::MAX;
 
+/// How many ports ahead [`ChannelModel::carry_taken`] asks for the head of a port's queue.
+const QUEUE_AHEAD: usize = 8;
+
 /// Stream kinds: a channel's generator for kind `k` (and burst number `i` for the pattern
 /// of a burst) uses ChaCha stream `i << 20 | k << 16 | channel`.
 const STREAM_ERRORS: u64 = 0;
@@ -784,18 +787,24 @@ impl ChannelModel {
     /// has taken (`Receiver`'s steady batch). Each port on a live channel held one whole
     /// block and has taken all of the batch's but the last: its queue then holds its
     /// channel's last wire value of the batch, `last[c]` for channel `c`. Each port on a
-    /// dark channel took its zeros itself: its queue is the one `dark` gives it. As after
-    /// [`ChannelModel::carry_periods`] and the receiver's calls.
+    /// dark channel took its zeros itself: its queue is the one `dark` gives it (in port
+    /// order). As after [`ChannelModel::carry_periods`] and the receiver's calls.
     ///
     /// # Panics
     /// If `last` is not one value per channel, or a live port's queue did not hold one block.
     pub fn carry_taken(&mut self, last: &[u128], periods: usize, dark: Vec<(usize, BitQueue)>) {
         assert_eq!(last.len(), self.lanes.len(), "one wire value per channel");
-        for (p, (q, &c)) in self.ports.iter_mut().zip(&self.source_of_port).enumerate() {
-            if self.lanes[c as usize].dead {
-                debug_assert!(dark.iter().any(|(d, _)| *d == p), "a dark port's queue comes back");
+        // The dark ports, in port order, are those whose queues come back.
+        let mut darks = dark.iter().map(|&(p, _)| p).peekable();
+        for p in 0..self.ports.len() {
+            if let Some(ahead) = self.ports.get(p + QUEUE_AHEAD) {
+                ahead.prefetch_head();
+            }
+            let (q, c) = (&mut self.ports[p], self.source_of_port[p]);
+            if darks.next_if_eq(&p).is_some() {
                 continue;
             }
+            debug_assert!(!self.lanes[c as usize].dead, "a dark port's queue comes back");
             assert_eq!(q.len(), BLOCK_BITS as usize, "one block waiting");
             q.consume(BLOCK_BITS as usize);
             q.push_wire(last[c as usize], BLOCK_BITS);

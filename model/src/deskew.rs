@@ -845,14 +845,28 @@ impl Deskew {
             let s = sent.plan[t - sent.first_row] as usize;
             &sent.stripes[s * lanes..(s + 1) * lanes]
         };
-        for &(t, from) in &stripes {
+        let mut i = 0;
+        while let Some(&(t, from)) = stripes.get(i) {
+            i += 1;
             match from {
                 StripeFrom::Rows => {
                     for (words, _) in rows.row(t) {
                         out.extend_from_slice(words);
                     }
                 }
-                StripeFrom::Sent => out.extend_from_slice(sent_stripe(t)),
+                StripeFrom::Sent => {
+                    // The stripes sent one after another that follow are one copy.
+                    let first = sent.plan[t - sent.first_row] as usize;
+                    let mut last = first;
+                    while let Some(&(t, StripeFrom::Sent)) = stripes.get(i) {
+                        if sent.plan[t - sent.first_row] as usize != last + 1 {
+                            break;
+                        }
+                        last += 1;
+                        i += 1;
+                    }
+                    out.extend_from_slice(&sent.stripes[first * lanes..(last + 1) * lanes]);
+                }
                 StripeFrom::Both => {
                     let stripe = sent_stripe(t);
                     let slots = rows.row(t).flat_map(|(words, kinds)| words.iter().zip(kinds));

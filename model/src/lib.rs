@@ -18,6 +18,7 @@
 
 pub mod benes;
 pub mod block;
+mod cache;
 pub mod channel;
 pub mod coding;
 pub mod config;

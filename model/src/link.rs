@@ -214,21 +214,14 @@ impl Link {
             |p| channel.port_is_dark(p),
             |p| tx.channel_wires(sources[p] as usize, stripes, &plan),
         );
-        let done = result.map(|(wires, dark)| {
-            let mut encoders = Vec::with_capacity(wires.len());
-            for (p, mut w) in wires {
-                let c = sources[p] as usize;
-                self.wires[c] = w.next().expect("the batch's last period is left to take");
-                encoders.push((c, *w.encoder()));
-            }
-            (encoders, dark)
-        });
-        let Some((encoders, dark)) = done else {
+        let Some((left, dark)) = result else {
             self.plan = plan;
             return None;
         };
-        for (c, e) in encoders {
-            self.tx.set_encoder(c, e);
+        for (p, waiting, encoder) in left {
+            let c = sources[p] as usize;
+            self.wires[c] = waiting;
+            self.tx.set_encoder(c, encoder);
         }
         self.tx.advance(&plan, offered);
         self.plan = plan;

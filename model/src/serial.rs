@@ -147,6 +147,14 @@ impl BitQueue {
         self.peek_wide(offset, BLOCK_BITS)
     }
 
+    /// Asks for the word at the head to be brought into the cache ([`crate::cache`]).
+    #[inline(always)]
+    pub(crate) fn prefetch_head(&self) {
+        if let Some(word) = self.words.get(self.head / 64) {
+            crate::cache::prefetch(word);
+        }
+    }
+
     /// Reads `n <= 128` bits starting `offset` bits after the head, the first in bit 0.
     #[inline(always)]
     pub fn peek_wide(&self, offset: usize, n: u32) -> u128 {
