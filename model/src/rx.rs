@@ -582,7 +582,7 @@ fn gather_payloads<D, E>(group: &[SteadyPort<D, ChannelWires<'_, E>>], periods: 
         let stripe = &stripes[s as usize * n_lanes..][..n_lanes];
         match contiguous {
             Some(l0) => {
-                row.copy_from_slice(&stripe[l0..l0 + width]);
+                copy_group(row, &stripe[l0..l0 + width]);
                 // A later group's lanes of the row, for its gather: rows are far apart in
                 // a wide link, and no prefetcher follows them.
                 let ahead = l0 + PREFETCH_AHEAD * width;
@@ -596,6 +596,25 @@ fn gather_payloads<D, E>(group: &[SteadyPort<D, ChannelWires<'_, E>>], periods: 
                 }
             }
         }
+    }
+}
+
+/// `dst = src` for a group's row of words: inline for the widths of whole groups and of
+/// links of 16 lanes (a call to `memcpy` costs as much as the copy of a few cache lines).
+#[inline(always)]
+fn copy_group(dst: &mut [u64], src: &[u64]) {
+    #[inline(always)]
+    fn fixed<const N: usize>(dst: &mut [u64], src: &[u64]) -> bool {
+        match (<&mut [u64; N]>::try_from(&mut *dst), <&[u64; N]>::try_from(src)) {
+            (Ok(dst), Ok(src)) => {
+                *dst = *src;
+                true
+            }
+            _ => false,
+        }
+    }
+    if !(fixed::<32>(dst, src) || fixed::<16>(dst, src) || fixed::<8>(dst, src)) {
+        dst.copy_from_slice(src);
     }
 }
 
