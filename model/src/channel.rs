@@ -50,9 +50,6 @@ const MASK66: u128 = (1u128 << BLOCK_BITS) - 1;
 /// "No event due": a position no stream reaches.
 const NEVER: u64 = u64::MAX;
 
-/// How many ports ahead [`ChannelModel::carry_taken`] asks for the head of a port's queue.
-const QUEUE_AHEAD: usize = 8;
-
 /// Stream kinds: a channel's generator for kind `k` (and burst number `i` for the pattern
 /// of a burst) uses ChaCha stream `i << 20 | k << 16 | channel`.
 const STREAM_ERRORS: u64 = 0;
@@ -797,7 +794,7 @@ impl ChannelModel {
         // The dark ports, in port order, are those whose queues come back.
         let mut darks = dark.iter().map(|&(p, _)| p).peekable();
         for p in 0..self.ports.len() {
-            if let Some(ahead) = self.ports.get(p + QUEUE_AHEAD) {
+            if let Some(ahead) = self.ports.get(p + crate::cache::AHEAD) {
                 ahead.prefetch_head();
             }
             let (q, c) = (&mut self.ports[p], self.source_of_port[p]);

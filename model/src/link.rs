@@ -213,12 +213,19 @@ impl Link {
             periods,
             |p| channel.port_is_dark(p),
             |p| tx.channel_wires(sources[p] as usize, stripes, &plan),
+            |p| tx.prefetch_channel(sources[p] as usize),
         );
         let Some((left, dark)) = result else {
             self.plan = plan;
             return None;
         };
-        for (p, waiting, encoder) in left {
+        for (i, &(p, waiting, encoder)) in left.iter().enumerate() {
+            // The channels are in lane order: each a few ahead is asked for.
+            if let Some(&(ahead, ..)) = left.get(i + crate::cache::AHEAD) {
+                let c = sources[ahead] as usize;
+                self.tx.prefetch_channel(c);
+                crate::cache::prefetch(&self.wires[c]);
+            }
             let c = sources[p] as usize;
             self.wires[c] = waiting;
             self.tx.set_encoder(c, encoder);

@@ -13,7 +13,7 @@
 //! Nothing here panics on received bits.
 
 use crate::block::SyncHeader;
-use crate::cache::prefetch;
+use crate::cache::{prefetch, AHEAD};
 use crate::block::IDLE_PAYLOAD;
 use crate::coding::{Decoder64b66b, Encoder64b66b, LaneDecoder, LaneEncoder, RxSymbol, SideBySide};
 use crate::tx::ChannelWires;
@@ -585,7 +585,7 @@ fn gather_payloads<D, E>(group: &[SteadyPort<D, ChannelWires<'_, E>>], periods: 
                 copy_group(row, &stripe[l0..l0 + width]);
                 // A later group's lanes of the row, for its gather: rows are far apart in
                 // a wide link, and no prefetcher follows them.
-                let ahead = l0 + PREFETCH_AHEAD * width;
+                let ahead = l0 + GROUPS_AHEAD * width;
                 for word in stripe[ahead.min(n_lanes)..(ahead + width).min(n_lanes)].iter().step_by(8) {
                     prefetch(word);
                 }
@@ -621,11 +621,8 @@ fn copy_group(dst: &mut [u64], src: &[u64]) {
 /// How many groups of lanes ahead [`gather_payloads`] asks for the stripes' words (at
 /// 4096 lanes one ahead is 4 to 6 % faster than none, two 2 to 4 % faster than one, four
 /// no slower than two; at 400 + 16 and 16 lanes it makes no difference: BENCHMARKS.md).
-const PREFETCH_AHEAD: usize = 4;
+const GROUPS_AHEAD: usize = 4;
 
-/// How many ports ahead a steady batch's passes over the ports in an order of their own
-/// (the ports' queues; their state, in lane order) ask for what they touch next.
-const PORTS_AHEAD: usize = 8;
 
 /// The words of [`gather_payloads`] for one chunk of [`SIDE`] ports: those of period
 /// `period` (of the batch) on, `stride` a period, the chunk's from `first` on.
@@ -1022,7 +1019,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             && self.ports.iter().zip(queues).enumerate().all(|(i, (p, q))| {
                 // The queues' words are apart in memory: each a few ports ahead is asked
                 // for, its cache misses then overlapping.
-                if let Some(ahead) = queues.get(i + PORTS_AHEAD) {
+                if let Some(ahead) = queues.get(i + AHEAD) {
                     ahead.prefetch_head();
                 }
                 // A port on a dark channel takes part in no lane ([`DARK_LANE`]); one with
@@ -1047,7 +1044,8 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
     /// waiting in its queue in `queues`, or zeros when `dark(p)` (a dark channel; such a
     /// port runs its per-block machine on them, and the batch is not steady if that would
     /// tell the deskew anything): what as many [`Receiver::handle_bits`] calls, each
-    /// after a period's bits arrived, would do. Each port's blocks run in one loop straight
+    /// after a period's bits arrived, would do. `ahead_of_port(p)` asks for what
+    /// `wires_of_port(p)` reads to be brought into the cache (a hint). Each port's blocks run in one loop straight
     /// from its wire values into its lane's column of the batch's rows (groups of lanes on
     /// rayon's threads), and the deskew then releases the rows as stripes. Returns each
     /// port (every port once, in no set order) with its channel's last wire value of the
@@ -1062,6 +1060,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         periods: usize,
         dark: impl Fn(usize) -> bool,
         wires_of_port: impl Fn(usize) -> ChannelWires<'a, E> + Sync,
+        ahead_of_port: impl Fn(usize) + Sync,
     ) -> Option<SteadyTaken<E>> {
         if periods == 0 {
             return None;
@@ -1076,7 +1075,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         let longest = longest?;
         let mut rows = std::mem::take(&mut self.rows);
         rows.reset(longest + periods, self.cfg.lanes() as usize);
-        let taken = self.take_steady_rows(queues, periods, longest, &dark, &wires_of_port, &mut rows);
+        let taken = self.take_steady_rows(queues, periods, longest, &dark, (&wires_of_port, &ahead_of_port), &mut rows);
         self.rows = rows;
         taken
     }
@@ -1087,7 +1086,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         periods: usize,
         longest: usize,
         dark: &impl Fn(usize) -> bool,
-        wires_of_port: &(impl Fn(usize) -> ChannelWires<'a, E> + Sync),
+        (wires_of_port, ahead_of_port): (&(impl Fn(usize) -> ChannelWires<'a, E> + Sync), &(impl Fn(usize) + Sync)),
         rows: &mut crate::deskew::Rows,
     ) -> Option<SteadyTaken<E>> {
         use crate::deskew::Rows;
@@ -1119,6 +1118,13 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
                 kinds[..k.len()].copy_from_slice(k);
             }
             for col in 0..width {
+                // The lanes' ports are anywhere among the ports: each a few lanes ahead
+                // is asked for, its cache misses then overlapping.
+                if let Some(&Some(ahead)) = port_of_lane.get(l0 + col + AHEAD) {
+                    prefetch(&ports[ahead as usize]);
+                    prefetch(&waiting[ahead as usize]);
+                    ahead_of_port(ahead as usize);
+                }
                 let p = port_of_lane[l0 + col]? as usize;
                 let mut at = col;
                 if queued_rows.is_some() {
@@ -1223,7 +1229,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             for (i, r) in group.iter().enumerate() {
                 // The ports are in lane order, not port order: each a few ports ahead is
                 // asked for, its cache misses then overlapping.
-                if let Some(ahead) = group.get(i + PORTS_AHEAD) {
+                if let Some(ahead) = group.get(i + AHEAD) {
                     prefetch(&self.ports[ahead.port]);
                 }
                 let port = &mut self.ports[r.port];

@@ -303,6 +303,14 @@ impl<E: LaneEncoder + Clone + Send + Sync> Transmitter<E> {
         }
     }
 
+    /// Asks for what [`Transmitter::channel_wires`] of channel `c` reads to be brought into
+    /// the cache ([`crate::cache`]).
+    #[inline]
+    pub(crate) fn prefetch_channel(&self, c: usize) {
+        crate::cache::prefetch(&self.encoders[c]);
+        crate::cache::prefetch(&self.carries[c]);
+    }
+
     /// Channel `c`'s encoder after the periods of a plan ([`ChannelWires::encoder`]).
     pub(crate) fn set_encoder(&mut self, c: usize, encoder: E) {
         self.encoders[c] = encoder;
