@@ -801,7 +801,7 @@ impl ChannelModel {
             if darks.next_if_eq(&p).is_some() {
                 continue;
             }
-            debug_assert!(!self.lanes[c as usize].dead, "a dark port's queue comes back");
+            debug_assert!(!self.lanes[c as usize].dead, "every dark port's queue comes back in `dark`");
             assert_eq!(q.len(), BLOCK_BITS as usize, "one block waiting");
             q.consume(BLOCK_BITS as usize);
             q.push_wire(last[c as usize], BLOCK_BITS);

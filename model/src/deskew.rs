@@ -1118,7 +1118,6 @@ mod tests {
         }
     }
 
-
     fn deskew(lanes: u32, max_skew_bits: u32) -> Deskew {
         let cfg = LinkConfig::new(LinkParams {
             lanes,

@@ -13,8 +13,8 @@
 //! Nothing here panics on received bits.
 
 use crate::block::SyncHeader;
-use crate::cache::{prefetch, AHEAD};
 use crate::block::IDLE_PAYLOAD;
+use crate::cache::{prefetch, AHEAD};
 use crate::coding::{Decoder64b66b, Encoder64b66b, LaneDecoder, LaneEncoder, RxSymbol, SideBySide};
 use crate::tx::ChannelWires;
 use crate::config::LinkConfig;
@@ -623,7 +623,6 @@ fn copy_group(dst: &mut [u64], src: &[u64]) {
 /// no slower than two; at 400 + 16 and 16 lanes it makes no difference: BENCHMARKS.md).
 const GROUPS_AHEAD: usize = 4;
 
-
 /// The words of [`gather_payloads`] for one chunk of [`SIDE`] ports: those of period
 /// `period` (of the batch) on, `stride` a period, the chunk's from `first` on.
 struct Payloads<'a> {
@@ -1045,9 +1044,10 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
     /// port runs its per-block machine on them, and the batch is not steady if that would
     /// tell the deskew anything): what as many [`Receiver::handle_bits`] calls, each
     /// after a period's bits arrived, would do. `ahead_of_port(p)` asks for what
-    /// `wires_of_port(p)` reads to be brought into the cache (a hint). Each port's blocks run in one loop straight
-    /// from its wire values into its lane's column of the batch's rows (groups of lanes on
-    /// rayon's threads), and the deskew then releases the rows as stripes. Returns each
+    /// `wires_of_port(p)` reads to be brought into the cache (a hint). Each port's blocks
+    /// run in one loop straight from its wire values into its lane's column of the batch's
+    /// rows (groups of lanes on rayon's threads), and the deskew then releases the rows as
+    /// stripes. Returns each
     /// port (every port once, in no set order) with its channel's last wire value of the
     /// batch, which it has not taken (it is the block left waiting in the queue), and the
     /// channel's encoder after that value, and the queue of each port on a dark channel.
