@@ -10,6 +10,12 @@
 //!
 //! Run: `cargo bench --bench model`.
 //!
+//! After criterion, the bench runs end to end on one thread and on two at every link in
+//! turns, a few iterations of each run at a time, and prints two threads over one and the
+//! time per payload bit from 16 to 4096 lanes from those runs ([`in_turns`]): taken in the
+//! same seconds, they do not move with this machine's drift as criterion's runs one after
+//! another do. `TESSERA_PROFILE=turns` runs only that.
+//!
 //! For instruction counts (callgrind), `TESSERA_PROFILE=<kind>/<link>` runs one workload a
 //! fixed number of times with no criterion around it, e.g.
 //! `TESSERA_PROFILE=end_to_end/400+16 valgrind --tool=callgrind target/release/deps/model-*`;
@@ -276,14 +282,96 @@ fn summary() {
     }
 }
 
+/// Turns of [`in_turns`], and iterations in each turn (the first of a turn is not counted:
+/// it brings the run's link into the cache and wakes its pool).
+const TURNS: usize = 60;
+const TURN_ITERS: usize = 5;
+
+/// End to end on one thread and on two at every link, each run a few iterations at a
+/// time and the runs taking turns, in this process: the speed of this machine drifts by
+/// tens of percent over seconds (BENCHMARKS.md), which criterion's runs one after another
+/// take into their ratios, and runs in turns share. Prints, from the median time of an
+/// iteration of each run, two threads over one at each link, and one thread's time per
+/// payload bit at 4096 lanes over that at 16.
+fn in_turns() {
+    let setups: Vec<(&str, Setup)> = LINKS.iter().map(|&(name, l, sp)| (name, setup(l, sp))).collect();
+    let pools = [pool(1), pool(2)];
+    // (link, threads): a link of its own, and an iteration's times.
+    let mut runs: Vec<(usize, usize, Link, Vec<f64>)> = Vec::new();
+    for (i, (_, s)) in setups.iter().enumerate() {
+        for threads in [1, 2] {
+            runs.push((i, threads, s.link.clone(), Vec::new()));
+        }
+    }
+    let mut out = Vec::new();
+    for _ in 0..TURNS {
+        for (i, threads, link, times) in runs.iter_mut() {
+            let s = &setups[*i].1;
+            pools[*threads - 1].install(|| {
+                for k in 0..TURN_ITERS {
+                    out.clear();
+                    let start = std::time::Instant::now();
+                    end_to_end(s, link, &mut out);
+                    if k > 0 {
+                        times.push(start.elapsed().as_secs_f64());
+                    }
+                    black_box(&out);
+                }
+            });
+        }
+    }
+    let mut median = |(i, threads): (usize, usize)| {
+        let (.., times) = runs.iter_mut().find(|r| (r.0, r.1) == (i, threads)).expect("every run");
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    };
+    println!(
+        "\nend to end in turns ({TURNS} turns of {} counted iterations per run, median times):",
+        TURN_ITERS - 1
+    );
+    println!("{:<8} {:>14} {:>14} {:>10}", "link", "1 thread", "2 threads", "2t ÷ 1t");
+    let mut per_bit = Vec::new();
+    for (i, (name, s)) in setups.iter().enumerate() {
+        let (one, two) = (median((i, 1)), median((i, 2)));
+        per_bit.push(one / (s.stripes.len() * 64) as f64);
+        println!("{:<8} {:>11.1} us {:>11.1} us {:>9.2}x", name, one * 1e6, two * 1e6, one / two);
+    }
+    let (first, last) = (per_bit[0], per_bit[per_bit.len() - 1]);
+    println!(
+        "time per payload bit on one thread, {} to {} lanes: {:.4} -> {:.4} ns, {:.2}x",
+        LINKS[0].0,
+        LINKS[LINKS.len() - 1].0,
+        first * 1e9,
+        last * 1e9,
+        last / first
+    );
+}
+
+/// Whether the arguments select the end-to-end runs: no filter, or one naming them.
+fn runs_end_to_end() -> bool {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--list" || a == "--test" || a == "--profile-time") {
+        return false;
+    }
+    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    filters.is_empty() || filters.iter().any(|f| f.contains("end_to_end") || f.contains("turns"))
+}
+
 criterion_group!(model, benches);
 
 fn main() {
     if let Ok(which) = std::env::var("TESSERA_PROFILE") {
+        if which == "turns" {
+            in_turns();
+            return;
+        }
         profile(&which);
         return;
     }
     model();
     Criterion::default().configure_from_args().final_summary();
     summary();
+    if runs_end_to_end() {
+        in_turns();
+    }
 }

@@ -57,13 +57,16 @@ pub struct Link {
     steady_periods: u64,
 }
 
-/// Runs `f` on a thread of rayon's pool (the current one when it is one): the batches of
-/// a call then hand work to the other threads without waking a pool from outside each time.
-fn in_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+/// Runs `f`, a call of `blocks` blocks over `channels` channels, on a thread of rayon's
+/// pool (the current one when it is one), with the pool's other threads awake
+/// ([`crate::parallel::with_threads_awake`]): the batches of a call then hand work to the
+/// other threads without waking a pool from outside, or a thread, each time.
+fn in_pool<R: Send>(channels: usize, blocks: usize, f: impl FnOnce() -> R + Send) -> R {
+    let awake = || crate::parallel::with_threads_awake(channels, blocks, f);
     if rayon::current_thread_index().is_some() {
-        f()
+        awake()
     } else {
-        rayon::scope(|_| f())
+        rayon::scope(|_| awake())
     }
 }
 
@@ -133,7 +136,7 @@ impl Link {
             return periods;
         }
         let batch = batch_periods(self.wires.len());
-        in_pool(|| {
+        in_pool(self.wires.len(), stripes.len(), || {
             let mut rest = stripes;
             let mut periods = 0;
             while !rest.is_empty() {
@@ -163,7 +166,8 @@ impl Link {
             }
             return;
         }
-        in_pool(|| {
+        let blocks = usize::try_from(periods).unwrap_or(usize::MAX).saturating_mul(self.wires.len());
+        in_pool(self.wires.len(), blocks, || {
             let mut left = periods;
             while left > 0 {
                 let k = left.min(batch_periods(self.wires.len()) as u64);

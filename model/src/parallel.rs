@@ -6,7 +6,7 @@
 //! code runs on the caller's thread. The number of threads is rayon's: the
 //! `RAYON_NUM_THREADS` variable, or a global pool the program builds (`--threads`).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Blocks in one call from which the work is spread over threads, by default.
 pub const MIN_PARALLEL_BLOCKS: usize = 2048;
@@ -37,4 +37,42 @@ pub fn worth_it(blocks: usize) -> bool {
 pub fn worth_batching(channels: usize) -> bool {
     rayon::current_num_threads() > 1
         && (channels >= 2 * MIN_PORTS_PER_TASK || MIN_BLOCKS.load(Ordering::Relaxed) == 0)
+}
+
+/// Runs `f`, a call of `blocks` blocks of work over `channels` channels on a thread of
+/// rayon's pool, with the pool's other threads kept awake while it runs when the call is
+/// worth spreading over threads ([`worth_batching`], [`worth_it`]). Each of them waits
+/// for work in a loop (rayon's `yield_now`) instead of going to sleep between the parts
+/// `f` hands out, so that a part is taken at once, not after the operating system has
+/// woken a thread: tens of microseconds on a virtual machine, a tenth of a 400-lane call
+/// (BENCHMARKS.md). They stop when `f` returns, or panics. Only the speed depends on it.
+pub fn with_threads_awake<R: Send>(channels: usize, blocks: usize, f: impl FnOnce() -> R + Send) -> R {
+    let others = rayon::current_num_threads().saturating_sub(1);
+    if others == 0 || !worth_batching(channels) || !worth_it(blocks) {
+        return f();
+    }
+    /// Set when dropped: at the end of `f`, or as a panic unwinds it.
+    struct Done<'a>(&'a AtomicBool);
+    impl Drop for Done<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Release);
+        }
+    }
+    let caller = rayon::current_thread_index();
+    let done = AtomicBool::new(false);
+    rayon::scope(|s| {
+        for _ in 0..others {
+            // One that runs on the calling thread (as it waits for them at the end of the
+            // scope) returns at once.
+            s.spawn(|_| {
+                while rayon::current_thread_index() != caller && !done.load(Ordering::Acquire) {
+                    if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                        std::hint::spin_loop();
+                    }
+                }
+            });
+        }
+        let _done = Done(&done);
+        f()
+    })
 }

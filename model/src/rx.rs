@@ -1197,7 +1197,8 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         let group_len = rows.group_len();
         // On rayon's threads when there is more than one part (a group, the spares) to share.
         let parts = lanes.div_ceil(Rows::GROUP) + usize::from(width > 0);
-        let (groups, spares): (Vec<_>, _) = if parts > 1 && crate::parallel::worth_it(ports.len() * periods) {
+        let all_blocks = ports.len() * periods;
+        let (groups, spares): (Vec<_>, _) = if parts > 1 && crate::parallel::worth_it(all_blocks) {
             rayon::join(
                 || {
                     let groups = rows.words.par_chunks_mut(group_len).zip(rows.kinds.par_chunks_mut(group_len)).enumerate();
@@ -1222,34 +1223,46 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             taken.push(group);
         }
         taken.push(spares);
-        self.deskew.take_rows(rows, periods, last, &sent_stripes, &mut self.out);
-        let bits = periods as u64 * u64::from(D::BLOCK_BITS);
-        let mut left = Vec::with_capacity(ports.len());
-        for group in taken {
-            for (i, r) in group.iter().enumerate() {
-                // The ports are in lane order, not port order: each a few ports ahead is
-                // asked for, its cache misses then overlapping.
-                if let Some(ahead) = group.get(i + AHEAD) {
-                    prefetch(&self.ports[ahead.port]);
+        // The release into stripes and the commit of the ports' state touch nothing of
+        // each other's: side by side, on two threads when there are.
+        let (deskew, out, last) = (&mut self.deskew, &mut self.out, &*last);
+        let mut release = move || deskew.take_rows(rows, periods, last, &sent_stripes, out);
+        let (all_ports, lock_losses) = (&mut self.ports, &mut self.lock_losses);
+        let commit = move || {
+            let bits = periods as u64 * u64::from(D::BLOCK_BITS);
+            let mut left = Vec::with_capacity(all_ports.len());
+            for group in taken {
+                for (i, r) in group.iter().enumerate() {
+                    // The ports are in lane order, not port order: each a few ports ahead
+                    // is asked for, its cache misses then overlapping.
+                    if let Some(ahead) = group.get(i + AHEAD) {
+                        prefetch(&all_ports[ahead.port]);
+                    }
+                    let port = &mut all_ports[r.port];
+                    let MarkerLock::Locked { lane, .. } = port.marker_lock else { unreachable!("checked steady") };
+                    port.decoder = r.decoder.clone();
+                    port.marker_lock = MarkerLock::Locked { lane, since: r.since, invalid_run: 0 };
+                    port.block_lock.accept_valid(periods as u32);
+                    port.bit_pos += bits;
+                    port.counters.bip_errors += r.bip_errors;
+                    left.push((r.port, r.waiting, r.encoder.clone()));
                 }
-                let port = &mut self.ports[r.port];
-                let MarkerLock::Locked { lane, .. } = port.marker_lock else { unreachable!("checked steady") };
-                port.decoder = r.decoder.clone();
-                port.marker_lock = MarkerLock::Locked { lane, since: r.since, invalid_run: 0 };
-                port.block_lock.accept_valid(periods as u32);
-                port.bit_pos += bits;
-                port.counters.bip_errors += r.bip_errors;
-                left.push((r.port, r.waiting, r.encoder.clone()));
             }
-        }
-        let mut dark_queues = Vec::with_capacity(darks.len());
-        for (p, port, queue, (waiting, encoder), c, losses) in darks {
-            self.ports[p] = port;
-            self.lock_losses += losses;
-            cov.merge(&c);
-            left.push((p, waiting, encoder));
-            dark_queues.push((p, queue));
-        }
+            let mut dark_queues = Vec::with_capacity(darks.len());
+            for (p, port, queue, (waiting, encoder), c, losses) in darks {
+                all_ports[p] = port;
+                *lock_losses += losses;
+                cov.merge(&c);
+                left.push((p, waiting, encoder));
+                dark_queues.push((p, queue));
+            }
+            (left, dark_queues, cov)
+        };
+        let ((), (left, dark_queues, cov)) = if crate::parallel::worth_it(all_blocks) {
+            rayon::join(release, commit)
+        } else {
+            (release(), commit())
+        };
         self.cov.merge(&cov);
         Some((left, dark_queues))
     }
