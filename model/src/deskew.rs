@@ -20,6 +20,7 @@
 //! Nothing here panics on what the ports deliver.
 
 use std::collections::VecDeque;
+use std::mem::MaybeUninit;
 
 use crate::block::BLOCK_BITS;
 use crate::coding::RxSymbol;
@@ -116,6 +117,71 @@ impl Rows {
             (&self.words[at..at + w], &self.kinds[at..at + w])
         })
     }
+}
+
+/// Writes stripes `list` of a steady batch (row and source of each, in order) into
+/// `room`, one after another, N words each: from the `rows`, from the stripes `sent`, or
+/// from both. The stripes sent one after another that follow a sent one are one copy.
+///
+/// # Panics
+/// If `room` is not `list.len()` stripes long.
+fn copy_stripes(rows: &Rows, sent: &SentStripes<'_>, list: &[(usize, StripeFrom)], room: &mut [MaybeUninit<u64>]) {
+    let lanes = rows.lanes;
+    assert_eq!(room.len(), list.len() * lanes, "room for every stripe");
+    let put = |room: &mut [MaybeUninit<u64>], words: &[u64]| {
+        for (r, &w) in room.iter_mut().zip(words) {
+            r.write(w);
+        }
+    };
+    let sent_at = |t: usize| sent.plan[t - sent.first_row] as usize;
+    let (mut i, mut at) = (0, 0);
+    while let Some(&(t, from)) = list.get(i) {
+        i += 1;
+        let start = at;
+        at += lanes;
+        match from {
+            StripeFrom::Rows => {
+                let mut to = start;
+                for (words, _) in rows.row(t) {
+                    put(&mut room[to..to + words.len()], words);
+                    to += words.len();
+                }
+                assert_eq!(to, at, "a row is a stripe");
+            }
+            StripeFrom::Sent => {
+                let first = sent_at(t);
+                let mut last = first;
+                while let Some(&(t, StripeFrom::Sent)) = list.get(i) {
+                    if sent_at(t) != last + 1 {
+                        break;
+                    }
+                    last += 1;
+                    i += 1;
+                }
+                at = start + (last + 1 - first) * lanes;
+                put(&mut room[start..at], &sent.stripes[first * lanes..(last + 1) * lanes]);
+            }
+            StripeFrom::Both => {
+                let stripe = &sent.stripes[sent_at(t) * lanes..][..lanes];
+                let slots = rows.row(t).flat_map(|(words, kinds)| words.iter().zip(kinds));
+                let words = slots.zip(stripe).map(|((&w, &k), &s)| if k == SLOT_SENT { s } else { w });
+                let mut n = 0;
+                for (r, w) in room[start..at].iter_mut().zip(words) {
+                    r.write(w);
+                    n += 1;
+                }
+                assert_eq!(n, lanes, "a row is a stripe");
+            }
+        }
+    }
+    assert_eq!(at, room.len(), "every stripe written");
+}
+
+/// The OR and the AND of the kinds of each of the first `rows` rows of one group of
+/// [`Rows`] (`kinds`, its rows one after another, `width` lanes each), for
+/// [`Deskew::take_rows`].
+pub(crate) fn group_row_kinds(kinds: &[u8], width: usize, rows: usize) -> Vec<(u8, u8)> {
+    kinds[..rows * width].chunks_exact(width).map(or_and).collect()
 }
 
 /// The OR and the AND of `kinds`, eight at a time (a whole row of a group at once,
@@ -776,7 +842,7 @@ impl Deskew {
     }
 
     /// The rows a steady batch of `periods` block periods releases (from row 0 on).
-    fn steady_released(&self, periods: usize) -> usize {
+    pub(crate) fn steady_released(&self, periods: usize) -> usize {
         let g = self.next_global;
         let min_next = self.lane_next.iter().copied().min().unwrap_or(u64::MAX);
         let end = g.max((min_next + periods as u64).saturating_sub(RELEASE_HOLD));
@@ -801,15 +867,18 @@ impl Deskew {
     /// [`Deskew::marker_in_step`]), each port having delivered one slot a period, all with
     /// valid sync headers, into its lane's column of `rows` after the slots it had queued;
     /// `last_marker[l]` is the last of the batch's slots of lane `l` that was a marker, with
-    /// its arrival. Releases what the per-slot calls, with a poll after each period, would
-    /// have released, a stripe at a time from the rows, and keeps `rows` for the ports'
-    /// queues of the rest (`rows` is left with the buffer the deskew held before).
+    /// its arrival; `group_kinds[i][t]` is the OR and the AND of the kinds of row `t` of
+    /// group `i` ([`group_row_kinds`]), for each row released, and the words of its
+    /// [`SLOT_SENT`] slots are in `sent`. Releases what the per-slot calls, with a poll after
+    /// each period, would have released, the stripes' words copied into `out` (in two
+    /// halves on two threads when there are), and keeps `rows` for the ports' queues of
+    /// the rest (`rows` is left with the buffer the deskew held before).
     pub(crate) fn take_rows(
         &mut self,
         rows: &mut Rows,
         periods: usize,
         last_marker: &[Option<(u32, u64)>],
-        sent: &SentStripes<'_>,
+        (sent, group_kinds): (&SentStripes<'_>, &[Vec<(u8, u8)>]),
         out: &mut Vec<u64>,
     ) {
         // The rows now hold every queue (the FIFOs or the last batch's rows, copied in).
@@ -832,10 +901,14 @@ impl Deskew {
             let t = (slot - g) as usize;
             // Every slot data: the OR of the kinds has no bit of the others, and the AND
             // says whether every slot is sent.
-            let (any, every) = rows.row(t).fold((SLOT_DATA, SLOT_SENT), |(o, a), (_, kinds)| {
-                let (or, and) = or_and(kinds);
-                (o | or, a & and)
-            });
+            let (any, every) = group_kinds.iter().fold((SLOT_DATA, SLOT_SENT), |(o, a), g| (o | g[t].0, a & g[t].1));
+            debug_assert_eq!(
+                (any, every),
+                rows.row(t).fold((SLOT_DATA, SLOT_SENT), |(o, a), (_, kinds)| {
+                    let (or, and) = or_and(kinds);
+                    (o | or, a & and)
+                })
+            );
             if any & SLOT_NOT_DATA == 0 {
                 let from = match (every == SLOT_SENT, any == SLOT_SENT) {
                     (true, _) => StripeFrom::Sent,
@@ -860,41 +933,22 @@ impl Deskew {
             }
         }
         self.counters.stripes_out += stripes.len() as u64;
-        out.reserve(stripes.len() * self.lanes);
-        let lanes = self.lanes;
-        let sent_stripe = |t: usize| {
-            let s = sent.plan[t - sent.first_row] as usize;
-            &sent.stripes[s * lanes..(s + 1) * lanes]
-        };
-        let mut i = 0;
-        while let Some(&(t, from)) = stripes.get(i) {
-            i += 1;
-            match from {
-                StripeFrom::Rows => {
-                    for (words, _) in rows.row(t) {
-                        out.extend_from_slice(words);
-                    }
-                }
-                StripeFrom::Sent => {
-                    // The stripes sent one after another that follow are one copy.
-                    let first = sent.plan[t - sent.first_row] as usize;
-                    let mut last = first;
-                    while let Some(&(t, StripeFrom::Sent)) = stripes.get(i) {
-                        if sent.plan[t - sent.first_row] as usize != last + 1 {
-                            break;
-                        }
-                        last += 1;
-                        i += 1;
-                    }
-                    out.extend_from_slice(&sent.stripes[first * lanes..(last + 1) * lanes]);
-                }
-                StripeFrom::Both => {
-                    let stripe = sent_stripe(t);
-                    let slots = rows.row(t).flat_map(|(words, kinds)| words.iter().zip(kinds));
-                    out.extend(slots.zip(stripe).map(|((&w, &k), &s)| if k == SLOT_SENT { s } else { w }));
-                }
-            }
+        // The stripes' words go straight into `out`'s room beyond its end: with threads,
+        // the first half of the stripes on this thread and the second on another.
+        let n = stripes.len() * self.lanes;
+        out.reserve(n);
+        let room = &mut out.spare_capacity_mut()[..n];
+        let copy = |list: &[(usize, StripeFrom)], room: &mut [MaybeUninit<u64>]| copy_stripes(rows, sent, list, room);
+        if crate::parallel::worth_splitting_copy(n) && stripes.len() > 1 {
+            let (first, second) = stripes.split_at(stripes.len() / 2);
+            let (room_first, room_second) = room.split_at_mut(first.len() * self.lanes);
+            rayon::join(|| copy(first, room_first), || copy(second, room_second));
+        } else {
+            copy(&stripes, room);
         }
+        // SAFETY: `copy_stripes` wrote every word of the room it was given (it panics
+        // otherwise, before this line), the `n` words from `out`'s end on.
+        unsafe { out.set_len(out.len() + n) };
         self.steady_stripes = stripes;
         // Each aligned port's queue, its slots after the ones released, stays in the rows
         // (from row `released` on) until the next steady batch or [`Deskew::settle`], and

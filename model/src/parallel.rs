@@ -30,6 +30,17 @@ pub fn worth_it(blocks: usize) -> bool {
     blocks >= MIN_BLOCKS.load(Ordering::Relaxed) && rayon::current_num_threads() > 1
 }
 
+/// Words from which a copy is cut in two for two threads ([`worth_splitting_copy`]): half
+/// a megabyte; below it the handing over costs more than the copy.
+pub const MIN_SPLIT_COPY_WORDS: usize = 1 << 16;
+
+/// Whether a copy of `words` words is worth cutting in two for two threads (or always,
+/// after [`set_min_parallel_blocks`]`(0)`).
+#[inline]
+pub fn worth_splitting_copy(words: usize) -> bool {
+    worth_it(words) && (words >= MIN_SPLIT_COPY_WORDS || MIN_BLOCKS.load(Ordering::Relaxed) == 0)
+}
+
 /// Whether a link of `channels` channels is worth running in batches of block periods
 /// ([`crate::link::Link::send`]): with more than one thread, and channels enough to share
 /// out (or always, after [`set_min_parallel_blocks`]`(0)`).

@@ -1104,6 +1104,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         };
         let waiting = &self.steady_waiting;
         let start = |p: usize, at: usize| ports[p].steady_start(p, waiting[p], wires_of_port(p), at);
+        let released = deskew.steady_released(periods);
         // One group of lanes: each lane's queued slots, then its port's batch, a few
         // periods at a time for every lane of the group in turn (the group's rows stay in
         // the cache while its lanes fill them).
@@ -1146,7 +1147,12 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             }
             // The lanes' markers on the global index's marker slots.
             let in_step = |(col, r): (usize, &SteadyPort<D, _>)| r.first_marker.is_none_or(|j| deskew.marker_in_step(l0 + col, j));
-            group.iter().enumerate().all(in_step).then_some((leave_waiting(group), cov))
+            if !group.iter().enumerate().all(in_step) {
+                return None;
+            }
+            // The kinds of the rows released, folded while they are in this thread's cache.
+            let row_kinds = crate::deskew::group_row_kinds(kinds, width, released);
+            Some((leave_waiting(group), cov, row_kinds))
         };
         // The ports carrying no lane (spares), side by side too; their slots go to a
         // scratch column each, and no further.
@@ -1197,7 +1203,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         let group_len = rows.group_len();
         // On rayon's threads when there is more than one part (a group, the spares) to share.
         let parts = lanes.div_ceil(Rows::GROUP) + usize::from(width > 0);
-        let all_blocks = ports.len() * periods;
+        let (n_ports, all_blocks) = (ports.len(), ports.len() * periods);
         let (groups, spares): (Vec<_>, _) = if parts > 1 && crate::parallel::worth_it(all_blocks) {
             rayon::join(
                 || {
@@ -1213,20 +1219,22 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         };
         let (spares, mut cov) = spares?;
         let mut taken = Vec::with_capacity(groups.len() + 1);
+        let mut group_kinds = Vec::with_capacity(groups.len());
         // Each lane's last marker of the batch, lane by lane.
         let last = &mut self.steady_last_marker;
         last.clear();
         for g in groups {
-            let (group, c) = g?;
+            let (group, c, kinds) = g?;
             cov.merge(&c);
             last.extend(group.iter().map(|r| r.last_marker));
             taken.push(group);
+            group_kinds.push(kinds);
         }
         taken.push(spares);
         // The release into stripes and the commit of the ports' state touch nothing of
         // each other's: side by side, on two threads when there are.
         let (deskew, out, last) = (&mut self.deskew, &mut self.out, &*last);
-        let mut release = move || deskew.take_rows(rows, periods, last, &sent_stripes, out);
+        let mut release = move || deskew.take_rows(rows, periods, last, (&sent_stripes, &group_kinds), out);
         let (all_ports, lock_losses) = (&mut self.ports, &mut self.lock_losses);
         let commit = move || {
             let bits = periods as u64 * u64::from(D::BLOCK_BITS);
@@ -1258,11 +1266,11 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
             }
             (left, dark_queues, cov)
         };
-        let ((), (left, dark_queues, cov)) = if crate::parallel::worth_it(all_blocks) {
-            rayon::join(release, commit)
-        } else {
-            (release(), commit())
-        };
+        // (The commit on this thread, which holds the ports; the release, which hands half
+        // its copy on in turn, on another.)
+        let side_by_side = crate::parallel::worth_it(all_blocks) && crate::parallel::worth_batching(n_ports);
+        let ((left, dark_queues, cov), ()) =
+            if side_by_side { rayon::join(commit, release) } else { (commit(), release()) };
         self.cov.merge(&cov);
         Some((left, dark_queues))
     }
