@@ -522,7 +522,8 @@ const SIDE: usize = 8;
 /// The periods `tile` of a steady batch for every port of a group of lanes in turn, the
 /// ports eight at a time side by side when the line code is 64b/66b. False, as
 /// [`Port::run_columns`], at a block that is not steady. `payloads` is scratch room for
-/// the words the group's channels send in the tile.
+/// the words the group's channels send in the tile, when they are not read from the
+/// stripes in place ([`in_stripes`]).
 fn run_tile<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
     ports: &[Port<D>],
     group: &mut [SteadyPort<D, ChannelWires<'_, E>>],
@@ -535,11 +536,15 @@ fn run_tile<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
     use std::any::TypeId;
     let side_by_side = TypeId::of::<D>() == TypeId::of::<Decoder64b66b>() && TypeId::of::<E>() == TypeId::of::<Encoder64b66b>();
     let alone = if side_by_side {
-        gather_payloads(group, tile.len(), payloads);
+        // The words sent come straight from the stripes when they can, or are gathered.
+        let direct = in_stripes(group, tile.len());
+        if direct.is_none() {
+            gather_payloads(group, tile.len(), payloads);
+        }
         let width = group.len();
         let mut chunks = group.chunks_exact_mut(SIDE);
         for (c, chunk) in (&mut chunks).enumerate() {
-            let payloads = Payloads { words: payloads, stride: width, first: c * SIDE, period: tile.start };
+            let payloads = Payloads { words: payloads, stride: width, first: c * SIDE, period: tile.start, direct };
             if !run_side_by_side(ports, chunk, tile.clone(), am_period, cov, column, &payloads) {
                 return false;
             }
@@ -549,6 +554,41 @@ fn run_tile<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
         group
     };
     alone.iter_mut().all(|r| ports[r.port].run_columns(r, tile.clone(), am_period, cov, column))
+}
+
+/// Where the words the channels of `group` send in the next `periods` periods are in the
+/// stripes themselves, if they are: the group's channels carry lanes side by side (from
+/// lane `l0` on), and every period that is not a marker slot sends the stripe after the
+/// last one sent. Returns the stripes, their words per stripe and `l0`, having asked for
+/// a later group's words of those stripes to be brought into the cache (as
+/// [`gather_payloads`] does).
+fn in_stripes<'a, D, E>(group: &[SteadyPort<D, ChannelWires<'a, E>>], periods: usize) -> Option<(&'a [u64], usize, usize)> {
+    use crate::tx::{PLAN_IDLE, PLAN_MARKER};
+    let first = group.first()?;
+    let plan = first.wires.plan_rest().get(..periods)?;
+    let l0 = first.wires.lane()?;
+    if !group.iter().enumerate().all(|(i, r)| r.wires.lane() == Some(l0 + i)) {
+        return None;
+    }
+    let mut next = None;
+    for &s in plan {
+        match s {
+            PLAN_MARKER => {}
+            _ if s >= PLAN_IDLE || next.is_some_and(|n| n != s) => return None,
+            _ => next = Some(s + 1),
+        }
+    }
+    let (stripes, n_lanes) = first.wires.stripes();
+    let ahead = l0 + GROUPS_AHEAD * group.len();
+    if ahead < n_lanes {
+        let end = (ahead + group.len()).min(n_lanes);
+        for &s in plan.iter().filter(|&&s| s != PLAN_MARKER) {
+            for word in stripes[s as usize * n_lanes..][ahead..end].iter().step_by(8) {
+                prefetch(word);
+            }
+        }
+    }
+    Some((stripes, n_lanes, l0))
 }
 
 /// The host words the channels of `group` send in the next `periods` periods,
@@ -630,6 +670,9 @@ struct Payloads<'a> {
     stride: usize,
     first: usize,
     period: usize,
+    /// Or, when [`in_stripes`] found them there, the stripes, their words per stripe and
+    /// the group's first lane: `words` is then not written.
+    direct: Option<(&'a [u64], usize, usize)>,
 }
 
 /// [`run_tile`] for [`SIDE`] ports of 64b/66b: the periods that carry data or idle on
@@ -680,9 +723,15 @@ fn run_side_by_side<D: LaneDecoder + Clone + 'static, E: LaneEncoder + 'static>(
         let mut lanes = SideBySide::<SIDE>::load(encoders.each_ref(), decoders.each_ref());
         let mut at = chunk.each_ref().map(|r| r.at);
         let Column { words, kinds, stride, sent } = column;
-        let (p, w) = (payloads.stride, payloads.first + (j - payloads.period) * payloads.stride);
-        let (idle, invalid) =
-            run_plain(&mut lanes, plan, spares, &payloads.words[w..], p, words, kinds, (*stride, sent.clone()), &mut at);
+        let (source, p) = match payloads.direct {
+            // Data of consecutive stripes in every period ([`in_stripes`]).
+            Some((stripes, n_lanes, l0)) => {
+                debug_assert!(plan.iter().enumerate().all(|(k, &s)| s == plan[0] + k as u32), "consecutive stripes");
+                (&stripes[plan[0] as usize * n_lanes + l0 + payloads.first..], n_lanes)
+            }
+            None => (&payloads.words[payloads.first + (j - payloads.period) * payloads.stride..], payloads.stride),
+        };
+        let (idle, invalid) = run_plain(&mut lanes, plan, spares, source, p, words, kinds, (*stride, sent.clone()), &mut at);
         cov.add(Cover::ControlIdle, idle);
         cov.add(Cover::ControlInvalid, invalid);
         lanes.store(encoders.each_mut(), decoders.each_mut());
