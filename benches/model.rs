@@ -10,11 +10,12 @@
 //!
 //! Run: `cargo bench --bench model`.
 //!
-//! After criterion, the bench runs end to end on one thread and on two at every link in
-//! turns, a few iterations of each run at a time, and prints two threads over one and the
-//! time per payload bit from 16 to 4096 lanes from those runs ([`in_turns`]): taken in the
-//! same seconds, they do not move with this machine's drift as criterion's runs one after
-//! another do. `TESSERA_PROFILE=turns` runs only that.
+//! After criterion, the bench runs end to end at every link on two threads with the
+//! model's parallel work off (one thread's work) and on, in turns, a few iterations at a
+//! time, and prints on over off and the time per payload bit from 16 to 4096 lanes from
+//! those runs ([`in_turns`]): taken in the same seconds, they do not move with this
+//! machine's drift as criterion's runs one after another do. `TESSERA_PROFILE=turns` runs
+//! only that.
 //!
 //! For instruction counts (callgrind), `TESSERA_PROFILE=<kind>/<link>` runs one workload a
 //! fixed number of times with no criterion around it, e.g.
@@ -283,62 +284,67 @@ fn summary() {
 }
 
 /// Turns of [`in_turns`], and iterations in each turn (the first of a turn is not counted:
-/// it brings the run's link into the cache and wakes its pool).
-const TURNS: usize = 60;
+/// it follows the switch of mode or of link).
+const TURNS: usize = 40;
 const TURN_ITERS: usize = 5;
 
-/// End to end on one thread and on two at every link, each run a few iterations at a
-/// time and the runs taking turns, in this process: the speed of this machine drifts by
-/// tens of percent over seconds (BENCHMARKS.md), which criterion's runs one after another
-/// take into their ratios, and runs in turns share. Prints, from the median time of an
-/// iteration of each run, two threads over one at each link, and one thread's time per
-/// payload bit at 4096 lanes over that at 16.
+/// End to end at every link on one pool of two threads, with the model's parallel work
+/// off (`set_min_parallel_blocks(usize::MAX)`: the steady batch then runs what it runs on
+/// one thread, the other thread asleep) and on, a few iterations at a time, the links and
+/// modes taking turns, in this process. The speed of this machine drifts by tens of
+/// percent over seconds (BENCHMARKS.md), which criterion's runs one after another take
+/// into their ratios; runs in turns share it, on the same threads and caches (two pools
+/// in turns are not a fair test here: the idle pool's threads take the other pool's
+/// time). Prints, from the median time of an iteration of each, on over off at each link,
+/// and off's time per payload bit at 4096 lanes over that at 16.
 fn in_turns() {
+    use tessera_model::parallel::{set_min_parallel_blocks, MIN_PARALLEL_BLOCKS};
     let setups: Vec<(&str, Setup)> = LINKS.iter().map(|&(name, l, sp)| (name, setup(l, sp))).collect();
-    let pools = [pool(1), pool(2)];
-    // (link, threads): a link of its own, and an iteration's times.
-    let mut runs: Vec<(usize, usize, Link, Vec<f64>)> = Vec::new();
-    for (i, (_, s)) in setups.iter().enumerate() {
-        for threads in [1, 2] {
-            runs.push((i, threads, s.link.clone(), Vec::new()));
-        }
-    }
+    // Per link: a link of its own, and an iteration's times with the parallel work off
+    // and on.
+    let mut runs: Vec<(Link, [Vec<f64>; 2])> = setups.iter().map(|(_, s)| (s.link.clone(), Default::default())).collect();
     let mut out = Vec::new();
-    for _ in 0..TURNS {
-        for (i, threads, link, times) in runs.iter_mut() {
-            let s = &setups[*i].1;
-            pools[*threads - 1].install(|| {
-                for k in 0..TURN_ITERS {
-                    out.clear();
-                    let start = std::time::Instant::now();
-                    end_to_end(s, link, &mut out);
-                    if k > 0 {
-                        times.push(start.elapsed().as_secs_f64());
+    pool(2).install(|| {
+        for turn in 0..TURNS {
+            for ((_, s), (link, times)) in setups.iter().zip(runs.iter_mut()) {
+                // Off then on, then on then off: the second of two turns on a link is the
+                // faster, whichever it is.
+                for on in [turn % 2, 1 - turn % 2] {
+                    set_min_parallel_blocks(if on == 1 { MIN_PARALLEL_BLOCKS } else { usize::MAX });
+                    let times = &mut times[on];
+                    for k in 0..TURN_ITERS {
+                        out.clear();
+                        let start = std::time::Instant::now();
+                        end_to_end(s, link, &mut out);
+                        if k > 0 {
+                            times.push(start.elapsed().as_secs_f64());
+                        }
+                        black_box(&out);
                     }
-                    black_box(&out);
                 }
-            });
+            }
         }
-    }
-    let mut median = |(i, threads): (usize, usize)| {
-        let (.., times) = runs.iter_mut().find(|r| (r.0, r.1) == (i, threads)).expect("every run");
+    });
+    set_min_parallel_blocks(MIN_PARALLEL_BLOCKS);
+    let median = |times: &mut Vec<f64>| {
         times.sort_by(f64::total_cmp);
         times[times.len() / 2]
     };
     println!(
-        "\nend to end in turns ({TURNS} turns of {} counted iterations per run, median times):",
+        "\nend to end in turns on two threads, parallel work off (one thread's work) and on \
+         ({TURNS} turns of {} counted iterations each, median times):",
         TURN_ITERS - 1
     );
-    println!("{:<8} {:>14} {:>14} {:>10}", "link", "1 thread", "2 threads", "2t ÷ 1t");
+    println!("{:<8} {:>14} {:>14} {:>10}", "link", "off", "on", "on ÷ off");
     let mut per_bit = Vec::new();
-    for (i, (name, s)) in setups.iter().enumerate() {
-        let (one, two) = (median((i, 1)), median((i, 2)));
-        per_bit.push(one / (s.stripes.len() * 64) as f64);
-        println!("{:<8} {:>11.1} us {:>11.1} us {:>9.2}x", name, one * 1e6, two * 1e6, one / two);
+    for ((name, s), (_, [off, on])) in setups.iter().zip(runs.iter_mut()) {
+        let (off, on) = (median(off), median(on));
+        per_bit.push(off / (s.stripes.len() * 64) as f64);
+        println!("{:<8} {:>11.1} us {:>11.1} us {:>9.2}x", name, off * 1e6, on * 1e6, off / on);
     }
     let (first, last) = (per_bit[0], per_bit[per_bit.len() - 1]);
     println!(
-        "time per payload bit on one thread, {} to {} lanes: {:.4} -> {:.4} ns, {:.2}x",
+        "time per payload bit, parallel work off, {} to {} lanes: {:.4} -> {:.4} ns, {:.2}x",
         LINKS[0].0,
         LINKS[LINKS.len() - 1].0,
         first * 1e9,
