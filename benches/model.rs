@@ -11,11 +11,12 @@
 //! Run: `cargo bench --bench model`.
 //!
 //! After criterion, the bench runs end to end at every link on two threads with the
-//! model's parallel work off (one thread's work) and on, in turns, a few iterations at a
-//! time, and prints on over off and the time per payload bit from 16 to 4096 lanes from
-//! those runs ([`in_turns`]): taken in the same seconds, they do not move with this
-//! machine's drift as criterion's runs one after another do. `TESSERA_PROFILE=turns` runs
-//! only that.
+//! model's parallel work off (one thread's work), on, and as two links at once, one a
+//! thread (the machine's own bound), in turns, a few iterations at a time, and prints on
+//! over off, the two links' throughput over off and the time per payload bit from 16 to
+//! 4096 lanes from those runs ([`in_turns`]): taken in the same seconds, they do not move
+//! with this machine's drift as criterion's runs one after another do.
+//! `TESSERA_PROFILE=turns` runs only that.
 //!
 //! For instruction counts (callgrind), `TESSERA_PROFILE=<kind>/<link>` runs one workload a
 //! fixed number of times with no criterion around it, e.g.
@@ -288,38 +289,53 @@ fn summary() {
 const TURNS: usize = 40;
 const TURN_ITERS: usize = 5;
 
-/// End to end at every link on one pool of two threads, with the model's parallel work
-/// off (`set_min_parallel_blocks(usize::MAX)`: the steady batch then runs what it runs on
-/// one thread, the other thread asleep) and on, a few iterations at a time, the links and
-/// modes taking turns, in this process. The speed of this machine drifts by tens of
-/// percent over seconds (BENCHMARKS.md), which criterion's runs one after another take
-/// into their ratios; runs in turns share it, on the same threads and caches (two pools
-/// in turns are not a fair test here: the idle pool's threads take the other pool's
-/// time). Prints, from the median time of an iteration of each, on over off at each link,
-/// and off's time per payload bit at 4096 lanes over that at 16.
+/// End to end at every link on one pool of two threads in three modes: the model's
+/// parallel work off (`set_min_parallel_blocks(usize::MAX)`: the steady batch then runs
+/// what it runs on one thread, the other thread asleep), on, and, as the machine's own
+/// bound, two copies of the link at once with the parallel work off, one on each thread,
+/// sharing nothing but the stripes they read. A few iterations of each at a time, the
+/// links and modes taking turns, in this process: the speed of this machine drifts by
+/// tens of percent over seconds (BENCHMARKS.md), which criterion's runs one after another
+/// take into their ratios; runs in turns share it, on the same threads and caches (two
+/// pools in turns are not a fair test here: the idle pool's threads take the other pool's
+/// time). Prints, from the median time of an iteration of each, on over off and the two
+/// copies' throughput over off at each link, and off's time per payload bit at 4096 lanes
+/// over that at 16.
 fn in_turns() {
     use tessera_model::parallel::{set_min_parallel_blocks, MIN_PARALLEL_BLOCKS};
     let setups: Vec<(&str, Setup)> = LINKS.iter().map(|&(name, l, sp)| (name, setup(l, sp))).collect();
-    // Per link: a link of its own, and an iteration's times with the parallel work off
-    // and on.
-    let mut runs: Vec<(Link, [Vec<f64>; 2])> = setups.iter().map(|(_, s)| (s.link.clone(), Default::default())).collect();
-    let mut out = Vec::new();
+    // Per link: two links of its own, and an iteration's times in each mode.
+    let mut runs: Vec<([Link; 2], [Vec<f64>; 3])> =
+        setups.iter().map(|(_, s)| ([s.link.clone(), s.link.clone()], Default::default())).collect();
+    let (mut out, mut out2) = (Vec::new(), Vec::new());
     pool(2).install(|| {
         for turn in 0..TURNS {
-            for ((_, s), (link, times)) in setups.iter().zip(runs.iter_mut()) {
-                // Off then on, then on then off: the second of two turns on a link is the
-                // faster, whichever it is.
-                for on in [turn % 2, 1 - turn % 2] {
-                    set_min_parallel_blocks(if on == 1 { MIN_PARALLEL_BLOCKS } else { usize::MAX });
-                    let times = &mut times[on];
+            for ((_, s), ([link, link2], times)) in setups.iter().zip(runs.iter_mut()) {
+                // The modes in a turning order: the later turns on a link run faster,
+                // whichever mode they are.
+                for mode in (0..3).map(|m| (m + turn) % 3) {
+                    set_min_parallel_blocks(if mode == 1 { MIN_PARALLEL_BLOCKS } else { usize::MAX });
                     for k in 0..TURN_ITERS {
-                        out.clear();
                         let start = std::time::Instant::now();
-                        end_to_end(s, link, &mut out);
-                        if k > 0 {
-                            times.push(start.elapsed().as_secs_f64());
+                        if mode == 2 {
+                            rayon::join(
+                                || {
+                                    out.clear();
+                                    end_to_end(s, link, &mut out)
+                                },
+                                || {
+                                    out2.clear();
+                                    end_to_end(s, link2, &mut out2)
+                                },
+                            );
+                        } else {
+                            out.clear();
+                            end_to_end(s, link, &mut out);
                         }
-                        black_box(&out);
+                        if k > 0 {
+                            times[mode].push(start.elapsed().as_secs_f64());
+                        }
+                        black_box((&out, &out2));
                     }
                 }
             }
@@ -331,16 +347,24 @@ fn in_turns() {
         times[times.len() / 2]
     };
     println!(
-        "\nend to end in turns on two threads, parallel work off (one thread's work) and on \
-         ({TURNS} turns of {} counted iterations each, median times):",
+        "\nend to end in turns on two threads: parallel work off (one thread's work), on, and two \
+         links at once ({TURNS} turns of {} counted iterations each, median times):",
         TURN_ITERS - 1
     );
-    println!("{:<8} {:>14} {:>14} {:>10}", "link", "off", "on", "on ÷ off");
+    println!("{:<8} {:>12} {:>12} {:>13} {:>9} {:>16}", "link", "off", "on", "two at once", "on ÷ off", "two at once ÷ off");
     let mut per_bit = Vec::new();
-    for ((name, s), (_, [off, on])) in setups.iter().zip(runs.iter_mut()) {
-        let (off, on) = (median(off), median(on));
+    for ((name, s), (_, [off, on, pair])) in setups.iter().zip(runs.iter_mut()) {
+        let (off, on, pair) = (median(off), median(on), median(pair));
         per_bit.push(off / (s.stripes.len() * 64) as f64);
-        println!("{:<8} {:>11.1} us {:>11.1} us {:>9.2}x", name, off * 1e6, on * 1e6, off / on);
+        println!(
+            "{:<8} {:>9.1} us {:>9.1} us {:>10.1} us {:>8.2}x {:>15.2}x",
+            name,
+            off * 1e6,
+            on * 1e6,
+            pair * 1e6,
+            off / on,
+            2.0 * off / pair
+        );
     }
     let (first, last) = (per_bit[0], per_bit[per_bit.len() - 1]);
     println!(
