@@ -56,10 +56,15 @@ pub fn worth_batching(channels: usize) -> bool {
 /// for work in a loop (rayon's `yield_now`) instead of going to sleep between the parts
 /// `f` hands out, so that a part is taken at once, not after the operating system has
 /// woken a thread: tens of microseconds on a virtual machine, a tenth of a 400-lane call
-/// (BENCHMARKS.md). They stop when `f` returns, or panics. Only the speed depends on it.
+/// (BENCHMARKS.md). They stop when `f` returns, or panics. A call from within other
+/// parallel work (the calling thread has parts of it queued, as in `explore --datapath`'s
+/// links in parallel) runs without them. Only the speed depends on it.
 pub fn with_threads_awake<R: Send>(channels: usize, blocks: usize, f: impl FnOnce() -> R + Send) -> R {
     let others = rayon::current_num_threads().saturating_sub(1);
-    if others == 0 || !worth_batching(channels) || !worth_it(blocks) {
+    // A call made from a part of some larger parallel work (its thread has parts of it
+    // queued) leaves the threads to that work.
+    let inside_other_work = rayon_core::current_thread_has_pending_tasks() == Some(true);
+    if others == 0 || inside_other_work || !worth_batching(channels) || !worth_it(blocks) {
         return f();
     }
     /// Set when dropped: at the end of `f`, or as a panic unwinds it.
@@ -86,4 +91,43 @@ pub fn with_threads_awake<R: Send>(channels: usize, blocks: usize, f: impl FnOnc
         let _done = Done(&done);
         f()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rayon::prelude::*;
+
+    /// Runs `body` on a thread of its own and fails if it has not finished in a minute: a
+    /// thread kept awake that never stops would hang the call instead of failing it.
+    fn within_a_minute(body: impl FnOnce() + Send + 'static) {
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            body();
+            done.send(()).expect("the test waits");
+        });
+        finished.recv_timeout(std::time::Duration::from_secs(60)).expect("the calls return");
+    }
+
+    #[test]
+    fn threads_kept_awake_stop_when_the_call_returns_or_panics() {
+        within_a_minute(|| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().expect("a pool");
+            pool.install(|| {
+                for i in 0..200u64 {
+                    // Work handed out while the other threads are awake.
+                    let sum = with_threads_awake(64, 1 << 20, || (0..1000u64).into_par_iter().map(|x| x * i).sum::<u64>());
+                    assert_eq!(sum, i * 999 * 1000 / 2);
+                }
+                let panicked = std::panic::catch_unwind(|| with_threads_awake(64, 1 << 20, || panic!("inside the call")));
+                assert!(panicked.is_err(), "the panic comes out of the call");
+                // A call from within other parallel work, and the pool after it all.
+                let nested: u64 = (0..64u64)
+                    .into_par_iter()
+                    .map(|i| with_threads_awake(64, 1 << 20, || (0..100u64).into_par_iter().map(|x| x + i).sum::<u64>()))
+                    .sum();
+                assert_eq!(nested, 64 * 4950 + 100 * (63 * 64 / 2));
+            });
+        });
+    }
 }
