@@ -47,8 +47,10 @@ pub struct Link {
     /// RX queues' lengths after each period.
     batch_wires: Vec<u128>,
     batch_ends: Vec<usize>,
-    /// Scratch of a steady batch: what each period sends ([`Transmitter::plan_periods`]).
+    /// Scratch of a steady batch: what each period sends ([`Transmitter::plan_periods`]),
+    /// and what it leaves of each port ([`Receiver::take_steady`]).
     plan: Vec<u32>,
+    steady_left: crate::rx::PortsLeft<crate::coding::Encoder64b66b>,
     /// The RX ports' logs of the batch being taken (0) and of the one the deskew replays
     /// (1), and that one's number of periods when it is still to be replayed.
     logs: [Vec<PortLog>; 2],
@@ -93,6 +95,7 @@ impl Link {
             batch_wires: Vec::new(),
             batch_ends: Vec::new(),
             plan: Vec::new(),
+            steady_left: Vec::new(),
             logs: [Vec::new(), Vec::new()],
             pending: None,
             steady_periods: 0,
@@ -218,8 +221,10 @@ impl Link {
             |p| channel.port_is_dark(p),
             |p| tx.channel_wires(sources[p] as usize, stripes, &plan),
             |p| tx.prefetch_channel(sources[p] as usize),
+            &mut self.steady_left,
         );
-        let Some((left, dark)) = result else {
+        let left = &self.steady_left;
+        let Some(dark) = result else {
             self.plan = plan;
             return None;
         };

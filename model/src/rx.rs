@@ -25,10 +25,12 @@ use crate::marker::SPARE_LANE;
 use crate::serial::BitQueue;
 use rayon::prelude::*;
 
-/// What a steady batch gives back ([`Receiver::take_steady`]): each port with its
+/// What a steady batch leaves of each port ([`Receiver::take_steady`]): the port, its
 /// channel's last wire value of the batch (the block it leaves waiting) and the channel's
-/// encoder after it, and the queue each port on a dark channel is left with.
-pub(crate) type SteadyTaken<E> = (Vec<(usize, u128, E)>, Vec<(usize, BitQueue)>);
+/// encoder after it. The caller keeps the vector from batch to batch: at thousands of
+/// ports it is hundreds of kilobytes, which the allocator would otherwise take and give
+/// back (and consolidate) every batch.
+pub(crate) type PortsLeft<E> = Vec<(usize, u128, E)>;
 
 /// The lane [`Receiver::take_steady`] gives a port on a dark channel: none (beyond any
 /// lane number a marker carries).
@@ -1096,11 +1098,11 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
     /// `wires_of_port(p)` reads to be brought into the cache (a hint). Each port's blocks
     /// run in one loop straight from its wire values into its lane's column of the batch's
     /// rows (groups of lanes on rayon's threads), and the deskew then releases the rows as
-    /// stripes. Returns each
-    /// port (every port once, in no set order) with its channel's last wire value of the
-    /// batch, which it has not taken (it is the block left waiting in the queue), and the
-    /// channel's encoder after that value, and the queue of each port on a dark channel.
-    /// Returns `None`, changing nothing, if the
+    /// stripes. Fills `left`
+    /// with each port (every port once, in no set order), its channel's last wire value of
+    /// the batch, which it has not taken (it is the block left waiting in the queue), and
+    /// the channel's encoder after that value, and returns the queue of each port on a
+    /// dark channel. Returns `None`, changing nothing but `left`'s contents, if the
     /// receiver is not in the steady state or anything in the batch is not steady (the
     /// caller then hands the batch to the per-block machines).
     pub(crate) fn take_steady<'a, E: LaneEncoder + Clone + Send + 'static>(
@@ -1110,7 +1112,8 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         dark: impl Fn(usize) -> bool,
         wires_of_port: impl Fn(usize) -> ChannelWires<'a, E> + Sync,
         ahead_of_port: impl Fn(usize) + Sync,
-    ) -> Option<SteadyTaken<E>> {
+        left: &mut PortsLeft<E>,
+    ) -> Option<Vec<(usize, BitQueue)>> {
         if periods == 0 {
             return None;
         }
@@ -1124,7 +1127,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         let longest = longest?;
         let mut rows = std::mem::take(&mut self.rows);
         rows.reset(longest + periods, self.cfg.lanes() as usize);
-        let taken = self.take_steady_rows(queues, periods, longest, &dark, (&wires_of_port, &ahead_of_port), &mut rows);
+        let taken = self.take_steady_rows(queues, periods, longest, &dark, (&wires_of_port, &ahead_of_port), &mut rows, left);
         self.rows = rows;
         taken
     }
@@ -1137,7 +1140,8 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         dark: &impl Fn(usize) -> bool,
         (wires_of_port, ahead_of_port): (&(impl Fn(usize) -> ChannelWires<'a, E> + Sync), &(impl Fn(usize) + Sync)),
         rows: &mut crate::deskew::Rows,
-    ) -> Option<SteadyTaken<E>> {
+        left: &mut PortsLeft<E>,
+    ) -> Option<Vec<(usize, BitQueue)>> {
         use crate::deskew::Rows;
         let am_period = self.cfg.am_period();
         let lanes = self.cfg.lanes() as usize;
@@ -1287,7 +1291,8 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         let (all_ports, lock_losses) = (&mut self.ports, &mut self.lock_losses);
         let commit = move || {
             let bits = periods as u64 * u64::from(D::BLOCK_BITS);
-            let mut left = Vec::with_capacity(all_ports.len());
+            left.clear();
+            left.reserve(all_ports.len());
             for group in taken {
                 for (i, r) in group.iter().enumerate() {
                     // The ports are in lane order, not port order: each a few ports ahead
@@ -1313,15 +1318,15 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
                 left.push((p, waiting, encoder));
                 dark_queues.push((p, queue));
             }
-            (left, dark_queues, cov)
+            (dark_queues, cov)
         };
         // (The commit on this thread, which holds the ports; the release, which hands half
         // its copy on in turn, on another.)
         let side_by_side = crate::parallel::worth_it(all_blocks) && crate::parallel::worth_batching(n_ports);
-        let ((left, dark_queues, cov), ()) =
+        let ((dark_queues, cov), ()) =
             if side_by_side { rayon::join(commit, release) } else { (commit(), release()) };
         self.cov.merge(&cov);
-        Some((left, dark_queues))
+        Some(dark_queues)
     }
 
     /// Whether the fast path runs (the default). Off, [`Receiver::handle_bits`] takes every
