@@ -1127,7 +1127,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         let longest = longest?;
         let mut rows = std::mem::take(&mut self.rows);
         rows.reset(longest + periods, self.cfg.lanes() as usize);
-        let taken = self.take_steady_rows(queues, periods, longest, &dark, (&wires_of_port, &ahead_of_port), &mut rows, left);
+        let taken = self.take_steady_rows(queues, periods, longest, &dark, (&wires_of_port, &ahead_of_port), (&mut rows, left));
         self.rows = rows;
         taken
     }
@@ -1139,8 +1139,7 @@ impl<D: LaneDecoder + Clone + Send + Sync + 'static> Receiver<D> {
         longest: usize,
         dark: &impl Fn(usize) -> bool,
         (wires_of_port, ahead_of_port): (&(impl Fn(usize) -> ChannelWires<'a, E> + Sync), &(impl Fn(usize) + Sync)),
-        rows: &mut crate::deskew::Rows,
-        left: &mut PortsLeft<E>,
+        (rows, left): (&mut crate::deskew::Rows, &mut PortsLeft<E>),
     ) -> Option<Vec<(usize, BitQueue)>> {
         use crate::deskew::Rows;
         let am_period = self.cfg.am_period();
