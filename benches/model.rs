@@ -148,14 +148,17 @@ fn profile(which: &str) {
     let (kind, name) = which.split_once('/').expect("TESSERA_PROFILE=<kind>/<link>");
     let &(_, lanes, spares) = LINKS.iter().find(|l| l.0 == name).unwrap_or_else(|| panic!("no link {name}"));
     let iters: usize = std::env::var("TESSERA_PROFILE_ITERS").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
-    let s = setup(lanes, spares);
+    // One pool, entered once for the set-up and once for every iteration, as in the
+    // criterion run. The set-up runs in it too: on a pool of more threads, those kept
+    // awake would run a number of instructions that depends on timing.
+    let pool = pool(if kind == "end_to_end_2t" { 2 } else { 1 });
+    let s = pool.install(|| setup(lanes, spares));
     let mut link = s.link.clone();
     let mut out = Vec::with_capacity(s.stripes.len());
     // One round first, so that the link's buffers have their steady-state sizes.
-    end_to_end(&s, &mut link, &mut out);
-    // One pool, entered once for every iteration, as in the criterion run.
+    pool.install(|| end_to_end(&s, &mut link, &mut out));
     link.set_fast_path(kind != "per_block");
-    pool(if kind == "end_to_end_2t" { 2 } else { 1 }).install(|| {
+    pool.install(|| {
         for _ in 0..iters {
             match kind {
                 "memcpy" => memcpy(&s, &mut vec![0; s.stripes.len()]),
