@@ -771,6 +771,14 @@ impl ChannelModel {
         self.lanes.iter().all(|l| l.next_action >= end)
     }
 
+    /// The most block periods from now, up to `max`, for which [`ChannelModel::quiet_for`]
+    /// holds: those before the first period in which something is due on some channel.
+    pub fn quiet_periods(&self, max: usize) -> usize {
+        let first = self.lanes.iter().map(|l| l.next_action).min().unwrap_or(u64::MAX);
+        let quiet = (first / PERIOD_BITS).saturating_sub(self.periods);
+        usize::try_from(quiet).map_or(max, |q| q.min(max))
+    }
+
     /// Whether the channel RX port `port` receives is dark (sends nothing) as of the last
     /// block period carried.
     ///

@@ -57,7 +57,15 @@ pub struct Link {
     pending: Option<usize>,
     /// Block periods that went through the steady batch ([`Link::steady_periods`]).
     steady_periods: u64,
+    /// Whether the last batch was a steady batch: the periods up to and with a channel's
+    /// event due within a few periods (a bit error, say) then go one at a time, and a
+    /// steady batch is tried again right after them ([`Link::run_periods`]).
+    steady: bool,
 }
+
+/// Quiet block periods from which a steady link runs a steady batch up to a channel's
+/// next event ([`Link::run_periods`]); fewer go one at a time, with the event's period.
+const MIN_STEADY_RUN: usize = 16;
 
 /// Runs `f`, a call of `blocks` blocks over `channels` channels, on a thread of rayon's
 /// pool (the current one when it is one), with the pool's other threads awake
@@ -99,6 +107,7 @@ impl Link {
             logs: [Vec::new(), Vec::new()],
             pending: None,
             steady_periods: 0,
+            steady: false,
         })
     }
 
@@ -146,9 +155,9 @@ impl Link {
                 // A period takes a stripe unless it is a marker slot: the periods that
                 // take a batch of stripes, so the last batch ends with the last stripe.
                 let k = self.tx.periods_for((rest.len() / lanes).min(batch));
-                let taken = self.run_periods(rest, k);
+                let (taken, ran) = self.run_periods(rest, k);
                 rest = &rest[taken * lanes..];
-                periods += k as u64;
+                periods += ran as u64;
             }
             self.finish_batches();
             periods
@@ -174,27 +183,48 @@ impl Link {
             let mut left = periods;
             while left > 0 {
                 let k = left.min(batch_periods(self.wires.len()) as u64);
-                self.run_periods(&[], k as usize);
-                left -= k;
+                let (_, ran) = self.run_periods(&[], k as usize);
+                left -= ran as u64;
             }
             self.finish_batches();
         })
     }
 
-    /// `periods` block periods offering the stripes of `stripes` in turn: the steady batch
-    /// when the link is in the steady state, else a pipelined batch or period by period.
-    /// Returns the stripes taken.
-    fn run_periods(&mut self, stripes: &[u64], periods: usize) -> usize {
-        if self.channel.quiet_for(periods) {
+    /// Up to `periods` block periods offering the stripes of `stripes` in turn: the steady
+    /// batch when the link is in the steady state, else a pipelined batch or period by
+    /// period. A link that ran a steady batch last, with an event due on a channel within
+    /// `periods` (a bit error, say), runs the steady batch up to it, or, when it is due
+    /// within [`MIN_STEADY_RUN`] periods, goes one period at a time up to and with the
+    /// event's period: the per-block machines take the event at exactly that block, and
+    /// the periods after it go through the steady batch again if the link is still steady
+    /// and nothing else is due soon (events close together go through the batches that are
+    /// not steady, as before). Returns the stripes taken and the periods run.
+    fn run_periods(&mut self, stripes: &[u64], periods: usize) -> (usize, usize) {
+        let quiet = self.channel.quiet_periods(periods);
+        if quiet == periods || (self.steady && quiet >= MIN_STEADY_RUN) {
             self.finish_batches();
-            if let Some(taken) = self.run_steady_batch(stripes, periods) {
-                return taken;
+            if let Some(taken) = self.run_steady_batch(stripes, quiet) {
+                self.steady = true;
+                return (taken, quiet);
             }
+            self.steady = false;
+        }
+        if self.steady {
+            let n = (quiet + 1).min(periods);
+            self.steady = false;
+            self.finish_batches();
+            return (self.step_periods(stripes, n), n);
         }
         if self.batched() {
-            return self.run_batch(stripes, periods);
+            return (self.run_batch(stripes, periods), periods);
         }
         self.finish_batches();
+        (self.step_periods(stripes, periods), periods)
+    }
+
+    /// `periods` block periods one at a time ([`Link::step`]), offering the stripes of
+    /// `stripes` in turn; returns the stripes taken.
+    fn step_periods(&mut self, stripes: &[u64], periods: usize) -> usize {
         let lanes = self.tx.config().lanes() as usize;
         let mut taken = 0;
         for _ in 0..periods {
