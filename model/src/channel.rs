@@ -715,8 +715,7 @@ impl ChannelModel {
         let n = self.lanes.len();
         assert_eq!(wires.len(), n * periods, "ChannelModel::carry_periods: one wire value per channel per period");
         assert_eq!(ends.len(), n * periods, "ChannelModel::carry_periods: one end per port per period");
-        let batch_end = (self.periods + periods as u64) * PERIOD_BITS;
-        if self.lanes.iter().all(|l| l.next_action >= batch_end) {
+        if self.quiet_for(periods) {
             // Nothing due on any channel: each port takes its channel's values as they
             // are (zeros when dark), port by port, on rayon's threads when worth it.
             let (lanes, source) = (&self.lanes, &self.source_of_port);
@@ -767,8 +766,7 @@ impl ChannelModel {
     /// then receives its channel's wire values as they are, or zeros from a dark channel
     /// ([`ChannelModel::port_is_dark`]).
     pub fn quiet_for(&self, periods: usize) -> bool {
-        let end = (self.periods + periods as u64) * PERIOD_BITS;
-        self.lanes.iter().all(|l| l.next_action >= end)
+        self.quiet_periods(periods) == periods
     }
 
     /// The most block periods from now, up to `max`, for which [`ChannelModel::quiet_for`]

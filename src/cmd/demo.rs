@@ -154,7 +154,7 @@ pub fn run(a: DemoArgs) -> anyhow::Result<ExitCode> {
     );
     let t1 = Instant::now();
     // The time in the model's calls alone: the stripes' random words and their check
-    // take about as long again, on one thread.
+    // take about twice as long, on one thread.
     let mut in_model = std::time::Duration::ZERO;
     let mut sent = 0;
     while sent < a.stripes {
